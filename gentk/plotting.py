@@ -1,0 +1,40 @@
+"""Plots written by experiments: mixture scatter plots and image grids (PNG)."""
+import pathlib
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top
+import numpy as np
+
+
+def scatter_with_modes(samples, centers, path: str | pathlib.Path, *,
+                       title: str = "") -> pathlib.Path:
+  """Scatter of 2-D `samples [N, 2]` with mode `centers [M, 2]` marked."""
+  samples, centers = np.asarray(samples), np.asarray(centers)
+  fig, ax = plt.subplots(figsize=(5, 5), dpi=100)
+  ax.scatter(samples[:, 0], samples[:, 1], s=2, alpha=0.4, label="samples")
+  ax.scatter(centers[:, 0], centers[:, 1], s=60, marker="x", c="red",
+             label="mode centres")
+  lim = np.abs(centers).max() * 1.5 + 0.1
+  ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", title=title)
+  ax.legend(loc="upper right", fontsize=7)
+  fig.savefig(path, bbox_inches="tight")
+  plt.close(fig)
+  return pathlib.Path(path)
+
+
+def image_grid(images, path: str | pathlib.Path, *, ncols: int = 10
+               ) -> pathlib.Path:
+  """Tiles `images [N, H, W, C]` with values in [0, 1] into one PNG."""
+  images = np.clip(np.asarray(images, np.float32), 0.0, 1.0)
+  n, h, w, c = images.shape
+  nrows = -(-n // ncols)
+  grid = np.ones((nrows * (h + 1) + 1, ncols * (w + 1) + 1, c), np.float32)
+  for i, img in enumerate(images):
+    r, q = divmod(i, ncols)
+    grid[1 + r * (h + 1):1 + r * (h + 1) + h,
+         1 + q * (w + 1):1 + q * (w + 1) + w] = img
+  grid = grid[..., 0] if c == 1 else grid
+  plt.imsave(path, grid, cmap="gray" if c == 1 else None, vmin=0, vmax=1)
+  return pathlib.Path(path)
