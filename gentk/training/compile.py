@@ -189,16 +189,16 @@ def compile_step(train_step: Callable, *, data_fn: Callable,
   pmapped = jax.pmap(fn, axis_name=axis_name, devices=devices,
                      donate_argnums=(0,) if donate else ())
 
+  def replicate(tree):
+    return jax.tree.map(
+        lambda x: jnp.broadcast_to(x, (len(devices),) + jnp.shape(x)), tree)
+
   def step_fn(state, key):
-    keys = jax.device_put_replicated(key, devices)
-    state, metrics, failure = pmapped(state, keys)
+    state, metrics, failure = pmapped(state, replicate(key))
     return state, jax.tree.map(lambda x: x[0], metrics), jax.tree.map(
         lambda x: x[0], failure)
-
-  def put(state):
-    return jax.device_put_replicated(state, devices)
 
   def get(state):
     return jax.tree.map(lambda x: x[0], state)
 
-  return CompiledStep(step_fn, put, get, players)
+  return CompiledStep(step_fn, replicate, get, players)

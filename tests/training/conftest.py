@@ -1,0 +1,17 @@
+"""Shared fixtures: a small GAN experiment from the quick config."""
+import jax
+import pytest
+
+from experiments.configs import gan_mixture
+from gentk.training import recipes
+
+
+@pytest.fixture(scope="module")
+def small_gan():
+  config = gan_mixture.get_config("quick")
+  config.data.batch_size = 32
+  config.model.generator_hidden = (16,)
+  config.model.discriminator_hidden = (16,)
+  exp = recipes.build(config)
+  key = jax.random.PRNGKey(0)
+  return exp, exp.algorithm.init(key, exp.data_fn(key, 0))
