@@ -1,1 +1,3 @@
-"""gentk.data."""
+"""Data sets drawn inside compiled steps from (key, step)."""
+from gentk.data import mixtures
+from gentk.data import paths

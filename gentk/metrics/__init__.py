@@ -1,1 +1,3 @@
-"""gentk.metrics."""
+"""Evaluation metrics."""
+from gentk.metrics import modes
+from gentk.metrics.modes import mode_metrics

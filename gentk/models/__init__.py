@@ -1,1 +1,2 @@
-"""gentk.models."""
+"""Flax modules."""
+from gentk.models.mlp import MLP

@@ -1,1 +1,13 @@
-"""gentk.training."""
+"""The training runtime: compile, loop, checkpoints, writers, recipes."""
+from gentk.training.checkpoint import Checkpointer
+from gentk.training.checkpoint import state_digest
+from gentk.training.compile import compile_step
+from gentk.training.compile import CompiledStep
+from gentk.training.compile import MODES
+from gentk.training.compile import players_of
+from gentk.training.config import ConfigError
+from gentk.training.config import validate
+from gentk.training.loop import Experiment
+from gentk.training.loop import NonFiniteError
+from gentk.training.loop import train
+from gentk.training.recipes import build
