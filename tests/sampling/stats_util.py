@@ -1,0 +1,38 @@
+"""Monte Carlo tolerances shared by the sampler tests.
+
+Every check compares an estimate with its exact value within NUM_SE standard
+errors, the standard error coming from the effective sample size of the chains
+(`monte_carlo_standard_error`): a correct sampler fails one component with
+probability about 6e-5 at 4 sigma, and the keys are fixed, so a failure means
+a biased sampler (or a wrongly computed exact value), not bad luck.
+"""
+import numpy as np
+
+from gentk.sampling import diagnostics
+
+NUM_SE = 4.0
+
+
+def chains_last(x):
+  """`[T, C, ...]` (scan output of vmapped chains) -> `[C, T, ...]`."""
+  return np.swapaxes(np.asarray(x), 0, 1)
+
+
+def assert_mean_close(samples, expected, *, num_se=NUM_SE, what="mean"):
+  """|mean - expected| < num_se * MCSE for every component of `[C, N, ...]`."""
+  samples = np.asarray(samples, np.float64)
+  estimate = samples.mean(axis=(0, 1))
+  se = np.asarray(diagnostics.monte_carlo_standard_error(samples))
+  error = np.abs(estimate - np.asarray(expected))
+  assert np.all(error < num_se * se), (
+      f"{what}: estimate {estimate}, exact {expected}, |error| {error}, "
+      f"{num_se} x MCSE {num_se * se}")
+  return estimate, se
+
+
+def assert_moments_close(samples, mean, variance, *, num_se=NUM_SE):
+  """Means, and variances via E[(x - mean)^2], within num_se MCSE each."""
+  samples = np.asarray(samples, np.float64)
+  assert_mean_close(samples, mean, num_se=num_se, what="mean")
+  squared = (samples - np.asarray(mean))**2
+  assert_mean_close(squared, variance, num_se=num_se, what="variance")
