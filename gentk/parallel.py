@@ -8,7 +8,7 @@ the global batch then keep the replica's slice, so results match one device.
 import jax
 import jax.numpy as jnp
 
-from gentk.types import Array, PRNGKey, PyTree
+from gentk.types import Array, PyTree
 
 
 def replica_mean(tree: PyTree, axis_name: str | None) -> PyTree:
@@ -26,20 +26,6 @@ def replica_slice(x: Array, axis_name: str | None) -> Array:
   size = x.shape[0] // num
   start = jax.lax.axis_index(axis_name) * size
   return jax.lax.dynamic_slice_in_dim(x, start, size, axis=0)
-
-
-def normal(key: PRNGKey, local_shape: tuple[int, ...],
-           axis_name: str | None) -> Array:
-  """Standard normal per-example noise of `local_shape` (example axis first).
-
-  Under `pmap` the global `[num_replicas * B, ...]` array is drawn from `key`
-  and the replica keeps its rows, so every replica count gives the same noise.
-  """
-  if axis_name is None:
-    return jax.random.normal(key, local_shape)
-  num = jax.lax.axis_size(axis_name)
-  full = jax.random.normal(key, (num * local_shape[0],) + local_shape[1:])
-  return replica_slice(full, axis_name)
 
 
 def global_norm(tree: PyTree) -> Array:
