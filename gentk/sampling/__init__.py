@@ -14,6 +14,7 @@ key returning samples (and an info record).
 """
 from gentk.sampling import diagnostics
 from gentk.sampling import gibbs
+from gentk.sampling import importance
 from gentk.sampling import inverse_cdf
 from gentk.sampling import langevin
 from gentk.sampling import mala
@@ -25,12 +26,15 @@ from gentk.sampling.diagnostics import acceptance_rate
 from gentk.sampling.diagnostics import effective_sample_size
 from gentk.sampling.diagnostics import monte_carlo_standard_error
 from gentk.sampling.diagnostics import split_rhat
+from gentk.sampling.importance import importance_estimate
+from gentk.sampling.importance import importance_resample
 from gentk.sampling.rejection import rejection_sample
 
 sgld = langevin  # The module of the SGLD kernel.
 
 __all__ = [
     "acceptance_rate", "diagnostics", "effective_sample_size", "gibbs",
+    "importance", "importance_estimate", "importance_resample",
     "inverse_cdf", "langevin", "mala", "metropolis",
     "monte_carlo_standard_error", "rejection", "rejection_sample",
     "run_chain", "sgld", "split_rhat", "targets",
