@@ -5,7 +5,7 @@ and research code:
 
   import gentk
   config = ...  # e.g. experiments/configs/gan_mixture.py:get_config()
-  summary = gentk.training.train(config, workdir, gentk.training.build(config))
+  summary = gentk.training.train(config, workdir, gentk.recipes.build(config))
 
 Subpackages: `losses`, `estimators`, `sampling`, `models`, `algorithms`,
 `training`, `data`, `metrics`.
@@ -17,6 +17,7 @@ from gentk import losses
 from gentk import metrics
 from gentk import models
 from gentk import parallel
+from gentk import recipes
 from gentk import sampling
 from gentk import training
 from gentk.types import Algorithm

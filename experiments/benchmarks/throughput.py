@@ -14,7 +14,7 @@ import jax
 
 from experiments.configs import gan_mixture
 from gentk.training import compile as compile_lib
-from gentk.training import recipes
+from gentk import recipes
 
 _STEPS = flags.DEFINE_integer("steps", 2000, "Steps timed per setting.")
 _VARIANT = flags.DEFINE_string("variant", "grid", "gan_mixture variant.")

@@ -24,7 +24,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
                      "grid, ring, quick or seeds5.")
   config = ml_collections.ConfigDict()
   config.runner = "train"  # experiments.runners.<runner>.run(config, workdir).
-  config.experiment = "gan_mixture"  # gentk.training.recipes.BUILDERS key.
+  config.experiment = "gan_mixture"  # module of gentk/recipes.
   config.seed = 0  # Root PRNG seed: init, data and noise derive from it.
   config.num_seeds = 5 if "seeds5" in args else 1  # S runs on the seed axis.
 

@@ -1,7 +1,8 @@
 """The default runner: train `recipes.build(config)` with the canonical loop."""
 import ml_collections
 
-from gentk.training import loop, recipes
+from gentk import recipes
+from gentk.training import loop
 
 
 def run(config: ml_collections.ConfigDict, workdir: str) -> dict:

@@ -1,8 +1,4 @@
-"""Builds an `Experiment` (algorithm + in-step data + evaluation) from a config.
-
-The launcher and notebooks share this: `recipes.build(config)` gives exactly
-what `python -m experiments.main` trains. Register new algorithms in `BUILDERS`.
-"""
+"""Recipe `gan_mixture`: an MLP GAN on a 2-D mixture of the PacGAN protocol."""
 import pathlib
 from typing import Callable
 
@@ -16,7 +12,6 @@ from gentk.data import mixtures
 from gentk.losses import adversarial
 from gentk.metrics import modes
 from gentk.models import mlp
-from gentk.training import compile as compile_lib
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
 
@@ -44,8 +39,8 @@ def mixture_evaluate(algorithm, mixture: mixtures.Mixture,
   return evaluate
 
 
-def build_gan_mixture(config: ml_collections.ConfigDict, *,
-                      axis_name: str | None) -> Experiment:
+def build(config: ml_collections.ConfigDict, *,
+          axis_name: str | None) -> Experiment:
   """MLP GAN on a 2-D mixture (`config.data.name` in {'ring', 'grid'})."""
   mixture = mixtures.get(config.data.name)
   if config.gan.generator_cost not in adversarial.GENERATOR_LOSSES:
@@ -63,21 +58,3 @@ def build_gan_mixture(config: ml_collections.ConfigDict, *,
                                    num_batches=config.gan.disc_steps)
   return Experiment(algorithm, data_fn,
                     mixture_evaluate(algorithm, mixture, config.eval.num_samples))
-
-
-BUILDERS = {"gan_mixture": build_gan_mixture}
-
-
-def build(config: ml_collections.ConfigDict) -> Experiment:
-  """The `Experiment` named by `config.experiment`."""
-  name = config.get("experiment")
-  if name not in BUILDERS:
-    raise ConfigError(f"config.experiment={name!r} is unknown: use one of "
-                      f"{sorted(BUILDERS)}.")
-  axis_name = (compile_lib.DATA_AXIS if config.train.mode == "pmap" else None)
-  try:
-    return BUILDERS[name](config, axis_name=axis_name)
-  except ValueError as e:
-    if isinstance(e, ConfigError):
-      raise
-    raise ConfigError(str(e)) from e

@@ -1,4 +1,4 @@
-"""The training runtime: compile, loop, checkpoints, writers, recipes."""
+"""The training runtime: compile, loop, checkpoints, writers."""
 from gentk.training.checkpoint import Checkpointer
 from gentk.training.checkpoint import state_digest
 from gentk.training.compile import compile_step
@@ -10,4 +10,4 @@ from gentk.training.config import validate
 from gentk.training.loop import Experiment
 from gentk.training.loop import NonFiniteError
 from gentk.training.loop import train
-from gentk.training.recipes import build
+

@@ -10,7 +10,7 @@ import numpy as np
 
 from experiments.configs import gan_mixture
 from gentk.training import compile as compile_lib
-from gentk.training import recipes
+from gentk import recipes
 
 
 def run(mode: str, steps: int = 20, k: int = 5):

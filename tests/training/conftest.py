@@ -3,7 +3,7 @@ import jax
 import pytest
 
 from experiments.configs import gan_mixture
-from gentk.training import recipes
+from gentk import recipes
 
 
 @pytest.fixture(scope="module")

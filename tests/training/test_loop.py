@@ -8,7 +8,7 @@ import pytest
 from experiments.configs import gan_mixture
 from gentk.training import checkpoint as checkpoint_lib
 from gentk.training import loop
-from gentk.training import recipes
+from gentk import recipes
 
 
 def _config(num_steps=200):
