@@ -73,13 +73,17 @@ def _player_of(metric_name: str, players: tuple[str, ...]) -> str:
 
 def _finite_by_player(state: PyTree, metrics: dict[str, Array],
                       players: tuple[str, ...]) -> Array:
-  """`[len(players)]` bools: parameters and metrics of each player finite."""
+  """`[len(players)]` bools: each player's parameters, optimizer state and
+  metrics finite (metrics named `<player>/...`; the rest count as 'metrics')."""
+  opt_state = getattr(state, "opt_state", {})
+  opt_state = opt_state if isinstance(opt_state, dict) else {}
   finite = []
   for player in players:
-    params = state.params.get(player, {}) if player in state.params else {}
     player_metrics = [v for k, v in metrics.items()
                       if _player_of(k, players) == player]
-    finite.append(tree_all_finite(params) & tree_all_finite(player_metrics))
+    finite.append(tree_all_finite(state.params.get(player, {}))
+                  & tree_all_finite(opt_state.get(player, {}))
+                  & tree_all_finite(player_metrics))
   return jnp.stack(finite)
 
 
@@ -88,31 +92,26 @@ def players_of(state: PyTree) -> tuple[str, ...]:
   return tuple(sorted(state.params)) + ("metrics",)
 
 
+def _select(pred: Array, on_true: PyTree, on_false: PyTree) -> PyTree:
+  return jax.tree.map(lambda a, b: jnp.where(pred, a, b), on_true, on_false)
+
+
 def guarded(step: Callable, players: tuple[str, ...]) -> Callable:
-  """Wraps `step(state, key) -> (state, metrics)` into a scan body with a guard.
+  """Wraps `step(state) -> (state, metrics)` into a `lax.scan` body.
 
-  The carry is `(state, failure)`; once `failure.step >= 0` later steps are
-  skipped, so the state stays at the last finite one.
+  The carry is `(state, failure)`. A step whose new parameters or metrics are
+  not finite is not applied and records `failure`; once `failure.step >= 0`
+  every later step is skipped, so the state stays at the last finite one.
   """
-  def body(carry, key):
+  def body(carry, _):
     state, failure = carry
-
-    def run(state):
-      new_state, metrics = step(state, key)
-      finite = _finite_by_player(new_state, metrics, players)
-      ok = jnp.all(finite)
-      new_state = jax.tree.map(lambda a, b: jnp.where(ok, a, b),
-                               new_state, state)
-      new_failure = Failure(jnp.where(ok, -1, state.step), ~finite)
-      return new_state, metrics, new_failure
-
-    new_state, metrics, new_failure = run(state)
-    already = failure.step >= 0
-    state = jax.tree.map(lambda a, b: jnp.where(already, b, a),
-                         new_state, state)
-    failure = jax.tree.map(lambda a, b: jnp.where(already, b, a),
-                           new_failure, failure)
-    return (state, failure), metrics
+    new_state, metrics = step(state)
+    finite = _finite_by_player(new_state, metrics, players)
+    apply = jnp.all(finite) & (failure.step < 0)
+    failure = _select(failure.step < 0,
+                      Failure(jnp.where(apply, -1, state.step), ~finite),
+                      failure)
+    return (_select(apply, new_state, state), failure), metrics
 
   return body
 
@@ -165,7 +164,7 @@ def compile_step(train_step: Callable, *, data_fn: Callable,
     # Every step sees the same run key; data_fn and train_step fold in
     # state.step, so a resumed run draws the same randomness.
     (state, failure), metrics = jax.lax.scan(
-        guarded(lambda s, _: one_step(s, key), players), (state, failure),
+        guarded(lambda s: one_step(s, key), players), (state, failure),
         None, length=steps_per_call)
     return state, metrics, failure
 
