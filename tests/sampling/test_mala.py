@@ -11,7 +11,7 @@ from scipy import integrate, stats
 from gentk.sampling import diagnostics, mala, run_chain, targets
 from tests.sampling import stats_util
 
-NUM_CHAINS, NUM_STEPS, BURN_IN = 16, 3000, 500
+NUM_CHAINS, NUM_STEPS, BURN_IN = 16, 2000, 400
 
 
 @functools.partial(jax.jit, static_argnums=(0,))

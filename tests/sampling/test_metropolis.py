@@ -9,7 +9,7 @@ import numpy as np
 from gentk.sampling import diagnostics, metropolis, run_chain, targets
 from tests.sampling import stats_util
 
-NUM_CHAINS, NUM_STEPS, BURN_IN = 16, 3000, 500
+NUM_CHAINS, NUM_STEPS, BURN_IN = 16, 2000, 400
 
 
 @functools.partial(jax.jit, static_argnums=(0,))
