@@ -39,7 +39,6 @@ from absl import app
 from absl import flags
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from gentk.estimators import categorical
 from gentk.estimators import rollout
