@@ -1,4 +1,4 @@
-r"""Boundary-seeking GAN for discrete data: importance weights from an f-divergence critic.
+r"""Boundary-seeking GAN (discrete data): importance weights from an f-divergence critic.
 
 For an f-divergence with convex conjugate $f^*$, the variational statistic is
 optimal at $T^*(x) = f'(p(x)/q_\theta(x))$, and since $(f^*)' = (f')^{-1}$,
