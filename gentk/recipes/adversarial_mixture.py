@@ -1,0 +1,107 @@
+"""Recipe `adversarial_mixture`: any adversarial method on a 2-D mixture.
+
+`config.method` picks the game (see `METHODS`); the generator is an MLP of
+z ~ N(0, I), the data and evaluation are those of `gan_mixture` (the PacGAN
+protocol). Each method reads its own config group, named after the method.
+"""
+from typing import Callable
+
+import flax.linen as nn
+import ml_collections
+import optax
+
+from gentk.algorithms import adversarial as adversarial_lib
+from gentk.algorithms import began
+from gentk.algorithms import ebgan
+from gentk.algorithms import fgan
+from gentk.algorithms import wgan
+from gentk.data import mixtures
+from gentk.models import autoencoder
+from gentk.models import mlp
+from gentk.recipes.gan_mixture import mixture_evaluate
+from gentk.training.config import ConfigError
+from gentk.training.loop import Experiment
+
+
+def optimizer(optim: ml_collections.ConfigDict) -> optax.GradientTransformation:
+  """Adam (`lr`, `b1`, `b2`) or RMSProp (`lr`, `decay`) from `optim.name`."""
+  if optim.name == "adam":
+    return optax.adam(optim.lr, b1=optim.b1, b2=optim.b2)
+  if optim.name == "rmsprop":
+    return optax.rmsprop(optim.lr, decay=optim.decay)
+  raise ConfigError(f"config.optim.name={optim.name!r} is unknown: use "
+                    "'adam' or 'rmsprop'.")
+
+
+def _scorer(config) -> nn.Module:
+  """An MLP with one output per example (critic, f-GAN V, GAN logits)."""
+  return mlp.MLP(hidden=tuple(config.model.discriminator_hidden), out=1,
+                 squeeze_out=True)
+
+
+def _wgan(config, latent_fn):
+  critic = _scorer(config)
+  return critic, wgan.wgan_game(critic, latent_fn, clip=config.wgan.clip)
+
+
+def _wgan_gp(config, latent_fn):
+  critic = _scorer(config)
+  return critic, wgan.wgan_game(
+      critic, latent_fn, penalty_weight=config.wgan_gp.penalty_weight)
+
+
+def _fgan(config, latent_fn):
+  critic = _scorer(config)
+  return critic, fgan.fgan_game(critic, latent_fn,
+                                divergence=config.fgan.divergence,
+                                generator_cost=config.fgan.generator_cost)
+
+
+def _autoencoder(config) -> nn.Module:
+  m = config.model
+  return autoencoder.Autoencoder(
+      encoder_hidden=tuple(m.discriminator_hidden), code_dim=m.code_dim,
+      decoder_hidden=tuple(m.decoder_hidden))
+
+
+def _ebgan(config, latent_fn):
+  ae = _autoencoder(config)
+  return ae, ebgan.ebgan_game(ae, latent_fn, margin=config.ebgan.margin,
+                              pull_away_weight=config.ebgan.pull_away_weight)
+
+
+def _began(config, latent_fn):
+  ae = _autoencoder(config)
+  return ae, began.began_game(ae, latent_fn, gamma=config.began.gamma,
+                              lambda_k=config.began.lambda_k)
+
+
+# config.method -> (config, latent_fn) -> (discriminator module, Game).
+METHODS: dict[str, Callable] = {
+    "wgan": _wgan,
+    "wgan_gp": _wgan_gp,
+    "fgan": _fgan,
+    "ebgan": _ebgan,
+    "began": _began,
+}
+
+
+def build(config: ml_collections.ConfigDict, *,
+          axis_name: str | None) -> Experiment:
+  """The adversarial method `config.method` on mixture `config.data.name`."""
+  if config.method not in METHODS:
+    raise ConfigError(f"config.method={config.method!r} is unknown: use one "
+                      f"of {sorted(METHODS)}.")
+  mixture = mixtures.get(config.data.name)
+  m = config.model
+  latent_fn = adversarial_lib.gaussian_latent(m.latent_dim)
+  discriminator, game = METHODS[config.method](config, latent_fn)
+  disc_steps = config.adversarial.disc_steps
+  algorithm = adversarial_lib.make_adversarial(
+      mlp.MLP(hidden=tuple(m.generator_hidden), out=2), discriminator, game,
+      disc_steps=disc_steps, generator_optimizer=optimizer(config.optim),
+      discriminator_optimizer=optimizer(config.optim), axis_name=axis_name)
+  data_fn = mixtures.make_batch_fn(mixture, config.data.batch_size,
+                                   num_batches=disc_steps)
+  return Experiment(algorithm, data_fn,
+                    mixture_evaluate(algorithm, mixture, config.eval.num_samples))
