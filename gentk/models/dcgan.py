@@ -1,0 +1,90 @@
+r"""DCGAN generator and discriminator for 28 x 28 images (MNIST).
+
+Following the architecture guidelines of Radford et al. (2016): no pooling
+(strided convolutions in the discriminator, learned x2 upsampling in the
+generator), batch normalisation in both networks except the generator's
+output and the discriminator's input layer, ReLU in the generator and
+LeakyReLU(0.2) in the discriminator.
+
+  generator:     z -> dense 7*7*2W, BN, ReLU -> x2 up to W channels, BN, ReLU
+                 -> x2 up to C channels -> sigmoid        [28, 28, C] in (0, 1)
+  discriminator: x -> 4x4 conv stride 2 to W, LeakyReLU -> 4x4 conv stride 2
+                 to 2W, BN, LeakyReLU -> dense 1          logits [B]
+
+The output is a sigmoid rather than the paper's tanh because gentk's images
+live in [0, 1]. Convolutions are `gentk.models.conv` patch convolutions and
+sub-pixel upsampling (fast inside `lax.scan` on XLA:CPU, see that module).
+
+Both modules take the keyword `train`: batch statistics when True (the
+`batch_stats` collection must then be mutable), running averages when False,
+as `gentk.algorithms.adversarial` expects of a player with mutable
+collections. Give `axis_name` under `pmap` so the statistics are those of the
+global batch.
+
+References:
+  Radford et al. 2016, "Unsupervised Representation Learning with Deep
+    Convolutional Generative Adversarial Networks",
+    https://arxiv.org/abs/1511.06434
+  Ioffe & Szegedy 2015, "Batch Normalization", https://arxiv.org/abs/1502.03167
+"""
+import chex
+import flax.linen as nn
+import jax
+
+from gentk.models.conv import PatchConv
+from gentk.models.conv import SubpixelUpsample
+from gentk.types import Array
+
+
+def _batch_norm(module: nn.Module, train: bool) -> nn.BatchNorm:
+  """Batch norm with `module`'s momentum and axis; `init` (outside any `pmap`)
+  computes local statistics, so a module built for `pmap` initialises
+  anywhere."""
+  axis_name = None if module.is_initializing() else module.axis_name
+  return nn.BatchNorm(use_running_average=not train,
+                      momentum=module.momentum, axis_name=axis_name)
+
+
+class DCGANGenerator(nn.Module):
+  """z `[B, latent]` -> images `[B, 28, 28, channels]` in (0, 1).
+
+  Attributes:
+    width: W, the channels of the 14 x 14 layer (the 7 x 7 one has 2W).
+    channels: C, output image channels (3 for Stacked MNIST).
+    momentum: running-average decay of batch normalisation.
+    axis_name: the `pmap` axis for global batch statistics, or None.
+  """
+  width: int = 64
+  channels: int = 1
+  momentum: float = 0.9
+  axis_name: str | None = None
+
+  @nn.compact
+  def __call__(self, z: Array, *, train: bool = True) -> Array:
+    chex.assert_rank(z, 2)
+    bn = lambda: _batch_norm(self, train)
+    h = nn.Dense(7 * 7 * 2 * self.width, use_bias=False)(z)
+    h = nn.relu(bn()(h)).reshape(z.shape[0], 7, 7, 2 * self.width)
+    h = nn.relu(bn()(SubpixelUpsample(self.width, use_bias=False)(h)))
+    return jax.nn.sigmoid(SubpixelUpsample(self.channels)(h))
+
+
+class DCGANDiscriminator(nn.Module):
+  """Images `[B, 28, 28, C]` -> logits `[B]`.
+
+  Attributes:
+    width: W, the channels of the first convolution (the second has 2W).
+    momentum: running-average decay of batch normalisation.
+    axis_name: the `pmap` axis for global batch statistics, or None.
+  """
+  width: int = 64
+  momentum: float = 0.9
+  axis_name: str | None = None
+
+  @nn.compact
+  def __call__(self, x: Array, *, train: bool = True) -> Array:
+    chex.assert_rank(x, 4)
+    h = nn.leaky_relu(PatchConv(self.width, 4, stride=2)(x), 0.2)
+    h = PatchConv(2 * self.width, 4, stride=2, use_bias=False)(h)
+    h = nn.leaky_relu(_batch_norm(self, train)(h), 0.2)
+    return nn.Dense(1)(h.reshape(x.shape[0], -1))[:, 0]
