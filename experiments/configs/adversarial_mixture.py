@@ -1,6 +1,11 @@
 r"""The adversarial family on the 2-D mixtures of the PacGAN protocol.
 
-The first variant names the method: wgan, wgan_gp. Further variants: `ring`
+The first variant names the method: wgan, wgan_gp, fgan (then a divergence:
+kl, reverse_kl, pearson, squared_hellinger, jensen_shannon, gan), ebgan, began,
+feature_matching, minibatch (GAN + minibatch discrimination), mmd (MMD^2 on raw
+samples), mmd_gan (MMD^2 on learned features). The GAN with its three
+generator costs is `gan_mixture.py` (`--config.gan.generator_cost=...`).
+Further variants: `ring`
 or `grid` (default), `quick` (a few seconds, for tests), `seeds5` (5 seeds
 trained together on the seed axis). Run, e.g. (about 2 minutes on a 2-core CPU):
   python -m experiments.main \
@@ -72,8 +77,44 @@ def _began(config: ml_collections.ConfigDict) -> None:
   config.began.lambda_k = 1e-3  # Gain of the k_t control.
 
 
+def _feature_matching(config: ml_collections.ConfigDict) -> None:
+  """Feature matching (Salimans et al. 2016, Sec. 3.1) on the last hidden
+  layer of the discriminator; GAN cross-entropy for the discriminator."""
+  del config
+
+
+def _minibatch(config: ml_collections.ConfigDict) -> None:
+  """GAN with minibatch discrimination (Salimans et al. 2016, Sec. 3.2)."""
+  config.minibatch = ml_collections.ConfigDict()
+  config.minibatch.num_kernels = 8  # B: minibatch features o(x) in R^B.
+  config.minibatch.kernel_dim = 4  # C: dimension of each row M_{i,b}.
+  # GAN generator cost: 'minimax', 'nonsaturating' or 'maximum_likelihood'.
+  config.minibatch.generator_cost = "nonsaturating"
+
+
+def _mmd(config: ml_collections.ConfigDict, *, learned: bool = False) -> None:
+  """MMD^2 generator loss on raw samples (GMMN, Li et al. 2015)."""
+  config.mmd = ml_collections.ConfigDict()
+  # RBF bandwidths of the kernel mixture: from the mode std (0.01, 0.05) to
+  # the data's extent (the grid spans 8).
+  config.mmd.bandwidths = (0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
+  config.mmd.learned = learned  # MMD on [x, critic features] (MMD GAN).
+  config.mmd.clip = 0.0  # Critic weight clipping c when learned (0: none).
+
+
+def _mmd_gan(config: ml_collections.ConfigDict) -> None:
+  """MMD GAN (Li et al. 2017): MMD^2 on [x, f_w(x)], a clipped critic
+  maximising it, n_critic = 5."""
+  _mmd(config, learned=True)
+  config.method = "mmd"
+  config.adversarial.disc_steps = 5  # n_critic critic steps per G step.
+  config.mmd.clip = 0.05
+
+
 METHODS = {"wgan": _wgan, "wgan_gp": _wgan_gp, "fgan": _fgan,
-           "ebgan": _ebgan, "began": _began}
+           "ebgan": _ebgan, "began": _began,
+           "feature_matching": _feature_matching, "minibatch": _minibatch,
+           "mmd": _mmd, "mmd_gan": _mmd_gan}
 # f-GAN divergence variants (gentk.losses.fgan.DIVERGENCES).
 DIVERGENCES = ("kl", "reverse_kl", "pearson", "squared_hellinger",
                "jensen_shannon", "gan")
@@ -100,7 +141,9 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config = ml_collections.ConfigDict()
   config.runner = "train"  # experiments.runners.<runner>.run(config, workdir).
   config.experiment = "adversarial_mixture"  # module of gentk/recipes.
-  config.method = method  # The game: a key of METHODS (and of the recipe's).
+  # The game: a key of the recipe's METHODS (the variant's name, but mmd_gan
+  # is method 'mmd' with mmd.learned = True).
+  config.method = method
   config.seed = 0  # Root PRNG seed: init, data and noise derive from it.
   config.num_seeds = 5 if "seeds5" in args else 1  # S runs on the seed axis.
 

@@ -13,10 +13,14 @@ import optax
 from gentk.algorithms import adversarial as adversarial_lib
 from gentk.algorithms import began
 from gentk.algorithms import ebgan
+from gentk.algorithms import feature_matching
 from gentk.algorithms import fgan
+from gentk.algorithms import gan
+from gentk.algorithms import mmd_gan
 from gentk.algorithms import wgan
 from gentk.data import mixtures
 from gentk.models import autoencoder
+from gentk.models import feature_mlp
 from gentk.models import mlp
 from gentk.recipes.gan_mixture import mixture_evaluate
 from gentk.training.config import ConfigError
@@ -76,6 +80,29 @@ def _began(config, latent_fn):
                               lambda_k=config.began.lambda_k)
 
 
+def _feature_matching(config, latent_fn):
+  d = feature_mlp.FeatureMLP(hidden=tuple(config.model.discriminator_hidden))
+  return d, feature_matching.feature_matching_game(d, latent_fn)
+
+
+def _minibatch(config, latent_fn):
+  """The GAN game with a minibatch discrimination layer before the logit."""
+  mb = config.minibatch
+  d = feature_mlp.FeatureMLP(
+      hidden=tuple(config.model.discriminator_hidden),
+      minibatch_kernels=mb.num_kernels, minibatch_kernel_dim=mb.kernel_dim,
+      return_features=False)
+  return d, gan.gan_game(d, latent_fn, generator_cost=mb.generator_cost)
+
+
+def _mmd(config, latent_fn):
+  d = feature_mlp.FeatureMLP(hidden=tuple(config.model.discriminator_hidden))
+  return d, mmd_gan.mmd_game(d, latent_fn,
+                             bandwidths=tuple(config.mmd.bandwidths),
+                             learned=config.mmd.learned,
+                             clip=config.mmd.clip or None)
+
+
 # config.method -> (config, latent_fn) -> (discriminator module, Game).
 METHODS: dict[str, Callable] = {
     "wgan": _wgan,
@@ -83,6 +110,9 @@ METHODS: dict[str, Callable] = {
     "fgan": _fgan,
     "ebgan": _ebgan,
     "began": _began,
+    "feature_matching": _feature_matching,
+    "minibatch": _minibatch,
+    "mmd": _mmd,
 }
 
 
