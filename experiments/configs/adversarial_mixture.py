@@ -22,6 +22,8 @@ grid 17.3 / 94.8% / 0.70.
 """
 import ml_collections
 
+from experiments.configs import gan_mixture
+
 DATASETS = ("grid", "ring")
 FLAGS = ("quick", "seeds5")
 
@@ -136,47 +138,21 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
         f"of {sorted(METHODS)} (fgan: and one divergence of {DIVERGENCES}) "
         f"and any of {DATASETS + FLAGS}.")
   method = methods[0] if methods else "wgan_gp"
-  ring = "ring" in args
 
-  config = ml_collections.ConfigDict()
-  config.runner = "train"  # experiments.runners.<runner>.run(config, workdir).
+  # Data, models, Adam, training loop and evaluation of the GAN experiment.
+  config = gan_mixture.get_config(
+      ",".join(a for a in args if a in DATASETS + FLAGS) or None)
+  del config.gan
   config.experiment = "adversarial_mixture"  # module of gentk/recipes.
   # The game: a key of the recipe's METHODS (the variant's name, but mmd_gan
   # is method 'mmd' with mmd.learned = True).
   config.method = method
-  config.seed = 0  # Root PRNG seed: init, data and noise derive from it.
-  config.num_seeds = 5 if "seeds5" in args else 1  # S runs on the seed axis.
-
-  config.data = ml_collections.ConfigDict()
-  config.data.name = "ring" if ring else "grid"  # Mixture name.
-  config.data.batch_size = 256  # Real (and fake) examples per step.
-
-  config.model = ml_collections.ConfigDict()
-  config.model.latent_dim = 2 if ring else 4  # Dimension of z.
-  config.model.generator_hidden = (128, 128, 128)  # Generator MLP widths.
   # Widths of the discriminator / critic MLP (the encoder for autoencoders).
   config.model.discriminator_hidden = (128, 128, 128)
-
   config.adversarial = ml_collections.ConfigDict()
   config.adversarial.disc_steps = 1  # k discriminator steps per G step.
-
-  config.optim = ml_collections.ConfigDict()  # The same for both players.
-  config.optim.name = "adam"  # 'adam' or 'rmsprop'.
-  config.optim.lr = 1e-3  # Learning rate.
-  config.optim.b1 = 0.5  # Adam beta1.
-  config.optim.b2 = 0.999  # Adam beta2.
-
-  config.train = ml_collections.ConfigDict()
-  config.train.num_steps = 5_000  # Generator steps.
-  config.train.steps_per_call = 100  # K steps fused into one compiled call.
-  config.train.mode = "jit"  # 'jit', 'sharded' (device mesh) or 'pmap'.
-  config.train.log_every = 500  # Steps between metric records.
-  config.train.checkpoint_every = 1_000  # Steps between checkpoints.
-  config.train.keep_checkpoints = 2  # Newest checkpoints kept.
-  config.train.progress_bar = True  # tqdm bar with steps/s on stderr.
-
-  config.eval = ml_collections.ConfigDict()
-  config.eval.num_samples = 2_500  # Samples for the mode metrics (protocol).
+  config.optim.name = "adam"  # 'adam' or 'rmsprop', the same for both players.
+  config.train.num_steps = 5_000  # Generator steps: the budget of every method.
 
   METHODS[method](config)
   if divergences:
@@ -188,8 +164,4 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
       config.model.decoder_hidden = (32,)
     config.data.batch_size = 64
     config.train.num_steps = 200
-    config.train.steps_per_call = 50
-    config.train.log_every = 50
-    config.train.checkpoint_every = 100
-    config.eval.num_samples = 500
   return config
