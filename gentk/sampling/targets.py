@@ -2,7 +2,8 @@ r"""Test targets with exact moments: Gaussians, a banana, Gaussian mixtures.
 
 Each target's `logdensity_fn` maps positions `[..., D]` to `[...]` (so it serves
 a single chain and a block of proposals alike) and `sample_fn(key, n)` draws
-`[n, D]` exactly, for checking samplers against i.i.d. draws.
+`[n, D]` exactly, for checking samplers against i.i.d. draws. Parameters and
+moments are NumPy constants: building a target runs (and compiles) nothing.
 
 References:
   Haario, Saksman & Tamminen 1999, "Adaptive proposal distribution for random
@@ -15,6 +16,7 @@ from typing import Callable, NamedTuple
 import chex
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from gentk.types import Array, ArrayLike, PRNGKey
 
@@ -25,13 +27,13 @@ class Target(NamedTuple):
   Attributes:
     logdensity_fn: $\\log p(x)$, `[..., D] -> [...]` (normalised).
     sample_fn: `(key, n) -> [n, D]` exact draws.
-    mean: $E[x]$, shape `[D]`.
-    covariance: $\\mathrm{Cov}[x]$, shape `[D, D]`.
+    mean: $E[x]$, shape `[D]` (a NumPy constant).
+    covariance: $\\mathrm{Cov}[x]$, shape `[D, D]` (a NumPy constant).
   """
   logdensity_fn: Callable[[Array], Array]
   sample_fn: Callable[[PRNGKey, int], Array]
-  mean: Array
-  covariance: Array
+  mean: np.ndarray
+  covariance: np.ndarray
 
 
 def _normal_logpdf(x: Array, mean: ArrayLike, std: ArrayLike) -> Array:
@@ -48,7 +50,7 @@ def isotropic_gaussian(mean: ArrayLike, std: float) -> Target:
   Returns:
     the `Target`.
   """
-  mean = jnp.asarray(mean, jnp.float32)
+  mean = np.asarray(mean, np.float32)
   chex.assert_rank(mean, 1)
   dim = mean.shape[0]
 
@@ -58,7 +60,8 @@ def isotropic_gaussian(mean: ArrayLike, std: float) -> Target:
   def sample_fn(key, n):
     return mean + std * jax.random.normal(key, (n, dim))
 
-  return Target(logdensity_fn, sample_fn, mean, std**2 * jnp.eye(dim))
+  return Target(logdensity_fn, sample_fn, mean,
+                np.float32(std**2) * np.eye(dim, dtype=np.float32))
 
 
 def banana(a: float = 2.0, b: float = 0.5) -> Target:
@@ -88,8 +91,9 @@ def banana(a: float = 2.0, b: float = 0.5) -> Target:
     x1 = a * z[:, 0]
     return jnp.stack([x1, b * (x1**2 - a**2) + z[:, 1]], axis=-1)
 
-  covariance = jnp.diag(jnp.asarray([a**2, 1.0 + 2.0 * b**2 * a**4]))
-  return Target(logdensity_fn, sample_fn, jnp.zeros(2), covariance)
+  covariance = np.diag(np.asarray([a**2, 1.0 + 2.0 * b**2 * a**4],
+                                  np.float32))
+  return Target(logdensity_fn, sample_fn, np.zeros(2, np.float32), covariance)
 
 
 def gaussian_mixture(weights: ArrayLike, means: ArrayLike, stds: ArrayLike
@@ -106,13 +110,13 @@ def gaussian_mixture(weights: ArrayLike, means: ArrayLike, stds: ArrayLike
   Returns:
     the `Target`.
   """
-  weights = jnp.asarray(weights, jnp.float32)
-  means = jnp.asarray(means, jnp.float32)
-  stds = jnp.asarray(stds, jnp.float32)
+  weights = np.asarray(weights, np.float32)
+  means = np.asarray(means, np.float32)
+  stds = np.asarray(stds, np.float32)
   chex.assert_rank([weights, means, stds], [1, 2, 1])
   num_components, dim = means.shape
   chex.assert_shape([weights, stds], (num_components,))
-  log_weights = jnp.log(weights)
+  log_weights = np.log(weights)
 
   def logdensity_fn(x):
     per_component = jnp.sum(
@@ -122,13 +126,14 @@ def gaussian_mixture(weights: ArrayLike, means: ArrayLike, stds: ArrayLike
   def sample_fn(key, n):
     key_k, key_z = jax.random.split(key)
     k = jax.random.categorical(key_k, log_weights, shape=(n,))
-    return means[k] + stds[k, None] * jax.random.normal(key_z, (n, dim))
+    return (jnp.asarray(means)[k]
+            + jnp.asarray(stds)[k, None] * jax.random.normal(key_z, (n, dim)))
 
   mean = weights @ means
-  second = (jnp.sum(weights * stds**2) * jnp.eye(dim)
-            + jnp.einsum("k,ki,kj->ij", weights, means, means))
+  second = (np.sum(weights * stds**2) * np.eye(dim, dtype=np.float32)
+            + np.einsum("k,ki,kj->ij", weights, means, means))
   return Target(logdensity_fn, sample_fn, mean,
-                second - jnp.outer(mean, mean))
+                second - np.outer(mean, mean))
 
 
 def demo_mixture() -> Target:
