@@ -52,9 +52,9 @@ def test_learned_critic_is_clipped():
     mmd_gan.mmd_game(CRITIC, LATENT, bandwidths=(1.0,), clip=-1.0)
 
 
-@pytest.mark.parametrize("variant", ["mmd", "mmd_gan"])
-def test_training_moves_samples_toward_the_ring(variant):
+def test_training_moves_samples_toward_the_ring():
   """See `mixture_util.assert_moves_toward_ring` (MMD on raw samples ends at
-  0.52 and MMD GAN at 0.53 of the initial distance with these keys)."""
-  metrics = mixture_util.assert_moves_toward_ring(variant, 500)
+  0.52 of the initial distance with these keys; MMD GAN, 0.53, is left out
+  to save time)."""
+  metrics = mixture_util.assert_moves_toward_ring("mmd", 500)
   assert np.all(np.isfinite(metrics["generator/mmd2"]))
