@@ -1,44 +1,57 @@
-r"""DCGAN (default) or an MLP GAN on MNIST, scored by MNIST-classifier IS/FID/KID.
+r"""Adversarial methods on MNIST (DCGAN by default), scored by the
+MNIST-classifier IS / FID / KID.
 
 Needs MNIST: `export GENTK_DATA_DIR=../shared/data` (or a TFDS download).
 Run (DCGAN, the default):
   python -m experiments.main --config=experiments/configs/gan_mnist.py \
     --workdir=runs/dcgan_mnist
-Variants: `:dcgan` (default), `:mlp` (the fully connected GAN), `:quick` (a
-tiny MLP GAN for 20 steps, ~10 s: reads MNIST when $GENTK_DATA_DIR holds
-it, else makes seven-segment digits; the DCGAN step alone takes ~15 s of CPU
-to compile, so `:dcgan,quick` is the tiny DCGAN).
+Variants, comma-separated: a method, `gan` (default), `wgan`, `wgan_gp`,
+`ebgan` or `began`; players `dcgan` (default: conv generator with batch norm;
+conv critic, with batch norm for `gan` only) or `mlp` (fully connected);
+`quick` (a tiny MLP GAN for 20 steps, ~10 s: reads MNIST when
+$GENTK_DATA_DIR holds it, else makes seven-segment digits; the DCGAN step
+alone takes ~15 s of CPU to compile, so `dcgan,quick` is the tiny DCGAN).
+E.g. `--config=experiments/configs/gan_mnist.py:wgan_gp` or `:mlp`.
+EBGAN and BEGAN use an MLP autoencoder on the flattened image as their
+discriminator with either generator.
 
-Budget: a fixed number of generator steps (`train.num_steps`) at batch 64,
-chosen to take about 10 minutes on this project's shared 2-core CPU:
-DCGAN 3,000 steps, MLP GAN 10,000 steps. At the end the run evaluates
+Budget: a fixed number of generator steps (`train.num_steps`, batch 64) of
+about 10 minutes each on this project's shared 2-core CPU: GAN with DCGAN
+players 3,000 steps, MLP GAN 10,000, WGAN and WGAN-GP (5 critic steps per
+generator step) 1,000, EBGAN and BEGAN 3,000. At the end the run scores
 10,000 samples against the 10,000 MNIST test images with the shipped MNIST
 classifier (IS over 10 splits; FID and KID on its 128-d penultimate
 features; not comparable with Inception-network numbers) and writes
 `samples.png` (100 samples) in the workdir.
 
-Expected (measured 2026-11-21, see /README.md): MNIST test images score
-IS ~9.9, FID ~0; DCGAN after its budget IS > 8, FID < 5; the MLP GAN is
-worse on both.
+Expected (measured 2026-11-21; the README's MNIST table has every method):
+MNIST test images themselves score IS ~9.9 and FID ~0 against MNIST test;
+DCGAN after its budget IS > 8, FID < 10; the MLP GAN is worse on both.
 """
 import ml_collections
 
-VARIANTS = ("dcgan", "mlp", "quick")
+METHODS = ("gan", "wgan", "wgan_gp", "ebgan", "began")
+VARIANTS = METHODS + ("dcgan", "mlp", "quick")
 
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
-  """`arg`: comma-separated of {'dcgan', 'mlp', 'quick'}."""
-  args = set((arg or "dcgan").split(","))
+  """`arg`: comma-separated variants (see the module docstring)."""
+  args = set((arg or "gan").split(","))
   unknown = args - set(VARIANTS)
   if unknown:
     raise ValueError(f"unknown gan_mnist variant(s) {sorted(unknown)}: use "
                      f"{', '.join(VARIANTS)}.")
+  methods = args & set(METHODS)
+  if len(methods) > 1 or {"mlp", "dcgan"} <= args:
+    raise ValueError(f"gan_mnist takes one method of {METHODS} and one of "
+                     f"'dcgan' / 'mlp', got {sorted(args)}.")
+  method = methods.pop() if methods else "gan"
   mlp = "mlp" in args or ("quick" in args and "dcgan" not in args)
-  if {"mlp", "dcgan"} <= args:
-    raise ValueError("gan_mnist variants 'mlp' and 'dcgan' exclude each other.")
+
   config = ml_collections.ConfigDict()
   config.runner = "train"  # experiments.runners.<runner>.run(config, workdir).
   config.experiment = "gan_mnist"  # module of gentk/recipes.
+  config.method = method  # The game: one of METHODS.
   config.seed = 0  # Root PRNG seed: init, data and noise derive from it.
   config.num_seeds = 1  # S runs on the seed axis.
 
@@ -47,6 +60,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   # when $GENTK_DATA_DIR holds it, else segments).
   config.data.source = "mnist"
   config.data.train_split = "train"  # TFDS split the batches are drawn from.
+  config.data.num_train = 0  # Keep the first N images of it (0: all).
   config.data.batch_size = 64  # Real (and fake) examples per step.
 
   config.model = ml_collections.ConfigDict()
@@ -55,20 +69,37 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.model.width = 32  # DCGAN: W (generator 2W -> W -> 1, critic W -> 2W).
   config.model.bn_momentum = 0.9  # DCGAN: batch norm running-average decay.
   config.model.generator_hidden = (256, 512)  # MLP generator widths.
-  config.model.discriminator_hidden = (512, 256)  # MLP discriminator widths.
+  # MLP discriminator widths (also the autoencoder's encoder).
+  config.model.discriminator_hidden = (512, 256)
+  config.model.code_dim = 64  # EBGAN / BEGAN: the autoencoder's code width.
+  config.model.decoder_hidden = (256, 512)  # EBGAN / BEGAN: decoder widths.
+
+  config.adversarial = ml_collections.ConfigDict()
+  config.adversarial.disc_steps = 1  # k discriminator steps per G step.
+
+  config.optim = ml_collections.ConfigDict()
+  config.optim.name = "adam"  # 'adam' or 'rmsprop', both players.
+  config.optim.lr = 2e-4  # Learning rate (DCGAN paper).
+  config.optim.b1 = 0.5  # Adam beta1 (DCGAN paper).
+  config.optim.b2 = 0.999  # Adam beta2.
+  config.optim.decay = 0.99  # RMSProp decay of the squared-gradient average.
 
   config.gan = ml_collections.ConfigDict()
   # 'minimax', 'nonsaturating' or 'maximum_likelihood'.
   config.gan.generator_cost = "nonsaturating"
-  config.gan.disc_steps = 1  # k discriminator steps per generator step.
-
-  config.optim = ml_collections.ConfigDict()
-  config.optim.lr = 2e-4  # Adam learning rate, both players (DCGAN paper).
-  config.optim.b1 = 0.5  # Adam beta1 (DCGAN paper).
-  config.optim.b2 = 0.999  # Adam beta2.
+  config.wgan = ml_collections.ConfigDict()
+  config.wgan.clip = 0.01  # c: critic weights clipped to [-c, c] (paper).
+  config.wgan_gp = ml_collections.ConfigDict()
+  config.wgan_gp.penalty_weight = 10.0  # lambda of the gradient penalty.
+  config.ebgan = ml_collections.ConfigDict()
+  config.ebgan.margin = 0.1  # m on the energy (per-pixel squared error).
+  config.ebgan.pull_away_weight = 0.1  # lambda_PT (0: plain EBGAN).
+  config.began = ml_collections.ConfigDict()
+  config.began.gamma = 0.5  # Diversity ratio E[L(G(z))] / E[L(x)].
+  config.began.lambda_k = 1e-3  # Gain of the k_t control.
 
   config.train = ml_collections.ConfigDict()
-  config.train.num_steps = 10_000 if mlp else 3_000  # Generator steps.
+  config.train.num_steps = 3_000  # Generator steps (the budget).
   config.train.steps_per_call = 100  # K steps fused into one compiled call.
   config.train.mode = "jit"  # 'jit', 'sharded' (device mesh) or 'pmap'.
   config.train.log_every = 100  # Steps between metric records.
@@ -83,12 +114,30 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.eval.num_splits = 10  # Inception Score splits (protocol).
   config.eval.kid_subsets = 100  # KID subset pairs of up to 1,000 each.
 
+  if method in ("wgan", "wgan_gp"):
+    config.adversarial.disc_steps = 5  # n_critic (both papers).
+    config.train.num_steps = 1_000
+  if method == "wgan":
+    config.optim.name = "rmsprop"  # The WGAN paper's optimizer ...
+    config.optim.lr = 2e-4  # ... at 4x its 5e-5, for this short budget.
+  if method == "wgan_gp":
+    config.optim.lr = 1e-4  # Adam(1e-4, 0, 0.9), the WGAN-GP paper's.
+    config.optim.b1 = 0.0
+    config.optim.b2 = 0.9
+  if method == "began":
+    config.optim.lr = 1e-4  # The BEGAN paper's Adam learning rate.
+  if mlp and method == "gan":
+    config.train.num_steps = 10_000
+
   if "quick" in args:
     config.data.source = "auto"
+    config.data.num_train = 2_000
     config.data.batch_size = 16
     config.model.width = 8
     config.model.generator_hidden = (32,)
     config.model.discriminator_hidden = (32,)
+    config.model.code_dim = 8
+    config.model.decoder_hidden = (32,)
     config.train.num_steps = 20
     config.train.steps_per_call = 10
     config.train.log_every = 10

@@ -48,8 +48,14 @@ def segment_digits(num: int, *, seed: int = 0) -> Mnist:
   widths = rng.integers(2, 4, num)
   shifts = rng.integers(-3, 4, (num, 2))
   ink = rng.uniform(0.7, 1.0, num).astype(np.float32)
-  templates = {(d, w): _template(d, w) for d in range(10) for w in (2, 3)}
-  images = np.stack([
-      np.roll(templates[int(d), int(w)], tuple(s), axis=(0, 1)) * a
-      for d, w, s, a in zip(labels, widths, shifts, ink)])
-  return Mnist(images[..., None], labels)
+  templates = np.stack([[_template(d, w) for w in (2, 3)] for d in range(10)])
+  images = templates.astype(np.uint8)[labels, widths - 2]  # [N, 28, 28]
+  # Translation as a cyclic roll (the glyphs' margins exceed the shifts):
+  # rolled[i, j] = image[(i - s_0) % 28, (j - s_1) % 28].
+  pixels = np.arange(IMAGE_SHAPE[0])
+  rows = (pixels[None, :] - shifts[:, :1]) % IMAGE_SHAPE[0]
+  cols = (pixels[None, :] - shifts[:, 1:]) % IMAGE_SHAPE[1]
+  images = np.take_along_axis(images, rows[:, :, None], axis=1)
+  images = np.take_along_axis(images, cols[:, None, :], axis=2)
+  return Mnist((images * ink[:, None, None])[..., None].astype(np.float32),
+               labels)

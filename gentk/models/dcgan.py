@@ -76,15 +76,25 @@ class DCGANDiscriminator(nn.Module):
     width: W, the channels of the first convolution (the second has 2W).
     momentum: running-average decay of batch normalisation.
     axis_name: the `pmap` axis for global batch statistics, or None.
+    batch_norm: False drops the batch normalisation (a WGAN-GP critic must
+      score examples independently); the module then has no `batch_stats`.
   """
   width: int = 64
   momentum: float = 0.9
   axis_name: str | None = None
+  batch_norm: bool = True
 
   @nn.compact
-  def __call__(self, x: Array, *, train: bool = True) -> Array:
+  def __call__(self, x: Array, *, train: bool = True, features: bool = False
+               ) -> Array | tuple[Array, Array]:
+    """Logits `[B]`, or `(logits, body features [B, 7 * 7 * 2W])`."""
     chex.assert_rank(x, 4)
     h = nn.leaky_relu(PatchConv(self.width, 4, stride=2)(x), 0.2)
-    h = PatchConv(2 * self.width, 4, stride=2, use_bias=False)(h)
-    h = nn.leaky_relu(_batch_norm(self, train)(h), 0.2)
-    return nn.Dense(1)(h.reshape(x.shape[0], -1))[:, 0]
+    h = PatchConv(2 * self.width, 4, stride=2, use_bias=not self.batch_norm)(h)
+    if self.batch_norm:
+      h = _batch_norm(self, train)(h)
+    h = nn.leaky_relu(h, 0.2)
+    h = h.reshape(x.shape[0], -1)
+    logits = nn.Dense(1)(h)[:, 0]
+    return (logits, h) if features else logits
+

@@ -1,21 +1,34 @@
-"""Recipe `gan_mnist`: DCGAN or an MLP GAN on MNIST, scored by the
-MNIST-classifier IS / FID / KID, with a sample grid."""
+"""Recipe `gan_mnist`: adversarial methods on MNIST, scored by the
+MNIST-classifier IS / FID / KID, with a sample grid.
+
+`config.method` picks the game ('gan', 'wgan', 'wgan_gp', 'ebgan', 'began';
+see `METHODS`), `config.model.name` the players: 'dcgan' (conv generator with
+batch norm; conv discriminator, with batch norm for 'gan' only, so a critic
+scores examples independently) or 'mlp' (fully connected). EBGAN and BEGAN
+take an autoencoder discriminator: an MLP on the flattened image for both.
+"""
 import pathlib
 from typing import Callable
 
+import flax.linen as nn
 import jax
 import ml_collections
 import numpy as np
 
 from gentk import plotting
-from gentk.algorithms import dcgan
+from gentk.algorithms import adversarial as adversarial_lib
+from gentk.algorithms import began
+from gentk.algorithms import ebgan
 from gentk.algorithms import gan
+from gentk.algorithms import wgan
 from gentk.data import mnist
 from gentk.data import paths
 from gentk.data import segment_digits
 from gentk.metrics import classifier as classifier_metrics
+from gentk.models import autoencoder
+from gentk.models import dcgan
 from gentk.models import image_mlp
-from gentk.recipes.gan_mixture import adam
+from gentk.recipes.adversarial_mixture import optimizer
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
 from gentk.types import Algorithm
@@ -76,35 +89,100 @@ def mnist_evaluate(algorithm: Algorithm, reference: np.ndarray, *,
   return evaluate
 
 
+def _scorer(config, axis_name: str | None, *, batch_norm: bool):
+  """`(module, what the game applies)`: one score (logit) per image."""
+  m = config.model
+  if m.name == "dcgan":
+    module = dcgan.DCGANDiscriminator(m.width, m.bn_momentum, axis_name,
+                                      batch_norm=batch_norm)
+    return module, adversarial_lib.TrainMode(module) if batch_norm else module
+  module = image_mlp.MLPImageDiscriminator(tuple(m.discriminator_hidden))
+  return module, module
+
+
+def _gan(config, latent_fn, axis_name):
+  module, applied = _scorer(config, axis_name, batch_norm=True)
+  return module, gan.gan_game(applied, latent_fn,
+                              generator_cost=config.gan.generator_cost)
+
+
+def _wgan(config, latent_fn, axis_name):
+  module, applied = _scorer(config, axis_name, batch_norm=False)
+  return module, wgan.wgan_game(applied, latent_fn, clip=config.wgan.clip)
+
+
+def _wgan_gp(config, latent_fn, axis_name):
+  module, applied = _scorer(config, axis_name, batch_norm=False)
+  return module, wgan.wgan_game(
+      applied, latent_fn, penalty_weight=config.wgan_gp.penalty_weight)
+
+
+def _autoencoder(config) -> nn.Module:
+  m = config.model
+  return autoencoder.Autoencoder(
+      encoder_hidden=tuple(m.discriminator_hidden), code_dim=m.code_dim,
+      decoder_hidden=tuple(m.decoder_hidden))
+
+
+def _ebgan(config, latent_fn, axis_name):
+  del axis_name  # No batch statistics.
+  ae = _autoencoder(config)
+  return ae, ebgan.ebgan_game(ae, latent_fn, margin=config.ebgan.margin,
+                              pull_away_weight=config.ebgan.pull_away_weight)
+
+
+def _began(config, latent_fn, axis_name):
+  del axis_name  # No batch statistics.
+  ae = _autoencoder(config)
+  return ae, began.began_game(ae, latent_fn, gamma=config.began.gamma,
+                              lambda_k=config.began.lambda_k)
+
+
+# config.method -> (config, latent_fn, axis_name) -> (discriminator, Game).
+METHODS: dict[str, Callable] = {
+    "gan": _gan,
+    "wgan": _wgan,
+    "wgan_gp": _wgan_gp,
+    "ebgan": _ebgan,
+    "began": _began,
+}
+
+
 def make_algorithm(config: ml_collections.ConfigDict, *,
                    axis_name: str | None) -> Algorithm:
-  """DCGAN (`config.model.name='dcgan'`) or the MLP GAN ('mlp')."""
-  m, g = config.model, config.gan
-  common = dict(latent_dim=m.latent_dim, generator_cost=g.generator_cost,
-                disc_steps=g.disc_steps, generator_optimizer=adam(config.optim),
-                discriminator_optimizer=adam(config.optim),
-                axis_name=axis_name)
+  """The method `config.method` with the players of `config.model.name`."""
+  m = config.model
+  if config.method not in METHODS:
+    raise ConfigError(f"config.method={config.method!r} is unknown: use one "
+                      f"of {sorted(METHODS)}.")
+  if m.name not in MODELS:
+    raise ConfigError(f"config.model.name={m.name!r} is unknown: use one of "
+                      f"{MODELS}.")
   if m.name == "dcgan":
-    return dcgan.make_dcgan(width=m.width, momentum=m.bn_momentum, **common)
-  if m.name == "mlp":
-    return gan.make_gan(
-        image_mlp.MLPImageGenerator(tuple(m.generator_hidden)),
-        image_mlp.MLPImageDiscriminator(tuple(m.discriminator_hidden)),
-        **common)
-  raise ConfigError(f"config.model.name={m.name!r} is unknown: use one of "
-                    f"{MODELS}.")
+    generator = dcgan.DCGANGenerator(m.width, 1, m.bn_momentum, axis_name)
+  else:
+    generator = image_mlp.MLPImageGenerator(tuple(m.generator_hidden))
+  discriminator, game = METHODS[config.method](
+      config, adversarial_lib.gaussian_latent(m.latent_dim), axis_name)
+  return adversarial_lib.make_adversarial(
+      generator, discriminator, game,
+      disc_steps=config.adversarial.disc_steps,
+      generator_optimizer=optimizer(config.optim),
+      discriminator_optimizer=optimizer(config.optim), axis_name=axis_name)
 
 
 def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
-  """GAN on MNIST: in-step batches, classifier metrics at the end."""
+  """An adversarial method on MNIST: in-step batches, classifier metrics."""
   d, e = config.data, config.eval
   algorithm = make_algorithm(config, axis_name=axis_name)
-  train = load_images(d.source, d.train_split, seed=config.seed)
+  train = load_images(d.source, d.train_split, d.num_train or None,
+                      seed=config.seed)
   reference = load_images(d.source, e.reference_split, e.num_reference,
                           seed=config.seed)
   data_fn = mnist.make_batch_fn(train, np.zeros(len(train), np.int32),
-                                d.batch_size, num_batches=config.gan.disc_steps)
+                                d.batch_size,
+                                num_batches=config.adversarial.disc_steps)
   return Experiment(algorithm, data_fn, mnist_evaluate(
       algorithm, reference, num_samples=e.num_samples,
       num_splits=e.num_splits, kid_subsets=e.kid_subsets))

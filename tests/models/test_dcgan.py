@@ -21,3 +21,16 @@ def test_shapes_ranges_and_modes():
   d_vars = jax.jit(d.init)(jax.random.PRNGKey(2), x)
   logits = jax.jit(lambda v, x: d.apply(v, x, train=False))(d_vars, x)
   assert logits.shape == (5,)
+
+
+def test_critic_without_batch_norm_and_body_features():
+  x = np.zeros((3, 28, 28, 1), np.float32)
+  critic = dcgan.DCGANDiscriminator(4, batch_norm=False)
+  variables = jax.eval_shape(critic.init, jax.random.PRNGKey(0), x)
+  assert set(variables) == {"params"}  # No running averages to track.
+  with_bn = dcgan.DCGANDiscriminator(4)
+  variables = jax.eval_shape(with_bn.init, jax.random.PRNGKey(0), x)
+  logits, features = jax.eval_shape(
+      lambda v, x: with_bn.apply(v, x, train=False, features=True),
+      variables, x)
+  assert logits.shape == (3,) and features.shape == (3, 7 * 7 * 8)
