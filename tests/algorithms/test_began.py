@@ -77,7 +77,7 @@ def test_invalid_settings_raise():
 
 
 def test_training_moves_samples_toward_the_ring():
-  """See `mixture_util.assert_moves_toward_ring` (BEGAN ends at 0.63 of the
+  """See `mixture_util.assert_moves_toward_ring` (BEGAN ends at 0.07 of the
   initial distance with these keys); k_t stays in [0, 1] and the convergence
   measure is logged at every step."""
   metrics = mixture_util.assert_moves_toward_ring("began", 1000)
