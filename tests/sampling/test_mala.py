@@ -58,23 +58,24 @@ def mala_acceptance_standard_gaussian(step_size: float, dim: int) -> float:
 
 
 def test_exact_acceptance_formula_against_direct_simulation():
-  # The reference itself, against 10^6 i.i.d. draws (SE < 5e-4).
+  # The reference itself, against 2 x 10^5 i.i.d. draws: min(1, ratio) has
+  # sd < 0.46, so SE < 1e-3 and the bound 4e-3 is 4 SE.
   rng = np.random.default_rng(0)
   eps, dim = 0.5, 10
-  x = rng.standard_normal((1_000_000, dim))
+  x = rng.standard_normal((200_000, dim))
   y = (1 - eps) * x + np.sqrt(2 * eps) * rng.standard_normal(x.shape)
   ratio = np.exp(-eps / 4 * ((y**2).sum(1) - (x**2).sum(1)))
   assert abs(np.minimum(1, ratio).mean()
-             - mala_acceptance_standard_gaussian(eps, dim)) < 2e-3
+             - mala_acceptance_standard_gaussian(eps, dim)) < 4e-3
 
 
 def test_gaussian_moments_and_acceptance_rate():
   # At e = 0.5 the unadjusted chain's stationary variance is
   # 1 / (1 - e / 2) = 1.33: the moment check fails without the MH correction.
   dim, step_size = 10, 0.5
-  mean = jnp.linspace(-1.0, 1.0, dim)
+  mean = np.linspace(-1.0, 1.0, dim, dtype=np.float32)
   target = targets.isotropic_gaussian(mean, std=1.0)
-  init = mean + jax.random.normal(jax.random.key(0), (NUM_CHAINS, dim))
+  init = mean + np.random.default_rng(0).standard_normal((NUM_CHAINS, dim))
   samples, accept_prob = _run(target.logdensity_fn, init, jax.random.key(1),
                               step_size)
   stats_util.assert_moments_close(samples, target.mean, jnp.ones(dim))
@@ -88,7 +89,7 @@ def test_gaussian_moments_and_acceptance_rate():
 
 def test_gaussian_mixture_moments():
   target = targets.demo_mixture()
-  init = 3.0 * jax.random.normal(jax.random.key(2), (NUM_CHAINS, 2))
+  init = 3.0 * np.random.default_rng(2).standard_normal((NUM_CHAINS, 2))
   samples, _ = _run(target.logdensity_fn, init, jax.random.key(3), 0.4)
   stats_util.assert_moments_close(samples, target.mean,
                                   jnp.diag(target.covariance))
@@ -96,14 +97,17 @@ def test_gaussian_mixture_moments():
 
 
 def test_same_transitions_as_blackjax():
+  # The wrapper adds no computation: same key, same chain as BlackJAX's own.
   target = targets.banana()
-  ours = mala.build_kernel()
+  kernel = mala.build_kernel()
   theirs = blackjax.mala(target.logdensity_fn, 0.1)
-  state_a = mala.init(jnp.ones(2), target.logdensity_fn)
-  state_b = theirs.init(jnp.ones(2))
+  step_a = jax.jit(lambda k, s: kernel(k, s, target.logdensity_fn, 0.1))
+  step_b = jax.jit(theirs.step)
+  state_a = jax.jit(lambda x: mala.init(x, target.logdensity_fn))(jnp.ones(2))
+  state_b = jax.jit(theirs.init)(jnp.ones(2))
   for key in jax.random.split(jax.random.key(4), 5):
-    state_a, info_a = ours(key, state_a, target.logdensity_fn, 0.1)
-    state_b, info_b = theirs.step(key, state_b)
+    state_a, info_a = step_a(key, state_a)
+    state_b, info_b = step_b(key, state_b)
     np.testing.assert_array_equal(state_a.position, state_b.position)
     np.testing.assert_array_equal(info_a.acceptance_rate,
                                   info_b.acceptance_rate)
