@@ -1,16 +1,37 @@
 """gentk.sampling: classic samplers and MCMC kernels in the BlackJAX shape.
 
-MCMC kernels: `init(position, ...) -> state` and `build_kernel(...) ->
-kernel(key, state, ...) -> (state, info)`, pure and not compiled inside; bind
-the target and parameters and iterate with `run_chain`, `vmap` over chains:
+MCMC kernels (`metropolis`, `mala`, `sgld` = `langevin`, `gibbs`) are pairs
+`init(position, ...) -> state` and `build_kernel(...) -> kernel(key, state,
+...) -> (state, info)`, pure and compiled by the caller. Bind the target and
+the parameters, then `run_chain(kernel, init_state, key, num_steps)` runs the
+chain in one `lax.scan` and returns every state and info (leading axis
+`num_steps`); `vmap` it over chains and `jit` the whole run:
 
-  kernel = mala.build_kernel()
-  step = lambda k, s: kernel(k, s, logdensity_fn, 0.1)
-  states, infos = jax.jit(run_chain, static_argnums=(0, 3))(
-      step, mala.init(x0, logdensity_fn), key, 1000)
+  import jax
+  import jax.numpy as jnp
+  from gentk import sampling
 
-Exact samplers (`inverse_cdf`, `rejection`, `importance`) are functions of a
-key returning samples (and an info record).
+  target = sampling.targets.banana()
+  kernel = sampling.mala.build_kernel()
+  step = lambda key, state: kernel(key, state, target.logdensity_fn, 0.1)
+
+  @jax.jit
+  def run(positions, keys):  # one chain per row of positions / keys
+    return jax.vmap(lambda x, k: sampling.run_chain(
+        step, sampling.mala.init(x, target.logdensity_fn), k, 2_000))(
+            positions, keys)
+
+  states, infos = run(jnp.zeros((8, 2)), jax.random.split(jax.random.key(0), 8))
+  samples = states.position[:, 500:]  # [chains, draws, 2] after burn-in
+  sampling.split_rhat(samples), sampling.effective_sample_size(samples)
+  sampling.acceptance_rate(infos.is_accepted)
+
+Exact samplers are functions of a key returning samples and an info record:
+`inverse_cdf` (from a quantile function, or a 1-D density inverted on a grid),
+`rejection_sample` (fixed output shape with a validity mask),
+`importance_estimate` / `importance_resample` (plain and self-normalised
+estimates, Z_p / Z_q, ESS, SIR). `targets` holds 2-D test densities with exact
+moments (Gaussian, banana, Gaussian mixture).
 """
 from gentk.sampling import diagnostics
 from gentk.sampling import gibbs
