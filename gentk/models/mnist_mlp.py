@@ -1,8 +1,9 @@
 r"""MLP players for MNIST-sized images: a generator and two multi-head
 discriminators (InfoGAN's D/Q and the semi-supervised K-class classifier).
 
-Dense layers keep CPU cost low (an MLP GAN step is ~50x cheaper than a DCGAN
-step on XLA:CPU); images are flattened on entry and reshaped on exit.
+Dense layers keep CPU cost low; InfoGAN's discriminator may start with a few
+strided patch convolutions (`gentk.models.conv.PatchConv`). Images are
+flattened on entry and reshaped on exit.
 
 References:
   Chen et al. 2016, "InfoGAN", https://arxiv.org/abs/1606.03657
@@ -16,6 +17,7 @@ from typing import Sequence
 import flax.linen as nn
 import jax
 
+from gentk.models import conv
 from gentk.types import Array, PRNGKey
 
 
@@ -51,7 +53,8 @@ class MLPGenerator(nn.Module):
 class InfoDiscriminator(nn.Module):
   r"""A shared body with two heads: the GAN logit and the InfoGAN Q head.
 
-  x -> body (dense + leaky ReLU per entry of `hidden`) -> h;
+  x -> body (4x4 stride-2 convolution + leaky ReLU per entry of
+  `conv_widths`, then dense + leaky ReLU per entry of `hidden`) -> h;
   D logit = dense_1(h); Q parameters = dense(leaky ReLU(dense_{q_hidden}(h))).
 
   Attributes:
@@ -59,16 +62,22 @@ class InfoDiscriminator(nn.Module):
     q_hidden: width of the Q head's hidden layer.
     q_out: number of Q parameters (categorical logits, Gaussian means, ...).
     negative_slope: leaky ReLU slope (0.1 in the InfoGAN paper).
+    conv_widths: channels of the body's convolutions (none by default).
   """
   hidden: Sequence[int]
   q_hidden: int
   q_out: int
   negative_slope: float = 0.1
+  conv_widths: Sequence[int] = ()
 
   @nn.compact
   def __call__(self, x: Array) -> tuple[Array, Array]:
     """Args: x `[B, ...]`. Returns `(logit [B], q [B, q_out])`."""
-    h = x.reshape(x.shape[0], -1)
+    h = x
+    for width in self.conv_widths:
+      h = nn.leaky_relu(conv.PatchConv(width, 4, stride=2)(h),
+                        self.negative_slope)
+    h = h.reshape(x.shape[0], -1)
     for width in self.hidden:
       h = nn.leaky_relu(nn.Dense(width)(h), self.negative_slope)
     logit = nn.Dense(1, name="d_head")(h)[:, 0]

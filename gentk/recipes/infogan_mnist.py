@@ -1,6 +1,7 @@
 """Recipe `infogan_mnist`: InfoGAN (10-way categorical + 2 continuous codes)
-with MLP players on MNIST; evaluated by the categorical code's accuracy as a
-digit classifier (best permutation) and a sample grid (rows = code values)."""
+on MNIST (DCGAN or MLP generator; a discriminator whose body is shared with
+the Q head); evaluated by the categorical code's accuracy as a digit
+classifier (best permutation) and a sample grid (rows = code values)."""
 import contextlib
 import pathlib
 
@@ -13,7 +14,9 @@ from gentk.algorithms import adversarial
 from gentk.algorithms import infogan
 from gentk.data import mnist
 from gentk.data import paths
+from gentk.models import dcgan
 from gentk.models import mnist_mlp
+from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
 
 
@@ -47,17 +50,23 @@ def adam(optim: ml_collections.ConfigDict, lr: float
 
 def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
-  """InfoGAN on MNIST with `gentk.models.mnist_mlp` players."""
+  """InfoGAN on MNIST (players from `config.model`)."""
   train, test = load_splits(config.data)
   m, info = config.model, config.infogan
   spec = infogan.CodeSpec(categories=(info.num_categories,),
                           num_continuous=info.num_continuous,
                           learn_std=info.learn_std)
-  generator = mnist_mlp.MLPGenerator(hidden=tuple(m.generator_hidden),
-                                     out_shape=mnist.IMAGE_SHAPE)
+  if m.generator == "dcgan":
+    generator = dcgan.DCGANGenerator(width=m.generator_width)
+  elif m.generator == "mlp":
+    generator = mnist_mlp.MLPGenerator(hidden=tuple(m.generator_hidden),
+                                       out_shape=mnist.IMAGE_SHAPE)
+  else:
+    raise ConfigError(f"config.model.generator={m.generator!r} is unknown: "
+                      "use 'mlp' or 'dcgan'.")
   discriminator = mnist_mlp.InfoDiscriminator(
       hidden=tuple(m.discriminator_hidden), q_hidden=m.q_hidden,
-      q_out=spec.q_size)
+      q_out=spec.q_size, conv_widths=tuple(m.discriminator_conv))
   algorithm = infogan.make_infogan(
       generator, discriminator, noise_dim=m.noise_dim, spec=spec,
       categorical_weight=info.categorical_weight,
