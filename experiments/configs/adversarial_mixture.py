@@ -5,20 +5,40 @@ kl, reverse_kl, pearson, squared_hellinger, jensen_shannon, gan), ebgan, began,
 feature_matching, minibatch (GAN + minibatch discrimination), mmd (MMD^2 on raw
 samples), mmd_gan (MMD^2 on learned features). The GAN with its three
 generator costs is `gan_mixture.py` (`--config.gan.generator_cost=...`).
-Further variants: `ring`
-or `grid` (default), `quick` (a few seconds, for tests), `seeds5` (5 seeds
-trained together on the seed axis). Run, e.g. (about 2 minutes on a 2-core CPU):
+Further variants: `ring` or `grid` (default), `quick` (a few seconds, for
+tests), `seeds5` (5 seeds trained together on the seed axis). Run, e.g. (about
+20 minutes on a 2-core CPU; 1-7 minutes for the k = 1 methods):
   python -m experiments.main \
     --config=experiments/configs/adversarial_mixture.py:wgan_gp,ring,seeds5 \
     --workdir=runs/wgan_gp_ring
 and for the others replace `wgan_gp` by the method's name.
 
-Expected (measured 2026-11-22 on 2 shared CPU cores, 5 seeds, median; the
-README's mixture table has the ranges):
-  wgan:     ring -, grid -
-  wgan_gp:  ring -, grid -
+Expected: 5,000 generator steps for every method (n_critic = 5 critic steps
+each for wgan, wgan_gp, mmd_gan), 5 seeds on the seed axis, measured
+2026-11-21 on 2 shared CPU cores (wall time per 5-seed run: 1-7 min for k = 1
+methods, 15-22 min for minibatch and the WGANs). Median modes / high-quality
+% / reverse KL (ranges in the README):
+  gan (nonsat.)   ring 8 / 95.0% / 0.03     grid 10 / 35.4% / 1.39
+  gan (minimax)   ring 8 / 75.5% / 0.12     grid not measured
+  gan (max.lik.)  ring 0 / 0.0% / 2.08      grid not measured
+  wgan            ring 8 / 48.7% / 0.22     grid not measured
+  wgan_gp         ring 6 / 28.8% / 0.75     grid not measured
+  fgan,kl         ring 8 / 70.8% / 0.23     grid 19 / 5.3% / 0.67 (lr 2e-4)
+  fgan,js         ring 8 / 95.0% / 0.03     grid not measured
+  ebgan           ring 6 / 51.6% / 0.48     grid 12 / 38.2% / 1.48
+  began           ring 1 / 100.0% / 2.08    grid 2 / 44.9% / 3.11
+  mmd             ring 8 / 73.0% / 0.01     grid 22 / 3.0% / 0.38
+  feature_match.  ring 8 / 89.5% / 0.00     grid 17 / 14.9% / 0.85
+  minibatch       ring 8 / 62.0% / 0.19     grid 9 / 1.3% / 1.34
+The GAN rows are `gan_mixture.py:<data>,seeds5 --config.train.num_steps=5000
+--config.gan.generator_cost=...`. fgan,kl on the grid diverges at lr 1e-3
+(NaN guard, step 507) and was run with `--config.optim.lr=2e-4`; fgan,
+reverse_kl on the ring diverges at lr 1e-3 and 2e-4 (the generator's
+exp(-v) activation). fgan,js equals the non-saturating GAN to the digit, as
+it must (its losses are the GAN's minus constants).
 Reference (PacGAN Table 1, GAN): ring 6.3 modes / 98.2% / KL 0.45;
-grid 17.3 / 94.8% / 0.70.
+grid 17.3 / 94.8% / 0.70; PacGAN4: ring 7.8 / 95.9% / 0.07, grid 24.8 / 93.6% /
+0.04.
 """
 import ml_collections
 
