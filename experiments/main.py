@@ -14,6 +14,7 @@ from absl import logging
 from ml_collections import config_flags
 
 from gentk.training.config import ConfigError
+from gentk.training.loop import NonFiniteError
 
 
 def _fail(error: BaseException) -> None:
@@ -64,6 +65,9 @@ def main(argv):
     runner.run(config, _WORKDIR.value)
   except (ConfigError, FileNotFoundError, ModuleNotFoundError) as e:
     _fail(e)
+  except NonFiniteError as e:  # Diverged: one line; the checkpoints stay.
+    print(f"error: {e}", file=sys.stderr)
+    sys.exit(1)
 
 
 if __name__ == "__main__":

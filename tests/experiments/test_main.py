@@ -83,6 +83,16 @@ def test_batch_not_divisible_by_devices(tmp_path):
   assert "data.batch_size=30" in r.stderr and "4 devices" in r.stderr
 
 
+def test_divergence_exits_with_one_line_naming_step_and_player(tmp_path):
+  # lr = 1e30 makes the first generator update overflow.
+  r = _run(tmp_path, f"--config={CONFIG}:quick", "--config.optim.lr=1e30")
+  assert r.returncode == 1
+  line = r.stderr.strip().splitlines()[-1]  # After the progress bar.
+  assert line.startswith("error: ") and "step 0" in line
+  assert "generator" in line and "Traceback" not in r.stderr
+  assert not list((tmp_path / "checkpoints").glob("*/"))
+
+
 @pytest.fixture(scope="module")
 def uninterrupted(tmp_path_factory):
   workdir = tmp_path_factory.mktemp("uninterrupted")
