@@ -47,6 +47,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.model.discriminator_conv = (16, 32)
   config.model.discriminator_hidden = (256,)
   config.model.q_hidden = 128  # Width of the Q head's hidden layer.
+  # Batch norm on every D/Q layer but the first (the paper's networks).
+  config.model.discriminator_batch_norm = True
 
   config.infogan = ml_collections.ConfigDict()
   config.infogan.num_categories = 10  # Classes of the categorical code.
@@ -72,6 +74,9 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
 
   config.eval = ml_collections.ConfigDict()
   config.eval.grid_columns = 10  # Samples per code value in code_grid.png.
+  config.eval.num_samples = 10_000  # Samples scored by IS / FID / KID.
+  config.eval.num_splits = 10  # Inception Score splits (protocol).
+  config.eval.kid_subsets = 100  # KID subset pairs of up to 1,000 each.
 
   if arg == "quick":
     config.data.train_split = "train[:2000]"
@@ -81,4 +86,6 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
     config.train.steps_per_call = 10
     config.train.log_every = 10
     config.train.checkpoint_every = 20
+    config.eval.num_samples = 500
+    config.eval.kid_subsets = 10
   return config

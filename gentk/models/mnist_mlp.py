@@ -56,6 +56,11 @@ class InfoDiscriminator(nn.Module):
   x -> body (4x4 stride-2 convolution + leaky ReLU per entry of
   `conv_widths`, then dense + leaky ReLU per entry of `hidden`) -> h;
   D logit = dense_1(h); Q parameters = dense(leaky ReLU(dense_{q_hidden}(h))).
+  With `batch_norm`, every layer but the first and the heads' outputs is
+  batch-normalised before its activation, as in the InfoGAN paper's MNIST
+  networks (Chen et al. 2016, Appendix C.1); the statistics live in the
+  `batch_stats` collection and `train` picks batch (True) or running (False)
+  statistics.
 
   Attributes:
     hidden: widths of the shared body.
@@ -63,26 +68,38 @@ class InfoDiscriminator(nn.Module):
     q_out: number of Q parameters (categorical logits, Gaussian means, ...).
     negative_slope: leaky ReLU slope (0.1 in the InfoGAN paper).
     conv_widths: channels of the body's convolutions (none by default).
+    batch_norm: normalise the hidden layers (see above).
+    momentum: running-average decay of batch normalisation.
   """
   hidden: Sequence[int]
   q_hidden: int
   q_out: int
   negative_slope: float = 0.1
   conv_widths: Sequence[int] = ()
+  batch_norm: bool = False
+  momentum: float = 0.9
 
   @nn.compact
-  def __call__(self, x: Array) -> tuple[Array, Array]:
+  def __call__(self, x: Array, train: bool = False) -> tuple[Array, Array]:
     """Args: x `[B, ...]`. Returns `(logit [B], q [B, q_out])`."""
+    layer_index = 0
+
+    def activate(h):
+      nonlocal layer_index
+      if self.batch_norm and layer_index > 0:
+        h = nn.BatchNorm(use_running_average=not train,
+                         momentum=self.momentum)(h)
+      layer_index += 1
+      return nn.leaky_relu(h, self.negative_slope)
+
     h = x
     for width in self.conv_widths:
-      h = nn.leaky_relu(conv.PatchConv(width, 4, stride=2)(h),
-                        self.negative_slope)
+      h = activate(conv.PatchConv(width, 4, stride=2)(h))
     h = h.reshape(x.shape[0], -1)
     for width in self.hidden:
-      h = nn.leaky_relu(nn.Dense(width)(h), self.negative_slope)
+      h = activate(nn.Dense(width)(h))
     logit = nn.Dense(1, name="d_head")(h)[:, 0]
-    q = nn.leaky_relu(nn.Dense(self.q_hidden, name="q_hidden")(h),
-                      self.negative_slope)
+    q = activate(nn.Dense(self.q_hidden, name="q_hidden")(h))
     return logit, nn.Dense(self.q_out, name="q_head")(q)
 
 

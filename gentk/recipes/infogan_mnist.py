@@ -1,7 +1,9 @@
 """Recipe `infogan_mnist`: InfoGAN (10-way categorical + 2 continuous codes)
 on MNIST (DCGAN or MLP generator; a discriminator whose body is shared with
-the Q head); evaluated by the categorical code's accuracy as a digit
-classifier (best permutation) and a sample grid (rows = code values)."""
+the Q head, optionally batch-normalised); evaluated by the categorical code's
+accuracy as a digit classifier (best permutation), the MNIST-classifier IS /
+FID / KID of samples against the test split, and a sample grid (rows = code
+values)."""
 import contextlib
 import pathlib
 
@@ -15,7 +17,9 @@ from gentk.algorithms import infogan
 from gentk.data import mnist
 from gentk.data import paths
 from gentk.models import dcgan
+from gentk.metrics import classifier as classifier_metrics
 from gentk.models import mnist_mlp
+from gentk.recipes import gan_mnist
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
 
@@ -66,11 +70,15 @@ def build(config: ml_collections.ConfigDict, *,
                       "use 'mlp' or 'dcgan'.")
   discriminator = mnist_mlp.InfoDiscriminator(
       hidden=tuple(m.discriminator_hidden), q_hidden=m.q_hidden,
-      q_out=spec.q_size, conv_widths=tuple(m.discriminator_conv))
-  algorithm = infogan.make_infogan(
-      generator, discriminator, noise_dim=m.noise_dim, spec=spec,
+      q_out=spec.q_size, conv_widths=tuple(m.discriminator_conv),
+      batch_norm=m.discriminator_batch_norm)
+  game = infogan.infogan_game(
+      adversarial.TrainMode(discriminator) if m.discriminator_batch_norm
+      else discriminator, infogan.infogan_latent(m.noise_dim, spec), spec,
       categorical_weight=info.categorical_weight,
-      continuous_weight=info.continuous_weight,
+      continuous_weight=info.continuous_weight)
+  algorithm = adversarial.make_adversarial(
+      generator, discriminator, game,
       generator_optimizer=adam(config.optim, config.optim.generator_lr),
       discriminator_optimizer=adam(config.optim, config.optim.discriminator_lr),
       axis_name=axis_name)
@@ -78,8 +86,11 @@ def build(config: ml_collections.ConfigDict, *,
                                 config.data.batch_size, num_batches=1)
 
   @jax.jit
-  def predict(d_params, images):
-    _, q = discriminator.apply(d_params, images)
+  def predict(state, images):
+    """Q's categorical code of real images (running batch statistics)."""
+    variables = {**state.params[adversarial.DISCRIMINATOR],
+                 **state.collections.get(adversarial.DISCRIMINATOR, {})}
+    _, q = discriminator.apply(variables, images, train=False)
     return infogan.split_q(q, spec).categorical_logits.argmax(-1)
 
   @jax.jit
@@ -92,15 +103,21 @@ def build(config: ml_collections.ConfigDict, *,
     return generator.apply(variables, inputs, train=False)
 
   def evaluate(state, key, workdir: pathlib.Path, tag: str) -> dict:
-    codes = predict(state.params[adversarial.DISCRIMINATOR], test.images)
+    key_sweep, key_samples = jax.random.split(key)
+    codes = predict(state, test.images)
     confusion = infogan.confusion_matrix(
         codes, test.labels, num_codes=info.num_categories,
         num_classes=mnist.NUM_CLASSES)
     accuracy, _ = infogan.permutation_accuracy(confusion)
     name = f"code_grid_{tag}.png" if tag else "code_grid.png"
-    plotting.image_grid(sweep(state, key), workdir / name,
+    plotting.image_grid(sweep(state, key_sweep), workdir / name,
                         ncols=config.eval.grid_columns)
+    samples = gan_mnist.sample_in_chunks(algorithm, state, key_samples,
+                                         config.eval.num_samples, chunk=250)
+    quality = classifier_metrics.mnist_classifier_metrics(
+        samples, test.images, num_splits=config.eval.num_splits,
+        kid_subsets=config.eval.kid_subsets)
     return {"code_accuracy": accuracy,
-            "codes_used": float((confusion.sum(1) > 0).sum())}
+            "codes_used": float((confusion.sum(1) > 0).sum()), **quality}
 
   return Experiment(algorithm, data_fn, evaluate)

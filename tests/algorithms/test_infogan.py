@@ -8,6 +8,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from gentk.algorithms import adversarial
 from gentk.algorithms import infogan
 from gentk.losses import information
 from gentk.models import mnist_mlp
@@ -161,3 +162,38 @@ def test_codes_become_recoverable_in_a_short_run():
   assert last > 0.8, last
   assert float(metrics["generator/mi_lower_bound"][-20:].mean()) > float(
       metrics["generator/mi_lower_bound"][:10].mean())
+
+
+def test_batch_normalised_body_trains_and_evaluates_on_running_averages():
+  """With `batch_norm`, every layer but the first is normalised: in train
+  mode an example's output depends on its batch, in eval mode it does not,
+  and the core keeps the running averages it tracks on real batches."""
+  d = mnist_mlp.InfoDiscriminator(hidden=(8, 8), q_hidden=5,
+                                  q_out=SPEC.q_size, batch_norm=True)
+  x = jax.random.normal(KEY, (6, 6))
+  variables = d.init(KEY, x)
+  assert set(variables) == {"params", "batch_stats"}
+  # Dense_1, q_hidden: normalised; Dense_0 (first) and the heads: not.
+  assert len(variables["batch_stats"]) == 2
+  train = lambda v, b: d.apply(v, b, train=True, mutable=["batch_stats"])[0]
+  alone, in_batch = train(variables, x[:3])[1], train(variables, x)[1][:3]
+  assert np.abs(np.asarray(alone) - np.asarray(in_batch)).max() > 1e-3
+  evaluate = lambda b: np.asarray(d.apply(variables, b, train=False)[1])
+  np.testing.assert_allclose(evaluate(x[:3]), evaluate(x)[:3], rtol=1e-5)
+
+  spec = SPEC
+  generator = mnist_mlp.MLPGenerator(hidden=(16,), out_shape=(6,))
+  game = infogan.infogan_game(
+      adversarial.TrainMode(d), infogan.infogan_latent(4, spec), spec)
+  algorithm = adversarial.make_adversarial(
+      generator, d, game, generator_optimizer=optax.adam(1e-3),
+      discriminator_optimizer=optax.adam(1e-3))
+  batch = {"x": jax.random.normal(KEY, (16, 1, 6)) + 3.0}
+  state = algorithm.init(KEY, batch)
+  before = state.collections[adversarial.DISCRIMINATOR]
+  state, metrics = jax.jit(algorithm.train_step)(state, batch, KEY)
+  after = state.collections[adversarial.DISCRIMINATOR]
+  assert np.isfinite(float(metrics["discriminator/loss"]))
+  # The first normalised layer's running mean moved towards the real batch's.
+  moved = jax.tree.map(lambda a, b: float(np.abs(a - b).max()), before, after)
+  assert max(jax.tree.leaves(moved)) > 0
