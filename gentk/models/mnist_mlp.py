@@ -14,6 +14,7 @@ References:
 import math
 from typing import Sequence
 
+import chex
 import flax.linen as nn
 import jax
 
@@ -35,16 +36,19 @@ class MLPGenerator(nn.Module):
   out_shape: Sequence[int] = (28, 28, 1)
   activation: str = "relu"
   batch_norm: bool = True
+  momentum: float = 0.9
 
   @nn.compact
   def __call__(self, z: Array, train: bool = False) -> Array:
     """Args: z `[B, latent]`. Returns images `[B, *out_shape]`."""
+    chex.assert_rank(z, 2)
     act = getattr(jax.nn, self.activation)
     x = z
     for width in self.hidden:
       x = nn.Dense(width, use_bias=not self.batch_norm)(x)
       if self.batch_norm:
-        x = nn.BatchNorm(use_running_average=not train, momentum=0.9)(x)
+        x = nn.BatchNorm(use_running_average=not train,
+                         momentum=self.momentum)(x)
       x = act(x)
     x = nn.Dense(math.prod(self.out_shape))(x)
     return jax.nn.sigmoid(x).reshape((z.shape[0],) + tuple(self.out_shape))

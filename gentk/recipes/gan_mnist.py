@@ -4,7 +4,8 @@ MNIST-classifier IS / FID / KID, with a sample grid.
 `config.method` picks the game ('gan', 'wgan', 'wgan_gp', 'ebgan', 'began';
 see `METHODS`), `config.model.name` the players: 'dcgan' (conv generator with
 batch norm; conv discriminator, with batch norm for 'gan' only, so a critic
-scores examples independently) or 'mlp' (fully connected). EBGAN and BEGAN
+scores examples independently) or 'mlp' (fully connected; batch norm in the
+generator only). EBGAN and BEGAN
 take an autoencoder discriminator: an MLP on the flattened image for both.
 """
 import pathlib
@@ -28,6 +29,7 @@ from gentk.metrics import classifier as classifier_metrics
 from gentk.models import autoencoder
 from gentk.models import dcgan
 from gentk.models import image_mlp
+from gentk.models import mnist_mlp
 from gentk.recipes.adversarial_mixture import optimizer
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
@@ -161,7 +163,8 @@ def make_algorithm(config: ml_collections.ConfigDict, *,
   if m.name == "dcgan":
     generator = dcgan.DCGANGenerator(m.width, 1, m.bn_momentum, axis_name)
   else:
-    generator = image_mlp.MLPImageGenerator(tuple(m.generator_hidden))
+    generator = mnist_mlp.MLPGenerator(hidden=tuple(m.generator_hidden),
+                                       momentum=m.bn_momentum)
   discriminator, game = METHODS[config.method](
       config, adversarial_lib.gaussian_latent(m.latent_dim), axis_name)
   return adversarial_lib.make_adversarial(
