@@ -80,6 +80,7 @@ def _autoencoder(config: ml_collections.ConfigDict) -> None:
   """The autoencoder discriminator: encoder model.discriminator_hidden."""
   config.model.code_dim = 16  # Width of the autoencoder's code.
   config.model.decoder_hidden = (128, 128)  # Decoder MLP widths.
+  config.model.autoencoder_activation = "relu"  # A `jax.nn` activation name.
 
 
 def _ebgan(config: ml_collections.ConfigDict) -> None:

@@ -72,11 +72,13 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.model.latent_dim = 64  # Dimension of z ~ N(0, I).
   config.model.width = 32  # DCGAN: W (generator 2W -> W -> 1, critic W -> 2W).
   config.model.bn_momentum = 0.9  # DCGAN: batch norm running-average decay.
-  config.model.generator_hidden = (256, 512)  # MLP generator widths.
+  config.model.generator_hidden = (256, 512, 1024)  # MLP generator (BN).
   # MLP discriminator widths (also the autoencoder's encoder).
   config.model.discriminator_hidden = (512, 256)
   config.model.code_dim = 64  # EBGAN / BEGAN: the autoencoder's code width.
   config.model.decoder_hidden = (256, 512)  # EBGAN / BEGAN: decoder widths.
+  # EBGAN / BEGAN: the autoencoder's activation (a `jax.nn` name).
+  config.model.autoencoder_activation = "relu"
 
   config.adversarial = ml_collections.ConfigDict()
   config.adversarial.disc_steps = 1  # k discriminator steps per G step.
@@ -129,6 +131,9 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
     config.optim.b1 = 0.0
     config.optim.b2 = 0.9
   if method == "began":
+    # ELU as in the BEGAN paper: with ReLU the L1 autoencoder sticks at
+    # reconstructing every image as blank (L(x) ~ 0.125, the mean pixel).
+    config.model.autoencoder_activation = "elu"
     config.optim.lr = 1e-4  # The BEGAN paper's Adam learning rate.
   if mlp and method == "gan":
     config.train.num_steps = 10_000

@@ -65,7 +65,8 @@ def _autoencoder(config) -> nn.Module:
   m = config.model
   return autoencoder.Autoencoder(
       encoder_hidden=tuple(m.discriminator_hidden), code_dim=m.code_dim,
-      decoder_hidden=tuple(m.decoder_hidden))
+      decoder_hidden=tuple(m.decoder_hidden),
+      activation=m.autoencoder_activation)
 
 
 def _ebgan(config, latent_fn):

@@ -11,26 +11,22 @@ take an autoencoder discriminator: an MLP on the flattened image for both.
 import pathlib
 from typing import Callable
 
-import flax.linen as nn
 import jax
 import ml_collections
 import numpy as np
 
 from gentk import plotting
 from gentk.algorithms import adversarial as adversarial_lib
-from gentk.algorithms import began
-from gentk.algorithms import ebgan
 from gentk.algorithms import gan
 from gentk.algorithms import wgan
 from gentk.data import mnist
 from gentk.data import paths
 from gentk.data import segment_digits
 from gentk.metrics import classifier as classifier_metrics
-from gentk.models import autoencoder
 from gentk.models import dcgan
 from gentk.models import image_mlp
 from gentk.models import mnist_mlp
-from gentk.recipes.adversarial_mixture import optimizer
+from gentk.recipes import adversarial_mixture
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
 from gentk.types import Algorithm
@@ -119,25 +115,11 @@ def _wgan_gp(config, latent_fn, axis_name):
       applied, latent_fn, penalty_weight=config.wgan_gp.penalty_weight)
 
 
-def _autoencoder(config) -> nn.Module:
-  m = config.model
-  return autoencoder.Autoencoder(
-      encoder_hidden=tuple(m.discriminator_hidden), code_dim=m.code_dim,
-      decoder_hidden=tuple(m.decoder_hidden))
-
-
-def _ebgan(config, latent_fn, axis_name):
-  del axis_name  # No batch statistics.
-  ae = _autoencoder(config)
-  return ae, ebgan.ebgan_game(ae, latent_fn, margin=config.ebgan.margin,
-                              pull_away_weight=config.ebgan.pull_away_weight)
-
-
-def _began(config, latent_fn, axis_name):
-  del axis_name  # No batch statistics.
-  ae = _autoencoder(config)
-  return ae, began.began_game(ae, latent_fn, gamma=config.began.gamma,
-                              lambda_k=config.began.lambda_k)
+def _autoencoder_method(name: str) -> Callable:
+  """`adversarial_mixture.METHODS[name]` (EBGAN, BEGAN: an MLP autoencoder on
+  the flattened image, no batch statistics, so `axis_name` is unused)."""
+  method = adversarial_mixture.METHODS[name]
+  return lambda config, latent_fn, axis_name: method(config, latent_fn)
 
 
 # config.method -> (config, latent_fn, axis_name) -> (discriminator, Game).
@@ -145,8 +127,8 @@ METHODS: dict[str, Callable] = {
     "gan": _gan,
     "wgan": _wgan,
     "wgan_gp": _wgan_gp,
-    "ebgan": _ebgan,
-    "began": _began,
+    "ebgan": _autoencoder_method("ebgan"),
+    "began": _autoencoder_method("began"),
 }
 
 
@@ -170,8 +152,8 @@ def make_algorithm(config: ml_collections.ConfigDict, *,
   return adversarial_lib.make_adversarial(
       generator, discriminator, game,
       disc_steps=config.adversarial.disc_steps,
-      generator_optimizer=optimizer(config.optim),
-      discriminator_optimizer=optimizer(config.optim), axis_name=axis_name)
+      generator_optimizer=adversarial_mixture.optimizer(config.optim),
+      discriminator_optimizer=adversarial_mixture.optimizer(config.optim), axis_name=axis_name)
 
 
 def build(config: ml_collections.ConfigDict, *,
