@@ -181,6 +181,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.adversarial = ml_collections.ConfigDict()
   config.adversarial.disc_steps = 1  # k discriminator steps per G step.
   config.optim.name = "adam"  # 'adam' or 'rmsprop', the same for both players.
+  config.optim.generator_lr = 0.0  # >0: the generator's own learning rate.
   config.train.num_steps = 5_000  # Generator steps: the budget of every method.
 
   METHODS[method](config)

@@ -86,6 +86,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.optim = ml_collections.ConfigDict()
   config.optim.name = "adam"  # 'adam' or 'rmsprop', both players.
   config.optim.lr = 2e-4  # Learning rate (DCGAN paper).
+  config.optim.generator_lr = 0.0  # >0: the generator's own learning rate.
   config.optim.b1 = 0.5  # Adam beta1 (DCGAN paper).
   config.optim.b2 = 0.999  # Adam beta2.
   config.optim.decay = 0.99  # RMSProp decay of the squared-gradient average.

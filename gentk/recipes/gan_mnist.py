@@ -149,11 +149,13 @@ def make_algorithm(config: ml_collections.ConfigDict, *,
                                        momentum=m.bn_momentum)
   discriminator, game = METHODS[config.method](
       config, adversarial_lib.gaussian_latent(m.latent_dim), axis_name)
+  generator_optimizer, discriminator_optimizer = (
+      adversarial_mixture.optimizers(config.optim))
   return adversarial_lib.make_adversarial(
       generator, discriminator, game,
       disc_steps=config.adversarial.disc_steps,
-      generator_optimizer=adversarial_mixture.optimizer(config.optim),
-      discriminator_optimizer=adversarial_mixture.optimizer(config.optim), axis_name=axis_name)
+      generator_optimizer=generator_optimizer,
+      discriminator_optimizer=discriminator_optimizer, axis_name=axis_name)
 
 
 def build(config: ml_collections.ConfigDict, *,
