@@ -15,27 +15,37 @@ and for the others replace `wgan_gp` by the method's name.
 
 Expected: 5,000 generator steps for every method (n_critic = 5 critic steps
 each for wgan, wgan_gp, mmd_gan), 5 seeds on the seed axis, measured
-2026-11-21 on 2 shared CPU cores (wall time per 5-seed run: 1-7 min for k = 1
-methods, 15-22 min for minibatch and the WGANs). Median modes / high-quality
-% / reverse KL (ranges in the README):
+2026-11-21 on 2 shared CPU cores (wall time per 5-seed run: 1-5 min for k = 1
+methods, 15-25 min for minibatch, the WGANs and mmd_gan). Median modes /
+high-quality % / reverse KL (ranges in the README):
   gan (nonsat.)   ring 8 / 95.0% / 0.03     grid 10 / 35.4% / 1.39
-  gan (minimax)   ring 8 / 75.5% / 0.12     grid not measured
-  gan (max.lik.)  ring 0 / 0.0% / 2.08      grid not measured
-  wgan            ring 8 / 48.7% / 0.22     grid not measured
-  wgan_gp         ring 6 / 28.8% / 0.75     grid not measured
+  gan (minimax)   ring 8 / 75.5% / 0.12     grid 14 / 14.7% / 1.40
+  gan (max.lik.)  ring 0 / 0.0% / 2.08      grid diverged (step 3807)
+  wgan            ring 8 / 48.7% / 0.22     grid WGAN_GRID
+  wgan_gp         ring 6 / 28.8% / 0.75     grid WGAN_GP_GRID
   fgan,kl         ring 8 / 70.8% / 0.23     grid 19 / 5.3% / 0.67 (lr 2e-4)
-  fgan,js         ring 8 / 95.0% / 0.03     grid not measured
+  fgan,reverse_kl diverges (ring and grid; see below)
+  fgan,pearson    ring 8 / 92.9% / 0.00     grid 16 / 2.2% / 1.75
+  fgan,squared_hellinger ring 4 / 39.0% / 1.39  grid 12 / 5.0% / 1.21 (lr 2e-4)
+  fgan,jensen_shannon and fgan,gan: equal to gan (nonsat.) to the digit
   ebgan           ring 6 / 51.6% / 0.48     grid 12 / 38.2% / 1.48
   began           ring 1 / 100.0% / 2.08    grid 2 / 44.9% / 3.11
   mmd             ring 8 / 73.0% / 0.01     grid 22 / 3.0% / 0.38
+  mmd_gan         ring MMD_GAN_RING     grid MMD_GAN_GRID
   feature_match.  ring 8 / 89.5% / 0.00     grid 17 / 14.9% / 0.85
   minibatch       ring 8 / 62.0% / 0.19     grid 9 / 1.3% / 1.34
 The GAN rows are `gan_mixture.py:<data>,seeds5 --config.train.num_steps=5000
---config.gan.generator_cost=...`. fgan,kl on the grid diverges at lr 1e-3
-(NaN guard, step 507) and was run with `--config.optim.lr=2e-4`; fgan,
-reverse_kl on the ring diverges at lr 1e-3 and 2e-4 (the generator's
-exp(-v) activation). fgan,js equals the non-saturating GAN to the digit, as
-it must (its losses are the GAN's minus constants).
+--config.gan.generator_cost=...`. The non-saturating f-GAN costs of KL and
+squared Hellinger diverge on the grid at lr 1e-3 (NaN guard) and were run
+with `--config.optim.lr=2e-4`. Reverse KL diverged in every setting tried
+(lr 1e-3 and 2e-4, non-saturating and saddle costs): its optimal critic
+V*(x) = log p(x)/q(x) falls below -88 (where exp overflows in float32)
+wherever the generator puts mass more than ~0.13 from a ring mode (std
+0.01), so the critic follows it out of range. fgan,jensen_shannon and fgan,gan
+train exactly like the non-saturating GAN (their losses are the GAN's minus
+constants; tested). For BEGAN an
+ELU autoencoder (`--config.model.autoencoder_activation=elu`) gave 2 / 6.2% /
+1.40 on the ring and 1 / 51.5% / 3.22 on the grid.
 Reference (PacGAN Table 1, GAN): ring 6.3 modes / 98.2% / KL 0.45;
 grid 17.3 / 94.8% / 0.70; PacGAN4: ring 7.8 / 95.9% / 0.07, grid 24.8 / 93.6% /
 0.04.
