@@ -9,7 +9,10 @@ lower bound on D_f(P || Q) (P the data, Q the generator):
   -g_f(V(G(z))) (the non-saturating cost of Nowozin et al., Sec. 3.2).
 
 The critic's current bound F is logged as `discriminator/divergence`, the mean
-T on data and generated samples as `discriminator/real_t` / `fake_t`.
+critic output V on data and generated samples as `discriminator/real_v` /
+`fake_v`. (Not T: for reverse KL and squared Hellinger T = -e^{-V} or
+1 - e^{-V} overflows float32 once the critic is confident, V < -88, while
+the losses stay finite; a non-finite metric would stop the run.)
 
 References:
   Nowozin et al. 2016, "f-GAN: Training Generative Neural Samplers using
@@ -49,9 +52,8 @@ def fgan_game(critic: nn.Module, latent_fn: Callable, *,
     real_v, fake_v = critic.apply(d_params, real), critic.apply(d_params, fake)
     loss = jnp.mean(fgan_losses.discriminator_loss(real_v, fake_v,
                                                    divergence=d))
-    return loss, {"divergence": -loss,
-                  "real_t": jnp.mean(d.activation(real_v)),
-                  "fake_t": jnp.mean(d.activation(fake_v))}
+    return loss, {"divergence": -loss, "real_v": jnp.mean(real_v),
+                  "fake_v": jnp.mean(fake_v)}
 
   def generator_loss(d_params, fake, codes, key, extras):
     del codes, key, extras

@@ -128,3 +128,22 @@ def test_js_and_gan_divergences_train_exactly_like_the_nonsaturating_gan(
       rtol=1e-4, atol=1e-6)
   assert np.abs(run(fgan.fgan_game(critic, latent, divergence="kl"))
                 - reference).max() > 1e-3
+
+
+def test_confident_reverse_kl_critic_keeps_losses_and_metrics_finite():
+  """A critic with V = 50 (x - 1) scores real x = 1 at V = 0 and fake x = -1
+  at V = -100, where T = -e^{-V} overflows float32. The losses use f*(g(V))
+  = V - 1 in closed form: critic loss e^0 + (-100 - 1) = -100, saddle
+  generator cost -(V - 1) = 101; every logged metric stays finite."""
+  game = fgan.fgan_game(LINEAR, LATENT, divergence="reverse_kl",
+                        generator_cost="saddle")
+  params = {"params": {"Dense_0": {"kernel": jnp.array([[50.0]]),
+                                   "bias": jnp.array([-50.0])}}}
+  real, fake = jnp.ones((4, 1)), -jnp.ones((4, 1))
+  d_loss, d_metrics = game.discriminator_loss(params, real, fake, None, None,
+                                              {})
+  g_loss, _ = game.generator_loss(params, fake, None, None, {})
+  np.testing.assert_allclose(d_loss, -100.0, rtol=1e-6)
+  np.testing.assert_allclose(g_loss, 101.0, rtol=1e-6)
+  assert all(np.isfinite(float(v)) for v in d_metrics.values()), d_metrics
+  np.testing.assert_allclose(d_metrics["fake_v"], -100.0, rtol=1e-6)
