@@ -84,6 +84,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.model.decoder_hidden = (256, 512)  # EBGAN / BEGAN: decoder widths.
   # EBGAN / BEGAN: the autoencoder's activation (a `jax.nn` name).
   config.model.autoencoder_activation = "relu"
+  # EBGAN / BEGAN: 'mlp' (on the flattened image) or 'conv' (width W).
+  config.model.autoencoder = "mlp"
 
   config.adversarial = ml_collections.ConfigDict()
   config.adversarial.disc_steps = 1  # k discriminator steps per G step.

@@ -13,7 +13,9 @@ import math
 from typing import Sequence
 
 import flax.linen as nn
+import jax
 
+from gentk.models import conv
 from gentk.models.mlp import MLP
 from gentk.types import Array
 
@@ -44,3 +46,39 @@ class Autoencoder(nn.Module):
     out = MLP(hidden=tuple(self.decoder_hidden), out=math.prod(x.shape[1:]),
               activation=self.activation, name="decoder")(code)
     return out.reshape(x.shape), code
+
+
+class ConvAutoencoder(nn.Module):
+  """A convolutional autoencoder on 28 x 28 images (BEGAN's discriminator).
+
+    encoder: x -> 4x4 conv stride 2 to W -> 4x4 conv stride 2 to 2W (14, 7)
+             -> dense code [B, code_dim]
+    decoder: code -> dense 7*7*2W -> x2 up to W -> x2 up to C (linear)
+
+  with `activation` (ELU in the BEGAN paper) after every hidden layer;
+  convolutions are `gentk.models.conv` patch convolutions and sub-pixel
+  upsampling (fast inside `lax.scan` on XLA:CPU). The paper's
+  encoder/decoder are deeper (repeated 3x3 convolutions per scale).
+
+  Attributes:
+    width: W.
+    code_dim: width of the code.
+    activation: name of a `jax.nn` activation.
+  """
+  width: int = 32
+  code_dim: int = 64
+  activation: str = "elu"
+
+  @nn.compact
+  def __call__(self, x: Array) -> tuple[Array, Array]:
+    """Returns `(reconstruction [B, 28, 28, C], code [B, code_dim])`."""
+    if x.ndim != 4 or x.shape[1:3] != (28, 28):
+      raise ValueError(f"expected images [B, 28, 28, C], got shape {x.shape}")
+    act = getattr(jax.nn, self.activation)
+    h = act(conv.PatchConv(self.width, 4, stride=2)(x))
+    h = act(conv.PatchConv(2 * self.width, 4, stride=2)(h))
+    code = nn.Dense(self.code_dim, name="code")(h.reshape(x.shape[0], -1))
+    h = act(nn.Dense(7 * 7 * 2 * self.width)(code))
+    h = h.reshape(x.shape[0], 7, 7, 2 * self.width)
+    h = act(conv.SubpixelUpsample(self.width)(h))
+    return conv.SubpixelUpsample(x.shape[-1])(h), code

@@ -75,7 +75,16 @@ def _fgan(config, latent_fn):
 
 
 def _autoencoder(config) -> nn.Module:
+  """The MLP autoencoder, or on images with `model.autoencoder = 'conv'` the
+  convolutional one (width `model.width`)."""
   m = config.model
+  kind = m.get("autoencoder", "mlp")
+  if kind == "conv":
+    return autoencoder.ConvAutoencoder(width=m.width, code_dim=m.code_dim,
+                                       activation=m.autoencoder_activation)
+  if kind != "mlp":
+    raise ConfigError(f"config.model.autoencoder={kind!r} is unknown: use "
+                      "'mlp' or 'conv'.")
   return autoencoder.Autoencoder(
       encoder_hidden=tuple(m.discriminator_hidden), code_dim=m.code_dim,
       decoder_hidden=tuple(m.decoder_hidden),

@@ -10,6 +10,7 @@ from gentk import recipes
 from gentk.data import paths
 from gentk.recipes import adversarial_mixture
 from gentk.recipes import gan_mnist
+from gentk.training.config import ConfigError
 
 
 def _experiment(method: str, players: str = "mlp"):
@@ -33,6 +34,28 @@ def test_every_method_and_players_trace_a_step(method, players):
   assert jax.tree.structure(new_state) == jax.tree.structure(state)
   assert all(m.shape == () for m in metrics.values())
   assert any(name.startswith("generator/") for name in metrics)
+
+
+@pytest.mark.parametrize("method", ["ebgan", "began"])
+def test_conv_autoencoder_discriminator_traces_a_step(method):
+  config = gan_mnist_config.get_config(f"{method},quick")
+  config.data.source = "segments"
+  config.model.autoencoder = "conv"
+  exp = recipes.build(config)
+  key = jax.random.PRNGKey(0)
+  batch = jax.eval_shape(exp.data_fn, key, 0)
+  state = jax.eval_shape(exp.algorithm.init, key, batch)
+  assert "code" in state.params["discriminator"]["params"]
+  _, metrics = jax.eval_shape(exp.algorithm.train_step, state, batch, key)
+  assert "discriminator/loss" in metrics
+
+
+def test_unknown_autoencoder_is_a_config_error():
+  config = gan_mnist_config.get_config("began,quick")
+  config.data.source = "segments"
+  config.model.autoencoder = "deconv"
+  with pytest.raises(ConfigError, match="config.model.autoencoder='deconv'"):
+    recipes.build(config)
 
 
 def test_wgan_gp_takes_a_finite_step_and_samples():
