@@ -36,16 +36,16 @@ high-quality % / reverse KL (ranges in the README):
   minibatch       ring 8 / 62.0% / 0.19     grid 9 / 1.3% / 1.34
 The GAN rows are `gan_mixture.py:<data>,seeds5 --config.train.num_steps=5000
 --config.gan.generator_cost=...`. The non-saturating f-GAN costs of KL and
-squared Hellinger diverge on the grid at lr 1e-3 (NaN guard) and were run
-with `--config.optim.lr=2e-4`. Reverse KL uses the saddle generator cost
-by default: its non-saturating cost -T = e^{-V} overflows float32 once the
-critic is confident (V < -88), and its optimal critic V*(x) = log p(x)/q(x)
-gets there wherever the generator puts mass more than ~0.13 from a ring
-mode (std 0.01); with that cost it diverged at lr 1e-3 and 2e-4. fgan,jensen_shannon and fgan,gan
-train exactly like the non-saturating GAN (their losses are the GAN's minus
-constants; tested). For BEGAN an
-ELU autoencoder (`--config.model.autoencoder_activation=elu`) gave 2 / 6.2% /
-1.40 on the ring and 1 / 51.5% / 3.22 on the grid.
+squared Hellinger diverge on the grid at lr 1e-3 (NaN guard) and were run with
+`--config.optim.lr=2e-4`. Reverse KL uses the saddle generator cost by
+default: its non-saturating cost -T = e^{-V} overflows float32 once the critic
+is confident (V < -88), and its optimal critic V*(x) = log p(x)/q(x) gets
+there wherever the generator puts mass more than ~0.13 from a ring mode (std
+0.01); with that cost it diverged at lr 1e-3 and 2e-4. fgan,jensen_shannon and
+fgan,gan train exactly like the non-saturating GAN (their losses are the GAN's
+minus constants; tested). For BEGAN an ELU autoencoder
+(`--config.model.autoencoder_activation=elu`) gave 2 / 6.2% / 1.40 on the ring
+and 1 / 51.5% / 3.22 on the grid.
 Reference (PacGAN Table 1, GAN): ring 6.3 modes / 98.2% / KL 0.45;
 grid 17.3 / 94.8% / 0.70; PacGAN4: ring 7.8 / 95.9% / 0.07, grid 24.8 / 93.6% /
 0.04.

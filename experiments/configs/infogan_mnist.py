@@ -12,19 +12,18 @@ cores):
 Variant `quick`: 2,000 train / 1,000 test images and 20 steps (under a minute;
 TFDS mock data when $GENTK_DATA_DIR is unset).
 
-Expected (seed 0, measured 2026-11-21/22 at ~7 steps/s on 2 shared CPU
-cores): categorical-code-to-digit accuracy (best permutation, MNIST test)
-68.0% after 12,000 steps, and MNIST-classifier IS 9.15 / FID 7.2 / KID 1.24
-(10,000 samples vs MNIST test); runs of 3,000 and 6,000 steps: 47.1%
-(IS 7.92 / FID 36.0) and 57.9% (IS 8.70 / FID 13.1): the codes keep
-separating the digits as training goes on; the 12,000-step run resumed to
-20,000 steps (`--config.train.num_steps=20000`, 13 more minutes): 71.8%,
-IS 9.27 / FID 7.0 / KID 1.42, with a code for 0 emerging. At 12,000 steps the codes for
-2, 3, 5, 6, 7, 8 and 1 are clean, one code mixes 4 and 1, one 9 and 4, one
-3 and 5, and no code holds the 0; `code_grid.png` has one row per code
-value. Without batch norm in D: 45.0% after 3,000 steps. Reference (Chen et
-al. 2016, Sec. 7.1): about 95% (5% error), with larger players and a longer
-budget.
+Expected (seed 0, measured 2026-11-21/22 at ~7 steps/s on 2 shared CPU cores):
+categorical-code-to-digit accuracy (best permutation, MNIST test) 68.0% after
+12,000 steps, and MNIST-classifier IS 9.15 / FID 7.2 / KID 1.24 (10,000
+samples vs MNIST test); runs of 3,000 and 6,000 steps: 47.1% (IS 7.92 / FID
+36.0) and 57.9% (IS 8.70 / FID 13.1): the codes keep separating the digits as
+training goes on; the 12,000-step run resumed to 20,000 steps
+(`--config.train.num_steps=20000`, 13 more minutes): 71.8%, IS 9.27 / FID 7.0
+/ KID 1.42, with a code for 0 emerging. At 12,000 steps the codes for 2, 3, 5,
+6, 7, 8 and 1 are clean, one code mixes 4 and 1, one 9 and 4, one 3 and 5, and
+no code holds the 0; `code_grid.png` has one row per code value. Without batch
+norm in D: 45.0% after 3,000 steps. Reference (Chen et al. 2016, Sec. 7.1):
+about 95% (5% error), with larger players and a longer budget.
 """
 import ml_collections
 
