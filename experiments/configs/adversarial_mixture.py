@@ -31,7 +31,7 @@ high-quality % / reverse KL (ranges in the README):
   ebgan           ring 6 / 51.6% / 0.48     grid 12 / 38.2% / 1.48
   began           ring 1 / 100.0% / 2.08    grid 2 / 44.9% / 3.11
   mmd             ring 8 / 73.0% / 0.01     grid 22 / 3.0% / 0.38
-  mmd_gan         ring 8 / 65.7% / 0.01     grid not measured
+  mmd_gan         ring 8 / 65.7% / 0.01     grid 23 / 7.9% / 0.43
   feature_match.  ring 8 / 89.5% / 0.00     grid 17 / 14.9% / 0.85
   minibatch       ring 8 / 62.0% / 0.19     grid 9 / 1.3% / 1.34
 The GAN rows are `gan_mixture.py:<data>,seeds5 --config.train.num_steps=5000

@@ -34,7 +34,8 @@ generator without batch norm it collapsed to the digit 1); WGAN-GP
 4.8 / 206 / 36 (~4 min); BEGAN 1.2 / 837 / 107 (6 min; collapsed to
 blurred strokes: with ReLU the L1 autoencoder never learns, L(x) stays at
 the mean pixel 0.125; with ELU it learns, but 3,000 steps leave k_t < 0.03;
-lr 5e-4 or lambda_k 1e-2 and gamma 0.7 collapse to the digit 1). Short
+lr 5e-4 or lambda_k 1e-2 and gamma 0.7 collapse to the digit 1, and so
+does the convolutional autoencoder `model.autoencoder='conv'` at lr 2e-4). Short
 budgets: these are far from converged.
 """
 import ml_collections
