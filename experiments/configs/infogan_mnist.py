@@ -22,7 +22,9 @@ training goes on; the 12,000-step run resumed to 20,000 steps
 / KID 1.42, with a code for 0 emerging. At 12,000 steps the codes for 2, 3, 5,
 6, 7, 8 and 1 are clean, one code mixes 4 and 1, one 9 and 4, one 3 and 5, and
 no code holds the 0; `code_grid.png` has one row per code value. Without batch
-norm in D: 45.0% after 3,000 steps. Reference (Chen et al. 2016, Sec. 7.1):
+norm in D: 45.0% after 3,000 steps. Seed 1
+(`--config.seed=1`), 12,000 steps: 50.1%, IS 8.89 / FID 9.4 / KID 1.91 (0 and 1
+share codes): the accuracy varies much between seeds. Reference (Chen et al. 2016, Sec. 7.1):
 about 95% (5% error), with larger players and a longer budget.
 """
 import ml_collections
