@@ -67,8 +67,9 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.infogan.continuous_weight = 1.0  # lambda of the continuous codes.
 
   config.optim = ml_collections.ConfigDict()
-  config.optim.generator_lr = 1e-3  # Adam learning rate of G (the paper's).
-  config.optim.discriminator_lr = 2e-4  # Adam learning rate of D and Q.
+  config.optim.name = "adam"  # 'adam' or 'rmsprop'.
+  config.optim.lr = 2e-4  # Learning rate of D and Q (the paper's).
+  config.optim.generator_lr = 1e-3  # Learning rate of G (the paper's).
   config.optim.b1 = 0.5  # Adam beta1.
   config.optim.b2 = 0.999  # Adam beta2.
 

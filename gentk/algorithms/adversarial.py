@@ -108,6 +108,12 @@ class TrainMode(NamedTuple):
     return out
 
 
+def player_variables(state: "AdversarialState", name: str) -> dict:
+  """Player `name`'s full Flax variables: `params` and its collections
+  (batch normalisation's running averages), for applying it outside a step."""
+  return {**state.params[name], **(state.collections or {}).get(name, {})}
+
+
 def split_variables(variables) -> tuple[dict, dict]:
   """`(params, collections)`: `{"params": ...}` and every other collection."""
   params = {k: v for k, v in variables.items() if k == PARAMS}
@@ -261,10 +267,9 @@ def make_adversarial(generator: nn.Module, discriminator: nn.Module,
 
   def sample(state: AdversarialState, key: PRNGKey, num: int) -> Array:
     g_input, _ = game.latent_fn(key, num)
-    g_collections = (state.collections or {}).get(GENERATOR, {})
-    if not g_collections:
+    if not (state.collections or {}).get(GENERATOR):
       return generator.apply(state.params[GENERATOR], g_input)
-    return generator.apply({**state.params[GENERATOR], **g_collections},
-                           g_input, train=False)
+    return generator.apply(player_variables(state, GENERATOR), g_input,
+                           train=False)
 
   return Algorithm(init=init, train_step=train_step, sample=sample)

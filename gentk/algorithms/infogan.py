@@ -209,11 +209,17 @@ def make_infogan(generator: nn.Module, discriminator: nn.Module, *,
                  generator_cost: str = "nonsaturating", disc_steps: int = 1,
                  generator_optimizer: optax.GradientTransformation,
                  discriminator_optimizer: optax.GradientTransformation,
+                 train_mode: bool = False,
                  axis_name: str | None = None) -> Algorithm:
   """InfoGAN with z ~ N(0, I_noise_dim) and codes `spec` (see
   `make_adversarial`); the generator's input has `noise_dim +
-  spec.input_size` columns and the discriminator's Q head `spec.q_size`."""
-  game = infogan_game(discriminator, infogan_latent(noise_dim, spec), spec,
+  spec.input_size` columns and the discriminator's Q head `spec.q_size`.
+  `train_mode`: the losses apply the discriminator through
+  `adversarial.TrainMode` (a batch-normalised body, e.g.
+  `InfoDiscriminator(batch_norm=True)`)."""
+  applied = (adversarial_lib.TrainMode(discriminator) if train_mode
+             else discriminator)
+  game = infogan_game(applied, infogan_latent(noise_dim, spec), spec,
                       categorical_weight=categorical_weight,
                       continuous_weight=continuous_weight,
                       generator_cost=generator_cost)

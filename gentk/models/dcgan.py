@@ -97,4 +97,3 @@ class DCGANDiscriminator(nn.Module):
     h = h.reshape(x.shape[0], -1)
     logits = nn.Dense(1)(h)[:, 0]
     return (logits, h) if features else logits
-

@@ -86,24 +86,20 @@ class InfoDiscriminator(nn.Module):
   @nn.compact
   def __call__(self, x: Array, train: bool = False) -> tuple[Array, Array]:
     """Args: x `[B, ...]`. Returns `(logit [B], q [B, q_out])`."""
-    layer_index = 0
-
-    def activate(h):
-      nonlocal layer_index
-      if self.batch_norm and layer_index > 0:
+    def block(h, normalise: bool):
+      if self.batch_norm and normalise:
         h = nn.BatchNorm(use_running_average=not train,
                          momentum=self.momentum)(h)
-      layer_index += 1
       return nn.leaky_relu(h, self.negative_slope)
 
     h = x
-    for width in self.conv_widths:
-      h = activate(conv.PatchConv(width, 4, stride=2)(h))
+    for i, width in enumerate(self.conv_widths):
+      h = block(conv.PatchConv(width, 4, stride=2)(h), normalise=i > 0)
     h = h.reshape(x.shape[0], -1)
-    for width in self.hidden:
-      h = activate(nn.Dense(width)(h))
+    for i, width in enumerate(self.hidden):
+      h = block(nn.Dense(width)(h), normalise=i > 0 or bool(self.conv_widths))
     logit = nn.Dense(1, name="d_head")(h)[:, 0]
-    q = activate(nn.Dense(self.q_hidden, name="q_hidden")(h))
+    q = block(nn.Dense(self.q_hidden, name="q_hidden")(h), normalise=True)
     return logit, nn.Dense(self.q_out, name="q_head")(q)
 
 

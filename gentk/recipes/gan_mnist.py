@@ -5,8 +5,8 @@ MNIST-classifier IS / FID / KID, with a sample grid.
 see `METHODS`), `config.model.name` the players: 'dcgan' (conv generator with
 batch norm; conv discriminator, with batch norm for 'gan' only, so a critic
 scores examples independently) or 'mlp' (fully connected; batch norm in the
-generator only). EBGAN and BEGAN
-take an autoencoder discriminator: an MLP on the flattened image for both.
+generator only). EBGAN and BEGAN take an autoencoder discriminator,
+`config.model.autoencoder`: 'mlp' (on the flattened image) or 'conv'.
 """
 import pathlib
 from typing import Callable
@@ -116,8 +116,8 @@ def _wgan_gp(config, latent_fn, axis_name):
 
 
 def _autoencoder_method(name: str) -> Callable:
-  """`adversarial_mixture.METHODS[name]` (EBGAN, BEGAN: an MLP autoencoder on
-  the flattened image, no batch statistics, so `axis_name` is unused)."""
+  """`adversarial_mixture.METHODS[name]` (EBGAN, BEGAN: an autoencoder
+  without batch statistics, so `axis_name` is unused)."""
   method = adversarial_mixture.METHODS[name]
   return lambda config, latent_fn, axis_name: method(config, latent_fn)
 

@@ -9,16 +9,16 @@ import pathlib
 
 import jax
 import ml_collections
-import optax
 
 from gentk import plotting
 from gentk.algorithms import adversarial
 from gentk.algorithms import infogan
 from gentk.data import mnist
 from gentk.data import paths
-from gentk.models import dcgan
 from gentk.metrics import classifier as classifier_metrics
+from gentk.models import dcgan
 from gentk.models import mnist_mlp
+from gentk.recipes import adversarial_mixture
 from gentk.recipes import gan_mnist
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
@@ -46,12 +46,6 @@ def tfds_mock(num_examples: int):
   return tfds.testing.mock_data(num_examples=num_examples)
 
 
-def adam(optim: ml_collections.ConfigDict, lr: float
-         ) -> optax.GradientTransformation:
-  """Adam with learning rate `lr` and `optim.b1`, `optim.b2`."""
-  return optax.adam(lr, b1=optim.b1, b2=optim.b2)
-
-
 def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """InfoGAN on MNIST (players from `config.model`)."""
@@ -72,25 +66,24 @@ def build(config: ml_collections.ConfigDict, *,
       hidden=tuple(m.discriminator_hidden), q_hidden=m.q_hidden,
       q_out=spec.q_size, conv_widths=tuple(m.discriminator_conv),
       batch_norm=m.discriminator_batch_norm)
-  game = infogan.infogan_game(
-      adversarial.TrainMode(discriminator) if m.discriminator_batch_norm
-      else discriminator, infogan.infogan_latent(m.noise_dim, spec), spec,
+  generator_optimizer, discriminator_optimizer = (
+      adversarial_mixture.optimizers(config.optim))
+  algorithm = infogan.make_infogan(
+      generator, discriminator, noise_dim=m.noise_dim, spec=spec,
       categorical_weight=info.categorical_weight,
-      continuous_weight=info.continuous_weight)
-  algorithm = adversarial.make_adversarial(
-      generator, discriminator, game,
-      generator_optimizer=adam(config.optim, config.optim.generator_lr),
-      discriminator_optimizer=adam(config.optim, config.optim.discriminator_lr),
-      axis_name=axis_name)
+      continuous_weight=info.continuous_weight,
+      generator_optimizer=generator_optimizer,
+      discriminator_optimizer=discriminator_optimizer,
+      train_mode=m.discriminator_batch_norm, axis_name=axis_name)
   data_fn = mnist.make_batch_fn(train.images, train.labels,
                                 config.data.batch_size, num_batches=1)
 
   @jax.jit
   def predict(state, images):
     """Q's categorical code of real images (running batch statistics)."""
-    variables = {**state.params[adversarial.DISCRIMINATOR],
-                 **state.collections.get(adversarial.DISCRIMINATOR, {})}
-    _, q = discriminator.apply(variables, images, train=False)
+    _, q = discriminator.apply(
+        adversarial.player_variables(state, adversarial.DISCRIMINATOR),
+        images, train=False)
     return infogan.split_q(q, spec).categorical_logits.argmax(-1)
 
   @jax.jit
@@ -98,9 +91,9 @@ def build(config: ml_collections.ConfigDict, *,
     inputs, _ = infogan.categorical_sweep(
         key, noise_dim=m.noise_dim, num_columns=config.eval.grid_columns,
         spec=spec)
-    variables = {**state.params[adversarial.GENERATOR],
-                 **state.collections.get(adversarial.GENERATOR, {})}
-    return generator.apply(variables, inputs, train=False)
+    return generator.apply(
+        adversarial.player_variables(state, adversarial.GENERATOR), inputs,
+        train=False)
 
   def evaluate(state, key, workdir: pathlib.Path, tag: str) -> dict:
     key_sweep, key_samples = jax.random.split(key)

@@ -181,12 +181,10 @@ def test_batch_normalised_body_trains_and_evaluates_on_running_averages():
   evaluate = lambda b: np.asarray(d.apply(variables, b, train=False)[1])
   np.testing.assert_allclose(evaluate(x[:3]), evaluate(x)[:3], rtol=1e-5)
 
-  spec = SPEC
   generator = mnist_mlp.MLPGenerator(hidden=(16,), out_shape=(6,))
-  game = infogan.infogan_game(
-      adversarial.TrainMode(d), infogan.infogan_latent(4, spec), spec)
-  algorithm = adversarial.make_adversarial(
-      generator, d, game, generator_optimizer=optax.adam(1e-3),
+  algorithm = infogan.make_infogan(
+      generator, d, noise_dim=4, spec=SPEC, train_mode=True,
+      generator_optimizer=optax.adam(1e-3),
       discriminator_optimizer=optax.adam(1e-3))
   batch = {"x": jax.random.normal(KEY, (16, 1, 6)) + 3.0}
   state = algorithm.init(KEY, batch)
@@ -197,3 +195,8 @@ def test_batch_normalised_body_trains_and_evaluates_on_running_averages():
   # The first normalised layer's running mean moved towards the real batch's.
   moved = jax.tree.map(lambda a, b: float(np.abs(a - b).max()), before, after)
   assert max(jax.tree.leaves(moved)) > 0
+  variables = adversarial.player_variables(state, adversarial.DISCRIMINATOR)
+  assert set(variables) == {"params", "batch_stats"}
+  # Eval mode on the tracked running averages, as the recipe's code accuracy.
+  _, q = d.apply(variables, batch["x"][:, 0], train=False)
+  assert q.shape == (16, SPEC.q_size) and np.all(np.isfinite(q))
