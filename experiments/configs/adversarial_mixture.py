@@ -190,6 +190,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.model.discriminator_hidden = (128, 128, 128)
   config.adversarial = ml_collections.ConfigDict()
   config.adversarial.disc_steps = 1  # k discriminator steps per G step.
+  # Steps of a first phase training the discriminator alone (0: none).
+  config.adversarial.pretrain_steps = 0
   config.optim.name = "adam"  # 'adam' or 'rmsprop', the same for both players.
   config.optim.generator_lr = 0.0  # >0: the generator's own learning rate.
   config.train.num_steps = 5_000  # Generator steps: the budget of every method.

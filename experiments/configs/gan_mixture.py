@@ -42,7 +42,11 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.gan = ml_collections.ConfigDict()
   # 'minimax', 'nonsaturating' or 'maximum_likelihood'.
   config.gan.generator_cost = "nonsaturating"
-  config.gan.disc_steps = 1  # k discriminator steps per generator step.
+
+  config.adversarial = ml_collections.ConfigDict()
+  config.adversarial.disc_steps = 1  # k discriminator steps per generator step.
+  # Steps of a first phase training the discriminator alone (0: none).
+  config.adversarial.pretrain_steps = 0
 
   config.optim = ml_collections.ConfigDict()
   config.optim.lr = 1e-3  # Adam learning rate, both players.

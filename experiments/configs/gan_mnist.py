@@ -90,6 +90,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
 
   config.adversarial = ml_collections.ConfigDict()
   config.adversarial.disc_steps = 1  # k discriminator steps per G step.
+  # Steps of a first phase training the discriminator alone (0: none).
+  config.adversarial.pretrain_steps = 0
 
   config.optim = ml_collections.ConfigDict()
   config.optim.name = "adam"  # 'adam' or 'rmsprop', both players.

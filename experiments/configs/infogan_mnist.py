@@ -10,7 +10,7 @@ cores):
   GENTK_DATA_DIR=../shared/data python -m experiments.main \
     --config=experiments/configs/infogan_mnist.py --workdir=runs/infogan_mnist
 Variant `quick`: 2,000 train / 1,000 test images and 20 steps (under a minute;
-TFDS mock data when $GENTK_DATA_DIR is unset).
+seven-segment digits when $GENTK_DATA_DIR holds no MNIST).
 
 Expected (seed 0, measured 2026-11-21/22 at ~7 steps/s on 2 shared CPU cores):
 categorical-code-to-digit accuracy (best permutation, MNIST test) 68.0% after
@@ -43,7 +43,10 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.data.batch_size = 64  # Real (and fake) examples per step.
   config.data.train_split = "train"  # TFDS split trained on.
   config.data.test_split = "test"  # TFDS split of the code accuracy.
-  config.data.mock_examples = 0  # >0: TFDS mock data when no data folder.
+  # 'mnist' (TFDS, under $GENTK_DATA_DIR), 'segments' (seven-segment digits,
+  # no data needed) or 'auto' (MNIST when present; resolved at launch and
+  # recorded in config.json).
+  config.data.source = "mnist"
 
   config.model = ml_collections.ConfigDict()
   config.model.noise_dim = 62  # Dimension of z (the paper's MNIST model).
@@ -65,6 +68,11 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.infogan.learn_std = False  # Q's Gaussian: learned or unit std.
   config.infogan.categorical_weight = 1.0  # lambda of the categorical code.
   config.infogan.continuous_weight = 1.0  # lambda of the continuous codes.
+
+  config.adversarial = ml_collections.ConfigDict()
+  config.adversarial.disc_steps = 1  # k discriminator steps per generator step.
+  # Steps of a first phase training the discriminator alone (0: none).
+  config.adversarial.pretrain_steps = 0
 
   config.optim = ml_collections.ConfigDict()
   config.optim.name = "adam"  # 'adam' or 'rmsprop'.
@@ -91,7 +99,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   if arg == "quick":
     config.data.train_split = "train[:2000]"
     config.data.test_split = "test[:1000]"
-    config.data.mock_examples = 64
+    config.data.source = "auto"
     config.train.num_steps = 20
     config.train.steps_per_call = 10
     config.train.log_every = 10

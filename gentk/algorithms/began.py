@@ -23,7 +23,6 @@ from typing import Callable
 
 import flax.linen as nn
 import jax.numpy as jnp
-import optax
 
 from gentk.algorithms import adversarial as adversarial_lib
 from gentk.losses import energy as energy_losses
@@ -53,14 +52,14 @@ def began_game(autoencoder: nn.Module, latent_fn: Callable, *,
   if gamma <= 0:
     raise ValueError(f"gamma must be positive, got {gamma}")
 
-  def reconstruction_loss(d_params, x):
-    reconstruction, _ = autoencoder.apply(d_params, x)
+  def reconstruction_loss(d_variables, x):
+    reconstruction, _ = autoencoder.apply(d_variables, x)
     return energy_losses.autoencoder_loss(x, reconstruction, eta=eta)
 
-  def discriminator_loss(d_params, real, fake, codes, key, extras):
-    del codes, key
-    real_loss = reconstruction_loss(d_params, real)
-    fake_loss = reconstruction_loss(d_params, fake)
+  def discriminator_loss(d_variables, ctx):
+    fake, extras, real = ctx.samples, ctx.extras, ctx.batch["x"]
+    real_loss = reconstruction_loss(d_variables, real)
+    fake_loss = reconstruction_loss(d_variables, fake)
     loss = jnp.mean(energy_losses.began_discriminator_loss(
         real_loss, fake_loss, extras["k"]))
     return loss, {"real_loss": jnp.mean(real_loss),
@@ -68,10 +67,10 @@ def began_game(autoencoder: nn.Module, latent_fn: Callable, *,
                   "convergence": energy_losses.began_convergence_measure(
                       real_loss, fake_loss, gamma=gamma)}
 
-  def generator_loss(d_params, fake, codes, key, extras):
-    del codes, key, extras
+  def generator_loss(d_variables, ctx):
+    fake = ctx.samples
     return jnp.mean(energy_losses.began_generator_loss(
-        reconstruction_loss(d_params, fake))), {}
+        reconstruction_loss(d_variables, fake))), {}
 
   def update_extras(extras, d_metrics, g_metrics):
     del g_metrics
@@ -88,14 +87,14 @@ def began_game(autoencoder: nn.Module, latent_fn: Callable, *,
 
 def make_began(generator: nn.Module, autoencoder: nn.Module, *,
                latent_dim: int, gamma: float = 0.5, lambda_k: float = 1e-3,
-               disc_steps: int = 1,
-               generator_optimizer: optax.GradientTransformation,
-               discriminator_optimizer: optax.GradientTransformation,
-               axis_name: str | None = None) -> Algorithm:
-  """BEGAN with z ~ N(0, I_latent_dim) (see `make_adversarial`)."""
-  game = began_game(autoencoder, adversarial_lib.gaussian_latent(latent_dim),
+               **schedule) -> Algorithm:
+  """BEGAN with z ~ N(0, I_latent_dim).
+
+  `schedule`: `generator_optimizer`, `discriminator_optimizer` and optionally
+  `disc_steps`, `pretrain_steps`, `axis_name` (see `make_adversarial`).
+  """
+  game = began_game(adversarial_lib.TrainMode(autoencoder),
+                    adversarial_lib.gaussian_latent(latent_dim),
                     gamma=gamma, lambda_k=lambda_k)
-  return adversarial_lib.make_adversarial(
-      generator, autoencoder, game, disc_steps=disc_steps,
-      generator_optimizer=generator_optimizer,
-      discriminator_optimizer=discriminator_optimizer, axis_name=axis_name)
+  return adversarial_lib.make_adversarial(generator, autoencoder, game,
+                                          **schedule)

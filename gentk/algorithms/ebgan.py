@@ -15,7 +15,6 @@ from typing import Callable
 
 import flax.linen as nn
 import jax.numpy as jnp
-import optax
 
 from gentk.algorithms import adversarial as adversarial_lib
 from gentk.losses import energy as energy_losses
@@ -41,23 +40,23 @@ def ebgan_game(autoencoder: nn.Module, latent_fn: Callable, *, margin: float,
   if margin <= 0:
     raise ValueError(f"margin must be positive, got {margin}")
 
-  def energy(d_params, x):
-    reconstruction, code = autoencoder.apply(d_params, x)
+  def energy(d_variables, x):
+    reconstruction, code = autoencoder.apply(d_variables, x)
     return energy_losses.autoencoder_loss(x, reconstruction, eta=eta), code
 
-  def discriminator_loss(d_params, real, fake, codes, key, extras):
-    del codes, key, extras
-    real_energy, _ = energy(d_params, real)
-    fake_energy, _ = energy(d_params, fake)
+  def discriminator_loss(d_variables, ctx):
+    fake, real = ctx.samples, ctx.batch["x"]
+    real_energy, _ = energy(d_variables, real)
+    fake_energy, _ = energy(d_variables, fake)
     loss = jnp.mean(energy_losses.ebgan_discriminator_loss(
         real_energy, fake_energy, margin=margin))
     return loss, {"real_energy": jnp.mean(real_energy),
                   "fake_energy": jnp.mean(fake_energy),
                   "margin_active": jnp.mean(fake_energy < margin)}
 
-  def generator_loss(d_params, fake, codes, key, extras):
-    del codes, key, extras
-    fake_energy, code = energy(d_params, fake)
+  def generator_loss(d_variables, ctx):
+    fake = ctx.samples
+    fake_energy, code = energy(d_variables, fake)
     pull_away = energy_losses.pull_away_term(code)
     loss = jnp.mean(energy_losses.ebgan_generator_loss(fake_energy))
     return loss + pull_away_weight * pull_away, {"pull_away": pull_away}
@@ -67,14 +66,14 @@ def ebgan_game(autoencoder: nn.Module, latent_fn: Callable, *, margin: float,
 
 def make_ebgan(generator: nn.Module, autoencoder: nn.Module, *,
                latent_dim: int, margin: float, pull_away_weight: float = 0.0,
-               disc_steps: int = 1,
-               generator_optimizer: optax.GradientTransformation,
-               discriminator_optimizer: optax.GradientTransformation,
-               axis_name: str | None = None) -> Algorithm:
-  """EBGAN(-PT) with z ~ N(0, I_latent_dim) (see `make_adversarial`)."""
-  game = ebgan_game(autoencoder, adversarial_lib.gaussian_latent(latent_dim),
+               **schedule) -> Algorithm:
+  """EBGAN(-PT) with z ~ N(0, I_latent_dim).
+
+  `schedule`: `generator_optimizer`, `discriminator_optimizer` and optionally
+  `disc_steps`, `pretrain_steps`, `axis_name` (see `make_adversarial`).
+  """
+  game = ebgan_game(adversarial_lib.TrainMode(autoencoder),
+                    adversarial_lib.gaussian_latent(latent_dim),
                     margin=margin, pull_away_weight=pull_away_weight)
-  return adversarial_lib.make_adversarial(
-      generator, autoencoder, game, disc_steps=disc_steps,
-      generator_optimizer=generator_optimizer,
-      discriminator_optimizer=discriminator_optimizer, axis_name=axis_name)
+  return adversarial_lib.make_adversarial(generator, autoencoder, game,
+                                          **schedule)

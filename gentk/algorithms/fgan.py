@@ -23,7 +23,6 @@ from typing import Callable
 
 import flax.linen as nn
 import jax.numpy as jnp
-import optax
 
 from gentk.algorithms import adversarial as adversarial_lib
 from gentk.losses import fgan as fgan_losses
@@ -47,17 +46,18 @@ def fgan_game(critic: nn.Module, latent_fn: Callable, *,
   fgan_losses.generator_loss(jnp.zeros([1]), divergence=d,
                              cost=generator_cost)  # Validate.
 
-  def discriminator_loss(d_params, real, fake, codes, key, extras):
-    del codes, key, extras
-    real_v, fake_v = critic.apply(d_params, real), critic.apply(d_params, fake)
+  def discriminator_loss(d_variables, ctx):
+    fake, real = ctx.samples, ctx.batch["x"]
+    real_v = critic.apply(d_variables, real)
+    fake_v = critic.apply(d_variables, fake)
     loss = jnp.mean(fgan_losses.discriminator_loss(real_v, fake_v,
                                                    divergence=d))
     return loss, {"divergence": -loss, "real_v": jnp.mean(real_v),
                   "fake_v": jnp.mean(fake_v)}
 
-  def generator_loss(d_params, fake, codes, key, extras):
-    del codes, key, extras
-    fake_v = critic.apply(d_params, fake)
+  def generator_loss(d_variables, ctx):
+    fake = ctx.samples
+    fake_v = critic.apply(d_variables, fake)
     return jnp.mean(fgan_losses.generator_loss(
         fake_v, divergence=d, cost=generator_cost)), {}
 
@@ -66,14 +66,13 @@ def fgan_game(critic: nn.Module, latent_fn: Callable, *,
 
 def make_fgan(generator: nn.Module, critic: nn.Module, *, latent_dim: int,
               divergence: fgan_losses.DivergenceLike,
-              generator_cost: str = "nonsaturating", disc_steps: int = 1,
-              generator_optimizer: optax.GradientTransformation,
-              discriminator_optimizer: optax.GradientTransformation,
-              axis_name: str | None = None) -> Algorithm:
-  """f-GAN with z ~ N(0, I_latent_dim) (see `make_adversarial`)."""
-  game = fgan_game(critic, adversarial_lib.gaussian_latent(latent_dim),
+              generator_cost: str = "nonsaturating", **schedule) -> Algorithm:
+  """f-GAN with z ~ N(0, I_latent_dim).
+
+  `schedule`: `generator_optimizer`, `discriminator_optimizer` and optionally
+  `disc_steps`, `pretrain_steps`, `axis_name` (see `make_adversarial`).
+  """
+  game = fgan_game(adversarial_lib.TrainMode(critic),
+                   adversarial_lib.gaussian_latent(latent_dim),
                    divergence=divergence, generator_cost=generator_cost)
-  return adversarial_lib.make_adversarial(
-      generator, critic, game, disc_steps=disc_steps,
-      generator_optimizer=generator_optimizer,
-      discriminator_optimizer=discriminator_optimizer, axis_name=axis_name)
+  return adversarial_lib.make_adversarial(generator, critic, game, **schedule)

@@ -12,8 +12,6 @@ References:
 import flax.linen as nn
 import jax
 import jax.numpy as jnp
-import optax
-
 from gentk.algorithms import adversarial as adversarial_lib
 from gentk.losses import adversarial
 from gentk.types import Algorithm
@@ -24,17 +22,15 @@ def gan_game(discriminator: nn.Module, latent_fn, *,
   """The cross-entropy game; `discriminator` returns logits `[B]`."""
   adversarial.generator_loss(jnp.zeros([1]), cost=generator_cost)  # Validate.
 
-  def discriminator_loss(d_params, real, fake, codes, key, extras):
-    del codes, key, extras
-    real_logits = discriminator.apply(d_params, real)
-    fake_logits = discriminator.apply(d_params, fake)
+  def discriminator_loss(d_variables, ctx):
+    real_logits = discriminator.apply(d_variables, ctx.batch["x"])
+    fake_logits = discriminator.apply(d_variables, ctx.samples)
     loss = jnp.mean(adversarial.discriminator_loss(real_logits, fake_logits))
     return loss, {"real_prob": jax.nn.sigmoid(real_logits).mean(),
                   "fake_prob": jax.nn.sigmoid(fake_logits).mean()}
 
-  def generator_loss(d_params, fake, codes, key, extras):
-    del codes, key, extras
-    fake_logits = discriminator.apply(d_params, fake)
+  def generator_loss(d_variables, ctx):
+    fake_logits = discriminator.apply(d_variables, ctx.samples)
     return jnp.mean(adversarial.generator_loss(fake_logits,
                                                cost=generator_cost)), {}
 
@@ -43,15 +39,15 @@ def gan_game(discriminator: nn.Module, latent_fn, *,
 
 def make_gan(generator: nn.Module, discriminator: nn.Module, *,
              latent_dim: int, generator_cost: str = "nonsaturating",
-             disc_steps: int = 1,
-             generator_optimizer: optax.GradientTransformation,
-             discriminator_optimizer: optax.GradientTransformation,
-             axis_name: str | None = None) -> Algorithm:
-  """The GAN algorithm with z ~ N(0, I_latent_dim) (see `make_adversarial`)."""
-  game = gan_game(discriminator,
+             **schedule) -> Algorithm:
+  """The GAN algorithm with z ~ N(0, I_latent_dim).
+
+  `schedule`: `generator_optimizer`, `discriminator_optimizer` and optionally
+  `disc_steps`, `pretrain_steps`, `axis_name` (see `make_adversarial`). A
+  batch-normalised discriminator is applied in train mode (`TrainMode`).
+  """
+  game = gan_game(adversarial_lib.TrainMode(discriminator),
                   adversarial_lib.gaussian_latent(latent_dim),
                   generator_cost=generator_cost)
-  return adversarial_lib.make_adversarial(
-      generator, discriminator, game, disc_steps=disc_steps,
-      generator_optimizer=generator_optimizer,
-      discriminator_optimizer=discriminator_optimizer, axis_name=axis_name)
+  return adversarial_lib.make_adversarial(generator, discriminator, game,
+                                          **schedule)

@@ -30,7 +30,6 @@ import flax.linen as nn
 import jax
 import jax.numpy as jnp
 import numpy as np
-import optax
 import scipy.optimize
 
 from gentk.algorithms import adversarial as adversarial_lib
@@ -181,19 +180,19 @@ def infogan_game(discriminator: nn.Module, latent_fn: Callable,
           jnp.argmax(logits, -1) == codes.categorical[:, 0])
     return -jnp.mean(weighted), metrics
 
-  def discriminator_loss(d_params, real, fake, codes, key, extras):
-    del key, extras
-    real_logits, _ = discriminator.apply(d_params, real)
-    fake_logits, q = discriminator.apply(d_params, fake)
+  def discriminator_loss(d_variables, ctx):
+    fake, codes, real = ctx.samples, ctx.codes, ctx.batch["x"]
+    real_logits, _ = discriminator.apply(d_variables, real)
+    fake_logits, q = discriminator.apply(d_variables, fake)
     gan = jnp.mean(adversarial.discriminator_loss(real_logits, fake_logits))
     info, metrics = information_term(q, codes)
     return gan + info, dict(metrics, gan_loss=gan,
                             real_prob=jax.nn.sigmoid(real_logits).mean(),
                             fake_prob=jax.nn.sigmoid(fake_logits).mean())
 
-  def generator_loss(d_params, fake, codes, key, extras):
-    del key, extras
-    fake_logits, q = discriminator.apply(d_params, fake)
+  def generator_loss(d_variables, ctx):
+    fake, codes = ctx.samples, ctx.codes
+    fake_logits, q = discriminator.apply(d_variables, fake)
     gan = jnp.mean(adversarial.generator_loss(fake_logits,
                                               cost=generator_cost))
     info, metrics = information_term(q, codes)
@@ -206,27 +205,23 @@ def make_infogan(generator: nn.Module, discriminator: nn.Module, *,
                  noise_dim: int, spec: CodeSpec = CodeSpec(),
                  categorical_weight: float = 1.0,
                  continuous_weight: float = 1.0,
-                 generator_cost: str = "nonsaturating", disc_steps: int = 1,
-                 generator_optimizer: optax.GradientTransformation,
-                 discriminator_optimizer: optax.GradientTransformation,
-                 train_mode: bool = False,
-                 axis_name: str | None = None) -> Algorithm:
-  """InfoGAN with z ~ N(0, I_noise_dim) and codes `spec` (see
-  `make_adversarial`); the generator's input has `noise_dim +
-  spec.input_size` columns and the discriminator's Q head `spec.q_size`.
-  `train_mode`: the losses apply the discriminator through
-  `adversarial.TrainMode` (a batch-normalised body, e.g.
-  `InfoDiscriminator(batch_norm=True)`)."""
-  applied = (adversarial_lib.TrainMode(discriminator) if train_mode
-             else discriminator)
-  game = infogan_game(applied, infogan_latent(noise_dim, spec), spec,
+                 generator_cost: str = "nonsaturating",
+                 **schedule) -> Algorithm:
+  """InfoGAN with z ~ N(0, I_noise_dim) and codes `spec`; the generator's
+  input has `noise_dim + spec.input_size` columns and the discriminator's Q
+  head `spec.q_size`. A batch-normalised discriminator body (e.g.
+  `InfoDiscriminator(batch_norm=True)`) is applied in train mode.
+
+  `schedule`: `generator_optimizer`, `discriminator_optimizer` and optionally
+  `disc_steps`, `pretrain_steps`, `axis_name` (see `make_adversarial`).
+  """
+  game = infogan_game(adversarial_lib.TrainMode(discriminator),
+                      infogan_latent(noise_dim, spec), spec,
                       categorical_weight=categorical_weight,
                       continuous_weight=continuous_weight,
                       generator_cost=generator_cost)
-  return adversarial_lib.make_adversarial(
-      generator, discriminator, game, disc_steps=disc_steps,
-      generator_optimizer=generator_optimizer,
-      discriminator_optimizer=discriminator_optimizer, axis_name=axis_name)
+  return adversarial_lib.make_adversarial(generator, discriminator, game,
+                                          **schedule)
 
 
 def categorical_sweep(key: PRNGKey, *, noise_dim: int, num_columns: int,

@@ -32,6 +32,7 @@ import jax.numpy as jnp
 from gentk.algorithms import adversarial as adversarial_lib
 from gentk.losses import mmd
 from gentk.losses import wasserstein
+from gentk.types import Algorithm
 
 
 def mmd_game(critic: nn.Module, latent_fn: Callable, *,
@@ -53,29 +54,44 @@ def mmd_game(critic: nn.Module, latent_fn: Callable, *,
     raise ValueError(f"clip must be positive, got {clip}")
   bandwidths = tuple(bandwidths)
 
-  def phi(d_params, x):
+  def phi(d_variables, x):
     if not learned:
       return x
-    _, features = critic.apply(d_params, x)
+    _, features = critic.apply(d_variables, x)
     return jnp.concatenate([x.reshape(x.shape[0], -1), features], axis=-1)
 
-  def mmd2(d_params, real, fake):
-    return mmd.mmd2(phi(d_params, real), phi(d_params, fake),
+  def mmd2(d_variables, real, fake):
+    return mmd.mmd2(phi(d_variables, real), phi(d_variables, fake),
                     bandwidths=bandwidths)
 
-  def discriminator_loss(d_params, real, fake, codes, key, extras):
-    del codes, key, extras
+  def discriminator_loss(d_variables, ctx):
+    fake, real = ctx.samples, ctx.batch["x"]
     if not learned:
       return jnp.zeros([]), {}
-    value = mmd2(d_params, real, fake)
+    value = mmd2(d_variables, real, fake)
     return -value, {"mmd2": value}
 
-  def generator_loss(d_params, fake, codes, key, extras, *, real):
-    del codes, key, extras
-    value = mmd2(d_params, real, fake)
+  def generator_loss(d_variables, ctx):
+    fake, real = ctx.samples, ctx.batch["x"]
+    value = mmd2(d_variables, real, fake)
     return value, {"mmd2": value}
 
   project = (lambda params: params) if clip is None or not learned else (
       functools.partial(wasserstein.clip_weights, clip=clip))
   return adversarial_lib.Game(discriminator_loss, generator_loss, latent_fn,
-                              project=project, generator_uses_real=True)
+                              project=project)
+
+
+def make_mmd_gan(generator: nn.Module, critic: nn.Module, *, latent_dim: int,
+                 bandwidths: Sequence[float], learned: bool = True,
+                 clip: float | None = None, **schedule) -> Algorithm:
+  """MMD GAN (or, with `learned=False`, the MMD^2 generator) with
+  z ~ N(0, I_latent_dim).
+
+  `schedule`: `generator_optimizer`, `discriminator_optimizer` and optionally
+  `disc_steps`, `pretrain_steps`, `axis_name` (see `make_adversarial`).
+  """
+  game = mmd_game(adversarial_lib.TrainMode(critic),
+                  adversarial_lib.gaussian_latent(latent_dim),
+                  bandwidths=bandwidths, learned=learned, clip=clip)
+  return adversarial_lib.make_adversarial(generator, critic, game, **schedule)

@@ -27,7 +27,6 @@ import chex
 import flax.linen as nn
 import jax
 import jax.numpy as jnp
-import optax
 
 from gentk.algorithms import adversarial as adversarial_lib
 from gentk.losses import semi_supervised
@@ -77,22 +76,22 @@ def ssgan_game(discriminator: nn.Module, latent_fn, labelled_x: ArrayLike,
       discriminator step.
     unsupervised_weight: w, the weight of the unsupervised terms.
   Returns:
-    the `Game` (`generator_uses_real=True`). Metrics: the supervised loss,
+    the `Game` (its generator loss reads the real batch). Metrics: the supervised loss,
     the labelled-batch accuracy, mean D(x) on real and generated batches.
   """
   labelled_x, labelled_y = jnp.asarray(labelled_x), jnp.asarray(labelled_y)
   chex.assert_rank(labelled_y, 1)
   chex.assert_equal_shape_prefix([labelled_x, labelled_y], 1)
 
-  def discriminator_loss(d_params, real, fake, codes, key, extras):
-    del codes, extras
+  def discriminator_loss(d_variables, ctx):
+    fake, key, real = ctx.samples, ctx.key, ctx.batch["x"]
     key_idx, key_l, key_r, key_f = jax.random.split(key, 4)
     idx = jax.random.randint(key_idx, (labelled_batch_size,), 0,
                              labelled_y.shape[0])
-    labelled_logits, _ = discriminator.apply(d_params, labelled_x[idx],
+    labelled_logits, _ = discriminator.apply(d_variables, labelled_x[idx],
                                              noise_key=key_l)
-    real_logits, _ = discriminator.apply(d_params, real, noise_key=key_r)
-    fake_logits, _ = discriminator.apply(d_params, fake, noise_key=key_f)
+    real_logits, _ = discriminator.apply(d_variables, real, noise_key=key_r)
+    fake_logits, _ = discriminator.apply(d_variables, fake, noise_key=key_f)
     supervised = jnp.mean(semi_supervised.supervised_loss(
         labelled_logits, labelled_y[idx]))
     unsupervised = (
@@ -106,37 +105,36 @@ def ssgan_game(discriminator: nn.Module, latent_fn, labelled_x: ArrayLike,
         "real_prob": d_prob(real_logits).mean(),
         "fake_prob": d_prob(fake_logits).mean()}
 
-  def generator_loss(d_params, fake, codes, key, extras, *, real):
-    del codes, extras
+  def generator_loss(d_variables, ctx):
+    fake, key, real = ctx.samples, ctx.key, ctx.batch["x"]
     key_r, key_f = jax.random.split(key)
-    _, real_features = discriminator.apply(d_params, real, noise_key=key_r)
-    _, fake_features = discriminator.apply(d_params, fake, noise_key=key_f)
+    _, real_features = discriminator.apply(d_variables, real, noise_key=key_r)
+    _, fake_features = discriminator.apply(d_variables, fake, noise_key=key_f)
     return semi_supervised.feature_matching_loss(
         jax.lax.stop_gradient(real_features), fake_features), {}
 
-  return adversarial_lib.Game(discriminator_loss, generator_loss, latent_fn,
-                              generator_uses_real=True)
+  return adversarial_lib.Game(discriminator_loss, generator_loss, latent_fn)
 
 
 def make_ssgan(generator: nn.Module, discriminator: nn.Module,
                labelled_x: ArrayLike, labelled_y: ArrayLike, *,
                latent_dim: int, labelled_batch_size: int,
-               unsupervised_weight: float = 0.5,
-               generator_optimizer: optax.GradientTransformation,
-               discriminator_optimizer: optax.GradientTransformation,
-               axis_name: str | None = None) -> Algorithm:
-  """The semi-supervised GAN with z ~ N(0, I_latent_dim) (see `ssgan_game`
-  and `make_adversarial`); `batch["x"]` holds the unlabelled data."""
+               unsupervised_weight: float = 0.5, **schedule) -> Algorithm:
+  """The semi-supervised GAN with z ~ N(0, I_latent_dim) (see `ssgan_game`);
+  `batch["x"]` holds the unlabelled data.
+
+  `schedule`: `generator_optimizer`, `discriminator_optimizer` and optionally
+  `disc_steps`, `pretrain_steps`, `axis_name` (see `make_adversarial`).
+  """
   game = ssgan_game(discriminator, adversarial_lib.gaussian_latent(latent_dim),
                     labelled_x, labelled_y,
                     labelled_batch_size=labelled_batch_size,
                     unsupervised_weight=unsupervised_weight)
-  return adversarial_lib.make_adversarial(
-      generator, discriminator, game, generator_optimizer=generator_optimizer,
-      discriminator_optimizer=discriminator_optimizer, axis_name=axis_name)
+  return adversarial_lib.make_adversarial(generator, discriminator, game,
+                                          **schedule)
 
 
-def classify(discriminator: nn.Module, d_params, x: ArrayLike) -> Array:
+def classify(discriminator: nn.Module, d_variables, x: ArrayLike) -> Array:
   """The classifier's predictions argmax_k l_k(x) (no noise), int `[B]`."""
-  logits, _ = discriminator.apply(d_params, x)
+  logits, _ = discriminator.apply(d_variables, x)
   return jnp.argmax(logits, axis=-1)

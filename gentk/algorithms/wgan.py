@@ -47,9 +47,9 @@ def wgan_game(critic: nn.Module, latent_fn: Callable, *,
   if penalty_weight is not None and penalty_weight < 0:
     raise ValueError(f"penalty_weight must be >= 0, got {penalty_weight}")
 
-  def discriminator_loss(d_params, real, fake, codes, key, extras):
-    del codes, extras
-    critic_fn = functools.partial(critic.apply, d_params)
+  def discriminator_loss(d_variables, ctx):
+    fake, key, real = ctx.samples, ctx.key, ctx.batch["x"]
+    critic_fn = functools.partial(critic.apply, d_variables)
     real_scores, fake_scores = critic_fn(real), critic_fn(fake)
     loss = jnp.mean(wasserstein.critic_loss(real_scores, fake_scores))
     penalty = jnp.zeros([])
@@ -60,9 +60,10 @@ def wgan_game(critic: nn.Module, latent_fn: Callable, *,
                             "real_score": real_scores.mean(),
                             "fake_score": fake_scores.mean()}
 
-  def generator_loss(d_params, fake, codes, key, extras):
-    del codes, key, extras
-    return jnp.mean(wasserstein.generator_loss(critic.apply(d_params, fake))), {}
+  def generator_loss(d_variables, ctx):
+    fake = ctx.samples
+    return jnp.mean(wasserstein.generator_loss(
+        critic.apply(d_variables, fake))), {}
 
   project = (lambda params: params) if clip is None else functools.partial(
       wasserstein.clip_weights, clip=clip)
@@ -72,22 +73,32 @@ def wgan_game(critic: nn.Module, latent_fn: Callable, *,
 
 def make_wgan(generator: nn.Module, critic: nn.Module, *, latent_dim: int,
               clip: float | None = 0.01, penalty_weight: float | None = None,
-              disc_steps: int = 5,
-              generator_optimizer: optax.GradientTransformation | None = None,
-              discriminator_optimizer: optax.GradientTransformation | None = None,
-              axis_name: str | None = None) -> Algorithm:
+              **schedule) -> Algorithm:
   """WGAN (defaults: clipping at 0.01, n_critic = 5, RMSProp(5e-5)).
 
-  For WGAN-GP pass `clip=None, penalty_weight=10.` and Adam optimizers, or use
-  `make_wgan_gp`. z ~ N(0, I_latent_dim); see `make_adversarial` for the rest.
+  For WGAN-GP use `make_wgan_gp`. z ~ N(0, I_latent_dim); `schedule`:
+  `generator_optimizer`, `discriminator_optimizer`, `disc_steps`,
+  `pretrain_steps`, `axis_name` (see `make_adversarial`), defaults as above.
   """
-  game = wgan_game(critic, adversarial_lib.gaussian_latent(latent_dim),
+  game = wgan_game(adversarial_lib.TrainMode(critic),
+                   adversarial_lib.gaussian_latent(latent_dim),
                    clip=clip, penalty_weight=penalty_weight)
-  return adversarial_lib.make_adversarial(
-      generator, critic, game, disc_steps=disc_steps,
-      generator_optimizer=generator_optimizer or optax.rmsprop(5e-5),
-      discriminator_optimizer=discriminator_optimizer or optax.rmsprop(5e-5),
-      axis_name=axis_name)
+  schedule = {"disc_steps": 5, "generator_optimizer": optax.rmsprop(5e-5),
+              "discriminator_optimizer": optax.rmsprop(5e-5), **schedule}
+  return adversarial_lib.make_adversarial(generator, critic, game, **schedule)
+
+
+def make_wgan_gp(generator: nn.Module, critic: nn.Module, *, latent_dim: int,
+                 penalty_weight: float = 10.0, **schedule) -> Algorithm:
+  """WGAN-GP (defaults: lambda = 10, n_critic = 5, Adam(1e-4, 0, 0.9)).
+
+  The critic must treat examples independently (no batch normalisation).
+  """
+  adam = optax.adam(1e-4, b1=0.0, b2=0.9)
+  schedule = {"generator_optimizer": adam, "discriminator_optimizer": adam,
+              **schedule}
+  return make_wgan(generator, critic, latent_dim=latent_dim, clip=None,
+                   penalty_weight=penalty_weight, **schedule)
 
 
 def make_wgan_gp(generator: nn.Module, critic: nn.Module, *, latent_dim: int,

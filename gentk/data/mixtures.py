@@ -60,20 +60,24 @@ def sample(mixture: Mixture, key: PRNGKey, shape: tuple[int, ...]) -> Array:
   return mixture.centers[modes] + mixture.std * noise
 
 
-def make_batch_fn(mixture: Mixture, batch_size: int, *,
-                  num_batches: int | None = None
-                  ) -> Callable[[PRNGKey, Array], dict[str, Array]]:
-  """Returns `batch_fn(key, step) -> {"x": ...}`, pure in `(key, step)`.
+def make_batch_fn(mixture: Mixture, batch_size: int
+                  ) -> Callable[..., dict[str, Array]]:
+  """Returns `batch_fn(key, step, num_batches=None) -> {"x": ...}`, pure in
+  `(key, step)`.
 
   Args:
     mixture: the target mixture.
     batch_size: examples per batch (the leading, example axis).
-    num_batches: when set, draw `[batch_size, num_batches, 2]` (one batch per
-      inner step, e.g. per discriminator step), example axis first.
+  Returns:
+    `batch_fn`; `num_batches` k (a static int, the training phase's, see
+    `gentk.types.Phase`) draws `[batch_size, k, 2]`, one batch per inner step
+    (e.g. per discriminator step), example axis first; None draws
+    `[batch_size, 2]`.
   """
-  shape = (batch_size,) if num_batches is None else (batch_size, num_batches)
-
-  def batch_fn(key: PRNGKey, step: Array) -> dict[str, Array]:
+  def batch_fn(key: PRNGKey, step: Array,
+               num_batches: int | None = None) -> dict[str, Array]:
+    shape = (batch_size,) if num_batches is None else (batch_size,
+                                                       num_batches)
     return {"x": sample(mixture, jax.random.fold_in(key, step), shape)}
 
   return batch_fn

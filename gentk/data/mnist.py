@@ -177,10 +177,12 @@ def load_mnist(split: str = "train", *,
   return Mnist(images.astype(np.float32) / 255.0, labels.astype(np.int32))
 
 
-def _draw(images: Array, labels: Array, key: PRNGKey, step: ArrayLike, *,
-          shape: tuple[int, ...], stack: int,
+def _draw(images: Array, labels: Array, key: PRNGKey, step: ArrayLike,
+          num_batches: int | None = None, *, batch_size: int, stack: int,
           num_classes: int) -> dict[str, Array]:
-  """One batch: `stack` i.i.d. images per example, stacked as channels."""
+  """One batch (or `num_batches` stacked on axis 1): `stack` i.i.d. images
+  per example, stacked as channels."""
+  shape = (batch_size,) if num_batches is None else (batch_size, num_batches)
   idx = jax.random.randint(jax.random.fold_in(key, step), shape + (stack,), 0,
                            images.shape[0])
   x = jnp.moveaxis(images[idx], -4, -2)  # [..., S, H, W, C] -> [..., H, W, S, C]
@@ -190,10 +192,12 @@ def _draw(images: Array, labels: Array, key: PRNGKey, step: ArrayLike, *,
 
 
 def make_batch_fn(images: ArrayLike, labels: ArrayLike, batch_size: int, *,
-                  num_batches: int | None = None, stack: int = 1,
-                  num_classes: int = NUM_CLASSES
-                  ) -> Callable[[PRNGKey, ArrayLike], dict[str, Array]]:
-  r"""Returns `batch_fn(key, step) -> {"x", "label"}`, pure in `(key, step)`.
+                  stack: int = 1, num_classes: int = NUM_CLASSES
+                  ) -> Callable[..., dict[str, Array]]:
+  r"""Returns `batch_fn(key, step, num_batches=None) -> {"x", "label"}`, pure
+  in `(key, step)`; `num_batches` k (a static int, the training phase's, see
+  `gentk.types.Phase`) draws `[batch_size, k, ...]`, one batch per inner step
+  (e.g. per discriminator step), example axis first.
 
   Each example draws `stack` indices $i_1..i_S \sim U\{0..N-1\}$ (i.i.d., with
   replacement) from `fold_in(key, step)`; its image is the channel
@@ -210,12 +214,11 @@ def make_batch_fn(images: ArrayLike, labels: ArrayLike, batch_size: int, *,
     images: `[N, H, W, C]`, e.g. `load_mnist(...).images`.
     labels: integer class labels `[N]`.
     batch_size: examples per batch (the leading, example axis).
-    num_batches: when set, draw `[batch_size, num_batches, ...]` (one batch
-      per inner step, e.g. per discriminator step), example axis first.
     stack: images stacked as channels per example (3 for Stacked MNIST).
     num_classes: K, the base of the stacked label.
   Returns:
-    `batch_fn(key, step)` giving `x` float32 `[B, (k,) H, W, S*C]` and
+    `batch_fn(key, step, num_batches=None)` giving `x` float32
+    `[B, (k,) H, W, S*C]` and
     `label` int32 `[B, (k,)]`.
   """
   chex.assert_rank(images, 4)
@@ -223,8 +226,7 @@ def make_batch_fn(images: ArrayLike, labels: ArrayLike, batch_size: int, *,
   chex.assert_equal_shape_prefix([images, labels], 1)
   if stack < 1:
     raise ValueError(f"stack must be >= 1, got {stack}")
-  shape = (batch_size,) if num_batches is None else (batch_size, num_batches)
-  draw = functools.partial(_draw, shape=shape, stack=stack,
+  draw = functools.partial(_draw, batch_size=batch_size, stack=stack,
                            num_classes=num_classes)
   return jax.tree_util.Partial(draw, jnp.asarray(images),
                                jnp.asarray(labels, jnp.int32))

@@ -5,7 +5,8 @@ The launcher and notebooks share them: `gentk.recipes.build(config)` gives
 exactly what `python -m experiments.main` trains. `config.experiment` names a
 module of this package that defines
 `build(config, *, axis_name) -> gentk.training.Experiment`; add a method by
-adding a module.
+adding a module (or name your own module by its dotted path). Shared pieces
+live in `gentk.recipes.common`; recipes never import each other.
 """
 import importlib
 import pkgutil
@@ -17,19 +18,45 @@ from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
 
 
+# Modules of this package that are not recipes.
+_HELPERS = ("common",)
+
+
 def available() -> list[str]:
   """Names of the recipe modules."""
   return sorted(m.name for m in pkgutil.iter_modules(__path__)
-                if not m.name.startswith("_"))
+                if not m.name.startswith("_") and m.name not in _HELPERS)
+
+
+def _recipe(name):
+  """The module of recipe `name`: a module of this package, or any importable
+  module given by its dotted path (a researcher's own recipe)."""
+  if isinstance(name, str) and "." in name:
+    try:
+      module = importlib.import_module(name)
+    except ImportError as e:
+      raise ConfigError(f"config.experiment={name!r} does not import ({e}): "
+                        "give a module on the Python path that defines "
+                        "build(config, *, axis_name).") from e
+    if not hasattr(module, "build"):
+      raise ConfigError(f"config.experiment={name!r} defines no build(config, "
+                        "*, axis_name).")
+    return module
+  if name not in available():
+    raise ConfigError(f"config.experiment={name!r} is unknown: use one of "
+                      f"{available()} (modules of gentk/recipes/) or a dotted "
+                      "module path, e.g. --config.experiment=gan_mixture.")
+  return importlib.import_module(f"{__name__}.{name}")
 
 
 def build(config: ml_collections.ConfigDict) -> Experiment:
-  """The `Experiment` of recipe `config.experiment`."""
-  name = config.get("experiment")
-  if name not in available():
-    raise ConfigError(f"config.experiment={name!r} is unknown: use one of "
-                      f"{available()} (modules of gentk/recipes/).")
-  recipe = importlib.import_module(f"{__name__}.{name}")
+  """The `Experiment` of recipe `config.experiment`.
+
+  A recipe may resolve settings that depend on the machine in place (e.g.
+  `config.data.source='auto'`), so build before `gentk.training.train`
+  writes `config.json`: the run records what it used.
+  """
+  recipe = _recipe(config.get("experiment"))
   axis_name = DATA_AXIS if config.train.mode == "pmap" else None
   try:
     return recipe.build(config, axis_name=axis_name)

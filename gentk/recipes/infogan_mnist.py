@@ -3,8 +3,7 @@ on MNIST (DCGAN or MLP generator; a discriminator whose body is shared with
 the Q head, optionally batch-normalised); evaluated by the categorical code's
 accuracy as a digit classifier (best permutation), the MNIST-classifier IS /
 FID / KID of samples against the test split, and a sample grid (rows = code
-values)."""
-import contextlib
+values). `config.data.source`: see `common.resolve_source`."""
 import pathlib
 
 import jax
@@ -14,42 +13,21 @@ from gentk import plotting
 from gentk.algorithms import adversarial
 from gentk.algorithms import infogan
 from gentk.data import mnist
-from gentk.data import paths
 from gentk.metrics import classifier as classifier_metrics
 from gentk.models import dcgan
 from gentk.models import mnist_mlp
-from gentk.recipes import adversarial_mixture
-from gentk.recipes import gan_mnist
+from gentk.recipes import common
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
-
-
-def load_splits(data: ml_collections.ConfigDict
-                ) -> tuple[mnist.Mnist, mnist.Mnist]:
-  """`(train, test)` from `data.train_split` / `data.test_split`.
-
-  With `data.mock_examples > 0` and `$GENTK_DATA_DIR` unset, both are TFDS
-  mock data of that many examples (random pixels and labels): the `quick`
-  variants run anywhere, and on real MNIST when the data folder is set.
-  """
-  mock = (tfds_mock(data.mock_examples)
-          if data.get("mock_examples", 0) and paths.data_dir() is None
-          else contextlib.nullcontext())
-  with mock:
-    return (mnist.load_mnist(data.train_split),
-            mnist.load_mnist(data.test_split))
-
-
-def tfds_mock(num_examples: int):
-  """`tfds.testing.mock_data(num_examples)` (imported only when used)."""
-  import tensorflow_datasets as tfds  # pylint: disable=g-import-not-at-top
-  return tfds.testing.mock_data(num_examples=num_examples)
 
 
 def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """InfoGAN on MNIST (players from `config.model`)."""
-  train, test = load_splits(config.data)
+  d = config.data
+  common.resolve_source(d)
+  train = common.load_digits(d.source, d.train_split, seed=config.seed)
+  test = common.load_digits(d.source, d.test_split, seed=config.seed)
   m, info = config.model, config.infogan
   spec = infogan.CodeSpec(categories=(info.num_categories,),
                           num_continuous=info.num_continuous,
@@ -66,17 +44,12 @@ def build(config: ml_collections.ConfigDict, *,
       hidden=tuple(m.discriminator_hidden), q_hidden=m.q_hidden,
       q_out=spec.q_size, conv_widths=tuple(m.discriminator_conv),
       batch_norm=m.discriminator_batch_norm)
-  generator_optimizer, discriminator_optimizer = (
-      adversarial_mixture.optimizers(config.optim))
   algorithm = infogan.make_infogan(
       generator, discriminator, noise_dim=m.noise_dim, spec=spec,
       categorical_weight=info.categorical_weight,
       continuous_weight=info.continuous_weight,
-      generator_optimizer=generator_optimizer,
-      discriminator_optimizer=discriminator_optimizer,
-      train_mode=m.discriminator_batch_norm, axis_name=axis_name)
-  data_fn = mnist.make_batch_fn(train.images, train.labels,
-                                config.data.batch_size, num_batches=1)
+      **common.adversarial_schedule(config, axis_name))
+  data_fn = mnist.make_batch_fn(train.images, train.labels, d.batch_size)
 
   @jax.jit
   def predict(state, images):
@@ -102,11 +75,11 @@ def build(config: ml_collections.ConfigDict, *,
         codes, test.labels, num_codes=info.num_categories,
         num_classes=mnist.NUM_CLASSES)
     accuracy, _ = infogan.permutation_accuracy(confusion)
-    name = f"code_grid_{tag}.png" if tag else "code_grid.png"
-    plotting.image_grid(sweep(state, key_sweep), workdir / name,
+    plotting.image_grid(sweep(state, key_sweep),
+                        workdir / common.png_name("code_grid", tag),
                         ncols=config.eval.grid_columns)
-    samples = gan_mnist.sample_in_chunks(algorithm, state, key_samples,
-                                         config.eval.num_samples, chunk=250)
+    samples = common.sample_in_chunks(algorithm, state, key_samples,
+                                      config.eval.num_samples)
     quality = classifier_metrics.mnist_classifier_metrics(
         samples, test.images, num_splits=config.eval.num_splits,
         kid_subsets=config.eval.kid_subsets)

@@ -6,14 +6,13 @@ import pathlib
 import jax
 import ml_collections
 import numpy as np
-import optax
 
 from gentk import plotting
 from gentk.algorithms import adversarial
 from gentk.algorithms import ssgan
 from gentk.data import mnist
 from gentk.models import mnist_mlp
-from gentk.recipes import infogan_mnist
+from gentk.recipes import common
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
 
@@ -21,7 +20,10 @@ from gentk.training.loop import Experiment
 def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """SS-GAN on MNIST with `gentk.models.mnist_mlp` players."""
-  train, test = infogan_mnist.load_splits(config.data)
+  d = config.data
+  common.resolve_source(d)
+  train = common.load_digits(d.source, d.train_split, seed=config.seed)
+  test = common.load_digits(d.source, d.test_split, seed=config.seed)
   counts = np.bincount(train.labels, minlength=mnist.NUM_CLASSES)
   if counts.min() < config.data.labels_per_class:
     raise ConfigError(
@@ -38,24 +40,20 @@ def build(config: ml_collections.ConfigDict, *,
   discriminator = mnist_mlp.NoisyClassifier(
       hidden=tuple(m.discriminator_hidden), num_classes=mnist.NUM_CLASSES,
       input_noise=m.input_noise, hidden_noise=m.hidden_noise)
-  optimizer = optax.adam(config.optim.lr, b1=config.optim.b1,
-                         b2=config.optim.b2)
   algorithm = ssgan.make_ssgan(
       generator, discriminator, train.images[labelled], train.labels[labelled],
       latent_dim=m.latent_dim,
       labelled_batch_size=config.ssgan.labelled_batch_size,
       unsupervised_weight=config.ssgan.unsupervised_weight,
-      generator_optimizer=optimizer, discriminator_optimizer=optimizer,
-      axis_name=axis_name)
-  data_fn = mnist.make_batch_fn(train.images, train.labels,
-                                config.data.batch_size, num_batches=1)
+      **common.adversarial_schedule(config, axis_name))
+  data_fn = mnist.make_batch_fn(train.images, train.labels, d.batch_size)
   predict = jax.jit(lambda p, x: ssgan.classify(discriminator, p, x))
   sample = jax.jit(algorithm.sample, static_argnums=2)
 
   def evaluate(state, key, workdir: pathlib.Path, tag: str) -> dict:
     predicted = predict(state.params[adversarial.DISCRIMINATOR], test.images)
-    name = f"samples_{tag}.png" if tag else "samples.png"
-    plotting.image_grid(sample(state, key, 100), workdir / name)
+    plotting.image_grid(sample(state, key, common.GRID_SIZE),
+                        workdir / common.png_name("samples", tag))
     return {"test_accuracy": float(np.mean(np.asarray(predicted)
                                            == test.labels)),
             "num_labels": float(labelled.size)}

@@ -1,15 +1,20 @@
 """The one place that compiles: jit / sharded jit / pmap, K fused steps, S seeds.
 
-`compile_step` turns an algorithm's pure `train_step(state, batch, key)` into
-`step_fn(state, key) -> (state, metrics, failure)` that
+`compile_step` turns one phase of an algorithm (a `gentk.types.Phase`, or a
+bare `train_step(state, batch, key)`) into
+`step_fn(state, key, failure=None) -> (state, metrics, failure)` that
 
-* draws each step's batch inside the program from `data_fn(key, state.step)`,
+* draws each step's batch inside the program from
+  `data_fn(key, state.step, num_batches)`, `num_batches` being the phase's,
+* keeps the state's `phase` and `phase_step` (see `gentk.types.TrainState`),
 * fuses `steps_per_call = K` steps with `lax.scan` (metrics stacked `[K]`),
 * trains `num_seeds = S` independent runs at once with `vmap` (a leading seed
   axis on the state, the key and every metric),
 * guards against non-finite values: a step whose metrics or new parameters are
-  not finite is not applied, every later step of the call is skipped, and
-  `failure` says at which step and for which player it happened,
+  not finite is not applied, every later step is skipped, and `failure` says
+  at which step and for which player it happened; with a seed axis this holds
+  per seed (a diverged seed stays frozen at its last finite state while the
+  others train on); pass the returned `failure` to the next call to keep it,
 * runs under `jit`, `sharded` (a `jit` whose batch is split over a 1-D device
   mesh) or `pmap` (the train step is built with `axis_name`).
 
@@ -26,7 +31,7 @@ import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
 
 from gentk import parallel
-from gentk.types import Array, PRNGKey, PyTree
+from gentk.types import Array, Phase, PyTree
 
 MODES = ("jit", "sharded", "pmap")
 DATA_AXIS = "data"
@@ -47,16 +52,21 @@ class CompiledStep(NamedTuple):
   """A compiled training step and how to move states to and from it.
 
   Attributes:
-    step_fn: `(state, key) -> (state, metrics, failure)`; with a seed axis all
-      three carry a leading `[S]` axis (and `key` is `[S]` keys).
+    step_fn: `(state, key, failure=None) -> (state, metrics, failure)`; with a
+      seed axis all carry a leading `[S]` axis (and `key` is `[S]` keys).
     put: places a host/device state where `step_fn` expects it.
     get: the inverse of `put` (an ordinary, unreplicated state).
-    players: names reported by `failure.players`.
   """
   step_fn: Callable[..., tuple[PyTree, dict[str, Array], Failure]]
   put: Callable[[PyTree], PyTree]
   get: Callable[[PyTree], PyTree]
-  players: tuple[str, ...]
+
+
+def no_failure(num_players: int, num_seeds: int | None = None) -> Failure:
+  """A `Failure` recording nothing (per seed with a seed axis)."""
+  shape = () if num_seeds is None else (num_seeds,)
+  return Failure(np.full(shape, -1, np.int32),
+                 np.zeros(shape + (num_players,), bool))
 
 
 def tree_all_finite(tree: PyTree) -> Array:
@@ -88,7 +98,8 @@ def _finite_by_player(state: PyTree, metrics: dict[str, Array],
 
 
 def players_of(state: PyTree) -> tuple[str, ...]:
-  """Player names: the keys of `state.params`, plus 'metrics' for the rest."""
+  """Player names, derived from the state: the keys of `state.params`, plus
+  'metrics' for metrics that name no player."""
   return tuple(sorted(state.params)) + ("metrics",)
 
 
@@ -116,19 +127,23 @@ def guarded(step: Callable, players: tuple[str, ...]) -> Callable:
   return body
 
 
-def compile_step(train_step: Callable, *, data_fn: Callable,
-                 players: tuple[str, ...], mode: str = "jit",
-                 steps_per_call: int = 1, num_seeds: int | None = None,
-                 axis_name: str = DATA_AXIS, devices=None,
-                 donate: bool = True) -> CompiledStep:
-  """Compiles `train_step` for the runtime.
+def compile_step(step: Phase | Callable, *, data_fn: Callable,
+                 num_batches: int | None = None, phase_index: int = 0,
+                 mode: str = "jit", steps_per_call: int = 1,
+                 num_seeds: int | None = None, axis_name: str = DATA_AXIS,
+                 devices=None, donate: bool = True) -> CompiledStep:
+  """Compiles one phase's train step for the runtime.
 
   Args:
-    train_step: `(state, batch, key) -> (state, metrics)`, pure; under
+    step: a `Phase` (its `train_step` and `num_batches` are used) or a bare
+      `train_step(state, batch, key) -> (state, metrics)`, pure; under
       `mode="pmap"` it must have been built with `axis_name`.
-    data_fn: `(key, step) -> batch`, pure, drawing the *global* batch with the
-      example axis first.
-    players: names reported on failure (see `players_of`).
+    data_fn: `(key, step, num_batches) -> batch`, pure, drawing the *global*
+      batch with the example axis first.
+    num_batches: batches per step for a bare train step (a `Phase` carries
+      its own).
+    phase_index: the phase's index; the state's `phase` is set to it and its
+      `phase_step` restarts at 0 when the state comes from another phase.
     mode: 'jit', 'sharded' or 'pmap'.
     steps_per_call: K steps fused into one call with `lax.scan`.
     num_seeds: S independent runs (leading seed axis), or None for one run.
@@ -136,12 +151,16 @@ def compile_step(train_step: Callable, *, data_fn: Callable,
     devices: devices for 'sharded' / 'pmap' (default: all).
     donate: donate the input state's buffers ('jit' and 'sharded').
   Returns:
-    a `CompiledStep`.
+    a `CompiledStep`; failures name the players of `players_of(state)`.
   """
   if mode not in MODES:
     raise ValueError(f"unknown mode {mode!r}: choose one of {MODES}")
   if steps_per_call < 1:
     raise ValueError(f"steps_per_call must be >= 1, got {steps_per_call}")
+  if isinstance(step, Phase):
+    train_step, num_batches = step.train_step, step.num_batches
+  else:
+    train_step = step
   devices = list(devices if devices is not None else jax.devices())
 
   def constrain(batch):
@@ -155,35 +174,48 @@ def compile_step(train_step: Callable, *, data_fn: Callable,
 
   def one_step(state, key):
     data_key, step_key = jax.random.split(key)
-    batch = constrain(data_fn(data_key, state.step))
-    return train_step(state, batch, step_key)
+    batch = constrain(data_fn(data_key, state.step, num_batches))
+    new_state, metrics = train_step(state, batch, step_key)
+    return new_state.replace(phase_step=state.phase_step + 1), metrics
 
-  def call(state, key):
-    failure = Failure(jnp.array(-1, jnp.int32),
-                      jnp.zeros(len(players), bool))
+  def enter_phase(state):
+    same = state.phase == phase_index
+    return state.replace(
+        phase=jnp.asarray(phase_index, jnp.int32),
+        phase_step=jnp.where(same, state.phase_step, 0).astype(jnp.int32))
+
+  def call(state, key, failure):
+    players = players_of(state)
     # Every step sees the same run key; data_fn and train_step fold in
     # state.step, so a resumed run draws the same randomness.
     (state, failure), metrics = jax.lax.scan(
-        guarded(lambda s: one_step(s, key), players), (state, failure),
-        None, length=steps_per_call)
+        guarded(lambda s: one_step(s, key), players),
+        (enter_phase(state), failure), None, length=steps_per_call)
     return state, metrics, failure
 
   fn = call
   if num_seeds is not None:
     fn = jax.vmap(fn)
 
+  def with_failure(compiled, put_failure=lambda f: f):
+    def step_fn(state, key, failure=None):
+      if failure is None:
+        failure = no_failure(len(players_of(state)), num_seeds)
+      return compiled(state, key, put_failure(failure))
+    return step_fn
+
   if mode == "jit":
-    step_fn = jax.jit(fn, donate_argnums=(0,) if donate else ())
-    return CompiledStep(step_fn, jax.device_put, lambda s: s, players)
+    jitted = jax.jit(fn, donate_argnums=(0,) if donate else ())
+    return CompiledStep(with_failure(jitted), jax.device_put, lambda s: s)
   if mode == "sharded":
     mesh = Mesh(np.array(devices), (axis_name,))
     replicated = NamedSharding(mesh, P())
-    step_fn = jax.jit(fn, in_shardings=(replicated, replicated),
-                      out_shardings=replicated,
-                      donate_argnums=(0,) if donate else ())
-    return CompiledStep(step_fn,
+    jitted = jax.jit(fn, in_shardings=(replicated, replicated, replicated),
+                     out_shardings=replicated,
+                     donate_argnums=(0,) if donate else ())
+    return CompiledStep(with_failure(jitted),
                         functools.partial(jax.device_put, device=replicated),
-                        lambda s: s, players)
+                        lambda s: s)
   # pmap: every replica holds the state; outputs are identical across replicas.
   pmapped = jax.pmap(fn, axis_name=axis_name, devices=devices,
                      donate_argnums=(0,) if donate else ())
@@ -192,12 +224,11 @@ def compile_step(train_step: Callable, *, data_fn: Callable,
     return jax.tree.map(
         lambda x: jnp.broadcast_to(x, (len(devices),) + jnp.shape(x)), tree)
 
-  def step_fn(state, key):
-    state, metrics, failure = pmapped(state, replicate(key))
-    return state, jax.tree.map(lambda x: x[0], metrics), jax.tree.map(
-        lambda x: x[0], failure)
+  def first(tree):
+    return jax.tree.map(lambda x: x[0], tree)
 
-  def get(state):
-    return jax.tree.map(lambda x: x[0], state)
+  def run(state, key, failure):
+    state, metrics, failure = pmapped(state, replicate(key), failure)
+    return state, first(metrics), first(failure)
 
-  return CompiledStep(step_fn, replicate, get, players)
+  return CompiledStep(with_failure(run, replicate), replicate, first)

@@ -1,7 +1,9 @@
 """The canonical training loop: resume, fused steps, guards, checkpoints, logs.
 
 `train(config, workdir, experiment)` runs `config.train.num_steps` steps of
-`experiment.algorithm` and leaves in `workdir`:
+`experiment.algorithm`, phase after phase (`Algorithm.phases`: the phase and
+the step within it are in the state, so a run killed in any phase resumes
+bit-identical), and leaves in `workdir`:
 
 * `config.json`   the resolved config (a rerun must match it),
 * `checkpoints/`  Orbax checkpoints (keep-N, resumed from the newest that
@@ -14,6 +16,12 @@
 SIGTERM saves a checkpoint and returns `status='preempted'`. A non-finite loss,
 gradient or parameter stops training within the step where it happens with a
 `NonFiniteError` naming the step and the player; nothing non-finite is saved.
+With S seeds on the seed axis (`config.num_seeds`; seed i uses
+`config.seed + i`, so it is the single-seed run of that seed), a seed that
+turns non-finite is frozen at its last finite state and reported (seed, step,
+player) in the log and in `summary.json["diverged"]`; the other seeds train to
+the end and are evaluated. Only when every seed has diverged does the run stop
+with `NonFiniteError`.
 """
 import contextlib
 import json
@@ -23,6 +31,7 @@ import time
 from typing import Callable, NamedTuple
 
 import jax
+import jax.numpy as jnp
 import ml_collections
 import numpy as np
 import tqdm
@@ -31,7 +40,7 @@ from gentk.training import checkpoint as checkpoint_lib
 from gentk.training import compile as compile_lib
 from gentk.training import config as config_lib
 from gentk.training import writers
-from gentk.types import Algorithm
+from gentk.types import Algorithm, Phase
 
 # Fields a rerun may change without starting a new run.
 RESUMABLE_CHANGES = ("train.num_steps", "train.log_every", "train.progress_bar",
@@ -43,7 +52,8 @@ class Experiment(NamedTuple):
 
   Attributes:
     algorithm: the `Algorithm` (built with `axis_name` under pmap).
-    data_fn: `(key, step) -> batch`, drawing the global batch.
+    data_fn: `(key, step, num_batches) -> batch`, drawing the global batch
+      (`num_batches` comes from the phase, see `gentk.types.Phase`).
     evaluate: `(state, key, workdir, tag) -> dict of floats`, for one seed's
       state; may write artifacts named with `tag`.
   """
@@ -107,66 +117,125 @@ def _seed_slice(tree, i: int | None):
   return tree if i is None else jax.tree.map(lambda x: x[i], tree)
 
 
-def _failure_message(failure, players, seeded: bool, last_saved) -> str:
-  steps = np.atleast_1d(failure.step)
+class PhaseSpan(NamedTuple):
+  """Where phase `index` runs: steps `[start, end)` of the run."""
+  index: int
+  name: str
+  start: int
+  end: int
+
+
+def phase_spans(phases: tuple[Phase, ...], num_steps: int) -> list[PhaseSpan]:
+  """The phases' step ranges in a run of `num_steps` steps (phases past the
+  end are cut; a last phase of length None runs to the end)."""
+  spans, start = [], 0
+  for i, phase in enumerate(phases):
+    if phase.num_steps is None and i != len(phases) - 1:
+      raise ValueError(f"phase {phase.name!r}: only the last phase may have "
+                       "num_steps=None")
+    end = num_steps if phase.num_steps is None else start + phase.num_steps
+    spans.append(PhaseSpan(i, phase.name, start, min(end, num_steps)))
+    start = end
+  if start < num_steps:
+    raise config_lib.ConfigError(
+        f"config.train.num_steps={num_steps} is longer than the algorithm's "
+        f"phases ({start} steps): pass --config.train.num_steps={start}.")
+  return [s for s in spans if s.start < s.end or s.index == 0]
+
+
+def _span_at(spans: list[PhaseSpan], step: int) -> PhaseSpan:
+  return next((s for s in spans if s.start <= step < s.end), spans[-1])
+
+
+def seed_keys(seed: int, num_seeds: int | None) -> tuple:
+  """`(init, run, eval)` keys; with a seed axis `[S]` keys, seed i's drawn
+  from `config.seed + i` exactly as a single-seed run of that seed."""
+  if num_seeds is None:
+    return tuple(jax.random.split(jax.random.PRNGKey(seed), 3))
+  keys = jnp.stack([jax.random.split(jax.random.PRNGKey(seed + i), 3)
+                    for i in range(num_seeds)])
+  return keys[:, 0], keys[:, 1], keys[:, 2]
+
+
+def _divergence(failure, players, seeds) -> list[dict]:
+  """`[{seed, step, players}]` for the seeds whose `failure` is set."""
+  steps = np.atleast_1d(np.asarray(failure.step))
   flags = np.asarray(failure.players).reshape(len(steps), len(players))
-  seed = int(np.argmax(steps >= 0))
-  bad = [p for p, f in zip(players, flags[seed]) if f]
-  where = f" (seed {seed})" if seeded else ""
+  return [{"seed": int(i), "step": int(steps[i]),
+           "players": [p for p, f in zip(players, flags[i]) if f]}
+          for i in seeds if steps[i] >= 0]
+
+
+def _failure_from(diverged: list[dict], players, num_seeds) -> tuple | None:
+  """The `Failure` that keeps the seeds of `diverged` frozen on resume."""
+  if not diverged:
+    return None
+  failure = compile_lib.no_failure(len(players), num_seeds)
+  for d in diverged:
+    failure.step[d["seed"]] = d["step"]
+    failure.players[d["seed"]] = [p in d["players"] for p in players]
+  return failure
+
+
+def _failure_message(d: dict, seeded: bool, last_saved) -> str:
+  where = f" (seed {d['seed']})" if seeded else ""
   kept = (f"the last good checkpoint (step {last_saved}) is kept"
           if last_saved is not None else "no checkpoint was written")
-  return (f"non-finite loss, gradient or parameter at step {steps[seed]}"
-          f"{where} in player {'/'.join(bad)}; training stopped and {kept}. "
-          "Lower the learning rate or check the data.")
+  return (f"non-finite loss, gradient or parameter at step {d['step']}"
+          f"{where} in player {'/'.join(d['players'])}; training stopped and "
+          f"{kept}. Lower the learning rate or check the data.")
 
 
 def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
           experiment: Experiment) -> dict:
   """Trains, checkpoints and evaluates; returns the final summary dict."""
   config_lib.validate(config)
+  algorithm, data_fn = experiment.algorithm, experiment.data_fn
+  tc = config.train
+  spans = phase_spans(algorithm.phases, tc.num_steps)
   workdir = pathlib.Path(workdir)
   workdir.mkdir(parents=True, exist_ok=True)
   _check_or_write_config(config, workdir)
-  tc = config.train
   num_seeds = config.get("num_seeds", 1)
   seeded = num_seeds > 1
-  algorithm, data_fn = experiment.algorithm, experiment.data_fn
+  seed_axis = num_seeds if seeded else None
 
-  init_key, run_key, eval_key = jax.random.split(
-      jax.random.PRNGKey(config.seed), 3)
-  init = algorithm.init
-  if seeded:
-    init_key = jax.random.split(init_key, num_seeds)
-    run_key = jax.random.split(run_key, num_seeds)
-    init = jax.vmap(init, in_axes=(0, None))
-  example = data_fn(jax.random.PRNGKey(0), 0)
+  init_key, run_key, eval_key = seed_keys(config.seed, seed_axis)
+  init = jax.vmap(algorithm.init, in_axes=(0, None)) if seeded else (
+      algorithm.init)
+  example = data_fn(jax.random.PRNGKey(0), 0, algorithm.phases[0].num_batches)
   state = jax.jit(init)(init_key, example)
 
   ckpt = checkpoint_lib.Checkpointer(workdir / "checkpoints",
                                      keep=tc.keep_checkpoints)
   restored = ckpt.restore_latest(_abstract(state))
-  step, last_saved = 0, None
+  step, last_saved, diverged = 0, None, []
   if restored is not None:
-    step, state, _ = restored
+    step, state, saved_meta = restored
     last_saved = step
+    diverged = list(saved_meta.get("diverged", []))
     print(f"resuming from step {step} in {ckpt.directory}", flush=True)
 
   players = compile_lib.players_of(_seed_slice(state, 0 if seeded else None))
+  failure = _failure_from(diverged, players, seed_axis)
   compiled = {}
 
-  def step_fn(k: int):
-    if k not in compiled:
-      compiled[k] = compile_lib.compile_step(
-          algorithm.train_step, data_fn=data_fn, players=players,
-          mode=tc.mode, steps_per_call=k,
-          num_seeds=num_seeds if seeded else None)
-    return compiled[k]
+  def step_fn(span: PhaseSpan, k: int) -> compile_lib.CompiledStep:
+    if (span.index, k) not in compiled:
+      compiled[span.index, k] = compile_lib.compile_step(
+          algorithm.phases[span.index], data_fn=data_fn,
+          phase_index=span.index, mode=tc.mode, steps_per_call=k,
+          num_seeds=seed_axis)
+    return compiled[span.index, k]
 
-  meta = {"config": json.loads(config.to_json_best_effort())}
+  config_json = json.loads(config.to_json_best_effort())
+  any_step = step_fn(spans[0], tc.steps_per_call)
 
   def save(state_on_device) -> None:
     nonlocal last_saved
-    ckpt.save(step, step_fn(tc.steps_per_call).get(state_on_device), meta)
+    ckpt.save(step, any_step.get(state_on_device),
+              {"config": config_json, "diverged": diverged,
+               "phase": _span_at(spans, max(step - 1, 0)).name})
     last_saved = step
 
   writer = writers.MetricWriter(workdir, resume_step=step)
@@ -174,29 +243,49 @@ def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
                   disable=not config.train.get("progress_bar", True),
                   dynamic_ncols=True)
   status = "completed"
-  device_state = step_fn(tc.steps_per_call).put(state)
+  device_state = any_step.put(state)
   del state
   start_time, start_step = time.perf_counter(), step
+  span = None
   with _sigterm_flag() as sigterm:
     while step < tc.num_steps:
-      k = min(tc.steps_per_call, tc.num_steps - step)
-      device_state, metrics, failure = step_fn(k).step_fn(device_state, run_key)
-      failure = jax.device_get(failure)
-      if np.any(np.asarray(failure.step) >= 0):
-        bar.close()
-        writer.close()
-        ckpt.close()
-        raise NonFiniteError(_failure_message(failure, players, seeded,
-                                              last_saved))
+      if span != _span_at(spans, step):
+        span = _span_at(spans, step)
+        if len(spans) > 1:
+          bar.write(f"phase {span.index + 1}/{len(spans)} {span.name!r}: "
+                    f"steps {span.start}..{span.end}")
+        bar.set_description(span.name if len(spans) > 1 else None)
+      k = min(tc.steps_per_call, span.end - step)
+      device_state, metrics, failure = step_fn(span, k).step_fn(
+          device_state, run_key, failure)
+      new = _divergence(jax.device_get(failure), players,
+                        [i for i in range(num_seeds)
+                         if i not in {d["seed"] for d in diverged}])
+      if new:
+        diverged.extend(new)
+        if not seeded or len(diverged) == num_seeds:
+          bar.close()
+          writer.close()
+          ckpt.close()
+          raise NonFiniteError(_failure_message(new[0], seeded, last_saved)
+                               if not seeded else
+                               "every seed diverged: " + "; ".join(
+                                   _failure_message(d, True, last_saved)
+                                   for d in diverged))
+        for d in new:
+          bar.write(f"seed {d['seed']} diverged at step {d['step']} in "
+                    f"player {'/'.join(d['players'])}: frozen at its last "
+                    "finite state; the other seeds train on.")
       before, step = step, step + k
       bar.update(k)
       if step // tc.log_every > before // tc.log_every or step == tc.num_steps:
         last = jax.device_get(jax.tree.map(lambda m: m[..., -1], metrics))
-        writer.write(step, last)
+        writer.write(step, {**last, "phase": span.index},
+                     tags={"phase_name": span.name})
         bar.set_postfix({n: f"{np.mean(v):.3g}" for n, v in last.items()
                          if n.endswith("loss")}, refresh=False)
       if (step // tc.checkpoint_every > before // tc.checkpoint_every
-          or step == tc.num_steps or sigterm["set"]):
+          or step == span.end or sigterm["set"]):
         save(device_state)
       if sigterm["set"]:
         status = "preempted"
@@ -204,36 +293,48 @@ def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
   bar.close()
   steps_per_s = (step - start_step) / max(time.perf_counter() - start_time,
                                           1e-9)
-  final_state = step_fn(tc.steps_per_call).get(device_state)
+  final_state = any_step.get(device_state)
   summary = {"status": status, "step": step,
              "state_sha256": checkpoint_lib.state_digest(final_state),
-             "steps_per_s": steps_per_s}
+             "steps_per_s": steps_per_s,
+             "phases": [s._asdict() for s in spans]}
+  if seeded:
+    summary["diverged"] = diverged
   if status == "preempted":
     print(f"SIGTERM: saved step {step} in {ckpt.directory}; rerun the same "
           "command to resume.", flush=True)
   elif experiment.evaluate is not None:
-    results = []
+    frozen = {d["seed"] for d in diverged}
+    results = {}
     for i in range(num_seeds):
+      if i in frozen:
+        continue
       tag = f"seed{i}" if seeded else ""
-      results.append(experiment.evaluate(
+      results[i] = experiment.evaluate(
           _seed_slice(final_state, i if seeded else None),
-          jax.random.fold_in(eval_key, i), workdir, tag))
-    summary["eval"] = _aggregate(results)
-    writer.write(step, {f"eval/{k}": np.asarray([r[k] for r in results])
-                        if seeded else results[0][k] for k in results[0]})
+          jax.random.fold_in(eval_key[i] if seeded else eval_key, 0),
+          workdir, tag)
+    summary["eval"] = _aggregate(results, num_seeds)
+    first = next(iter(results.values()))
+    writer.write(step, {f"eval/{k}": np.asarray(
+        [results[i][k] if i in results else np.nan for i in range(num_seeds)])
+                        if seeded else first[k] for k in first})
   writer.close()
   ckpt.close()
   (workdir / "summary.json").write_text(json.dumps(summary, indent=2))
   return summary
 
 
-def _aggregate(results: list[dict]) -> dict:
-  """Per metric: the value for one seed, or median / min / max / per-seed."""
-  if len(results) == 1:
+def _aggregate(results: dict[int, dict], num_seeds: int) -> dict:
+  """Per metric: the value for one seed, or median / min / max over the
+  seeds that trained to the end, and per seed (None for a diverged seed)."""
+  if num_seeds == 1:
     return {k: float(v) for k, v in results[0].items()}
   out = {}
-  for k in results[0]:
-    values = np.asarray([float(r[k]) for r in results])
+  for k in next(iter(results.values())):
+    values = np.asarray([float(r[k]) for r in results.values()])
     out[k] = {"median": float(np.median(values)), "min": float(values.min()),
-              "max": float(values.max()), "per_seed": values.tolist()}
+              "max": float(values.max()),
+              "per_seed": [float(results[i][k]) if i in results else None
+                           for i in range(num_seeds)]}
   return out

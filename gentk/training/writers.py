@@ -41,8 +41,10 @@ class MetricWriter:
         continue  # A line half-written when the process was killed.
     self._path.write_text("".join(l + "\n" for l in kept), encoding="utf-8")
 
-  def write(self, step: int, metrics: dict) -> None:
-    record = {"step": int(step)}
+  def write(self, step: int, metrics: dict, tags: dict | None = None) -> None:
+    """Scalars (or per-seed vectors) `metrics`, and string `tags` (JSON only,
+    e.g. the phase's name) at `step`."""
+    record = {"step": int(step), **(tags or {})}
     for name, value in sorted(metrics.items()):
       a = np.asarray(value)
       record[name] = _to_json(a)
