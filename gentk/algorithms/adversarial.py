@@ -70,7 +70,7 @@ PARAMS = core.PARAMS
 AdversarialState = TrainState  # The core's state; the old name kept.
 
 __all__ = ["AdversarialState", "DISCRIMINATOR", "GENERATOR", "Game",
-           "TrainMode", "gaussian_latent", "make_adversarial",
+           "TrainMode", "context", "gaussian_latent", "make_adversarial",
            "player_variables", "split_variables"]
 
 
@@ -118,6 +118,14 @@ class TrainMode(NamedTuple):
 
   def apply(self, variables, *args, **kwargs):
     return core.train_apply(self.module)(variables, *args, **kwargs)
+
+
+def context(real: Array, samples: Array, *, codes=None, key=None,
+            extras=None) -> core.Context:
+  """The `Context` a game's objectives see, for calling them directly (tests,
+  notebooks): data batch `{"x": real}`, generated `samples`."""
+  return core.Context(batch={"x": real}, key=key, extras=extras,
+                      samples=samples, codes=codes)
 
 
 def make_adversarial(generator: nn.Module, discriminator: nn.Module,

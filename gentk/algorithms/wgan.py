@@ -99,20 +99,3 @@ def make_wgan_gp(generator: nn.Module, critic: nn.Module, *, latent_dim: int,
               **schedule}
   return make_wgan(generator, critic, latent_dim=latent_dim, clip=None,
                    penalty_weight=penalty_weight, **schedule)
-
-
-def make_wgan_gp(generator: nn.Module, critic: nn.Module, *, latent_dim: int,
-                 penalty_weight: float = 10.0, disc_steps: int = 5,
-                 generator_optimizer: optax.GradientTransformation | None = None,
-                 discriminator_optimizer: optax.GradientTransformation | None = None,
-                 axis_name: str | None = None) -> Algorithm:
-  """WGAN-GP (defaults: lambda = 10, n_critic = 5, Adam(1e-4, 0, 0.9)).
-
-  The critic must treat examples independently (no batch normalisation).
-  """
-  adam = optax.adam(1e-4, b1=0.0, b2=0.9)
-  return make_wgan(generator, critic, latent_dim=latent_dim, clip=None,
-                   penalty_weight=penalty_weight, disc_steps=disc_steps,
-                   generator_optimizer=generator_optimizer or adam,
-                   discriminator_optimizer=discriminator_optimizer or adam,
-                   axis_name=axis_name)

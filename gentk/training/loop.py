@@ -40,7 +40,7 @@ from gentk.training import checkpoint as checkpoint_lib
 from gentk.training import compile as compile_lib
 from gentk.training import config as config_lib
 from gentk.training import writers
-from gentk.types import Algorithm, Phase
+from gentk.types import Algorithm, Phase, TrainState
 
 # Fields a rerun may change without starting a new run.
 RESUMABLE_CHANGES = ("train.num_steps", "train.log_every", "train.progress_bar",
@@ -60,6 +60,14 @@ class Experiment(NamedTuple):
   algorithm: Algorithm
   data_fn: Callable
   evaluate: Callable | None = None
+
+
+def init_state(experiment: Experiment, key) -> TrainState:
+  """`experiment.algorithm.init(key, batch)` on an example batch of the first
+  phase (the batch only gives shapes)."""
+  algorithm = experiment.algorithm
+  return algorithm.init(key, experiment.data_fn(
+      jax.random.PRNGKey(0), 0, algorithm.phases[0].num_batches))
 
 
 class NonFiniteError(FloatingPointError):
@@ -204,7 +212,7 @@ def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
   init = jax.vmap(algorithm.init, in_axes=(0, None)) if seeded else (
       algorithm.init)
   example = data_fn(jax.random.PRNGKey(0), 0, algorithm.phases[0].num_batches)
-  state = jax.jit(init)(init_key, example)
+  state = jax.jit(init)(init_key, example)  # As init_state, per seed.
 
   ckpt = checkpoint_lib.Checkpointer(workdir / "checkpoints",
                                      keep=tc.keep_checkpoints)

@@ -6,6 +6,7 @@ from experiments.configs import adversarial_mixture
 from gentk import recipes
 from gentk.data import mixtures
 from gentk.training import compile as compile_lib
+from gentk.training import loop
 
 
 def quick_config(variant: str, **model):
@@ -28,10 +29,9 @@ def train(config, num_steps: int, seed: int = 0):
   compiled call of `num_steps` steps; fails on a non-finite step."""
   exp = recipes.build(config)
   key = jax.random.PRNGKey(seed)
-  state = exp.algorithm.init(key, exp.data_fn(key, 0))
+  state = loop.init_state(exp, key)
   compiled = compile_lib.compile_step(
-      exp.algorithm.train_step, data_fn=exp.data_fn,
-      players=compile_lib.players_of(state), steps_per_call=num_steps,
+      exp.algorithm.phases[-1], data_fn=exp.data_fn, steps_per_call=num_steps,
       donate=False)
   final, metrics, failure = compiled.step_fn(state, key)
   assert int(failure.step) == -1, f"non-finite at step {int(failure.step)}"

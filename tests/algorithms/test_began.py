@@ -40,11 +40,10 @@ def test_losses_and_convergence_hand_computed():
   params = identity_code_zero_reconstruction()
   real = jnp.array([[1.0, 2.0], [1.0, 0.0]])
   fake = jnp.array([[0.0, 1.0], [2.0, 2.0]])
-  loss, metrics = game.discriminator_loss(params, real, fake, None, None,
-                                          {"k": jnp.float32(0.4)})
+  loss, metrics = game.discriminator_loss(params, adversarial_lib.context(real, fake, extras={"k": jnp.float32(0.4)}))
   np.testing.assert_allclose(loss, 0.5, rtol=1e-6)
   np.testing.assert_allclose(metrics["convergence"], 1.75, rtol=1e-6)
-  g_loss, _ = game.generator_loss(params, fake, None, None, {})
+  g_loss, _ = game.generator_loss(params, adversarial_lib.context(None, fake))
   np.testing.assert_allclose(g_loss, 1.25, rtol=1e-6)
 
 

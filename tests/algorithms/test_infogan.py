@@ -8,6 +8,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from gentk.algorithms import adversarial as adversarial_lib
 from gentk.algorithms import adversarial
 from gentk.algorithms import infogan
 from gentk.losses import information
@@ -77,9 +78,8 @@ def test_losses_equal_gan_cost_minus_weighted_code_log_likelihood():
   game = infogan.infogan_game(d, infogan.infogan_latent(4, SPEC), SPEC,
                               categorical_weight=lam_cat,
                               continuous_weight=lam_cont)
-  d_loss, d_metrics = game.discriminator_loss(params, real, fake, codes, KEY,
-                                              {})
-  g_loss, g_metrics = game.generator_loss(params, fake, codes, KEY, {})
+  d_loss, d_metrics = game.discriminator_loss(params, adversarial_lib.context(real, fake, codes=codes, key=KEY))
+  g_loss, g_metrics = game.generator_loss(params, adversarial_lib.context(None, fake, codes=codes, key=KEY))
 
   real_logit, _ = map(np.asarray, d.apply(params, real))
   fake_logit, q = map(np.asarray, d.apply(params, fake))
@@ -183,7 +183,7 @@ def test_batch_normalised_body_trains_and_evaluates_on_running_averages():
 
   generator = mnist_mlp.MLPGenerator(hidden=(16,), out_shape=(6,))
   algorithm = infogan.make_infogan(
-      generator, d, noise_dim=4, spec=SPEC, train_mode=True,
+      generator, d, noise_dim=4, spec=SPEC,
       generator_optimizer=optax.adam(1e-3),
       discriminator_optimizer=optax.adam(1e-3))
   batch = {"x": jax.random.normal(KEY, (16, 1, 6)) + 3.0}

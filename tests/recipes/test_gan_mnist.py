@@ -1,15 +1,19 @@
 """Recipe gan_mnist: every method trains a step with finite metrics; the
 data fallback and the variant checks."""
+import functools
+import json
+
 import jax
 import jax.numpy as jnp
 import numpy as np
+import ml_collections
 import pytest
 
 from experiments.configs import gan_mnist as gan_mnist_config
 from gentk import recipes
 from gentk.data import paths
-from gentk.recipes import adversarial_mixture
-from gentk.recipes import gan_mnist
+from gentk.recipes import common
+from gentk.training import loop
 from gentk.training.config import ConfigError
 
 
@@ -26,7 +30,8 @@ def test_every_method_and_players_trace_a_step(method, players):
   # Tracing only (no XLA compilation): the wiring of every combination.
   config, exp = _experiment(method, players)
   key = jax.random.PRNGKey(0)
-  batch = jax.eval_shape(exp.data_fn, key, 0)
+  batch = jax.eval_shape(functools.partial(
+      exp.data_fn, num_batches=exp.algorithm.phases[-1].num_batches), key, 0)
   assert batch["x"].shape == (8, config.adversarial.disc_steps, 28, 28, 1)
   state = jax.eval_shape(exp.algorithm.init, key, batch)
   new_state, metrics = jax.eval_shape(exp.algorithm.train_step, state, batch,
@@ -43,7 +48,8 @@ def test_conv_autoencoder_discriminator_traces_a_step(method):
   config.model.autoencoder = "conv"
   exp = recipes.build(config)
   key = jax.random.PRNGKey(0)
-  batch = jax.eval_shape(exp.data_fn, key, 0)
+  batch = jax.eval_shape(functools.partial(
+      exp.data_fn, num_batches=exp.algorithm.phases[-1].num_batches), key, 0)
   state = jax.eval_shape(exp.algorithm.init, key, batch)
   assert "code" in state.params["discriminator"]["params"]
   _, metrics = jax.eval_shape(exp.algorithm.train_step, state, batch, key)
@@ -62,24 +68,45 @@ def test_wgan_gp_takes_a_finite_step_and_samples():
   # The costliest game (gradient penalty: a gradient inside the loss).
   config, exp = _experiment("wgan_gp")
   key = jax.random.PRNGKey(0)
-  batch = exp.data_fn(key, 0)
+  batch = exp.data_fn(key, 0, exp.algorithm.phases[-1].num_batches)
   state = jax.jit(exp.algorithm.init)(key, batch)
   state, metrics = jax.jit(exp.algorithm.train_step)(state, batch, key)
   assert int(state.step) == 1
   assert all(np.isfinite(v) for v in metrics.values()), metrics
-  samples = gan_mnist.sample_in_chunks(exp.algorithm, state, key, 7, chunk=3)
+  samples = common.sample_in_chunks(exp.algorithm, state, key, 7, chunk=3)
   assert samples.shape == (7, 28, 28, 1)
   assert np.all((samples >= 0) & (samples <= 1))
 
 
-def test_auto_source_falls_back_to_segment_digits(monkeypatch):
+def test_auto_source_resolves_to_segment_digits_without_data(monkeypatch):
   monkeypatch.delenv(paths.ENV_VAR, raising=False)
-  images = gan_mnist.load_images("auto", "test", 5)
+  data = ml_collections.ConfigDict({"source": "auto"})
+  common.resolve_source(data)
+  assert data.source == "segments"
+  images = common.load_digits(data.source, "test", 5).images
   assert images.shape == (5, 28, 28, 1)
-  np.testing.assert_array_equal(images,
-                                gan_mnist.load_images("segments", "test", 5))
   with pytest.raises(ValueError, match="config.data.source"):
-    gan_mnist.load_images("cifar", "test", 5)
+    common.resolve_source(ml_collections.ConfigDict({"source": "cifar"}))
+
+
+def test_resolved_source_is_recorded_and_a_switch_refused(tmp_path,
+                                                           monkeypatch):
+  """'auto' is resolved when the experiment is built, so config.json records
+  the data used; a resume that would resolve differently is refused."""
+  monkeypatch.delenv(paths.ENV_VAR, raising=False)
+  config = gan_mnist_config.get_config("quick")
+  config.train.num_steps, config.train.progress_bar = 1, False
+  config.train.steps_per_call = config.train.log_every = 1
+  config.train.checkpoint_every = 1
+  config.eval.num_samples, config.eval.num_reference = 20, 20
+  config.eval.kid_subsets, config.eval.num_splits = 2, 2
+  exp = recipes.build(config)
+  loop.train(config, tmp_path, exp)
+  saved = json.loads((tmp_path / "config.json").read_text())
+  assert saved["data"]["source"] == "segments"
+  config.data.source = "mnist"  # What 'auto' gives on a machine with MNIST.
+  with pytest.raises(ConfigError, match="config.data.source"):
+    loop.train(config, tmp_path, exp)
 
 
 def test_variants_are_checked():
@@ -98,7 +125,7 @@ def test_generator_lr_gives_the_generator_its_own_learning_rate():
   """Adam's first update is -lr * sign(g): 1e-3 for G, 2e-4 for D."""
   config = gan_mnist_config.get_config("gan")
   config.optim.generator_lr = 1e-3
-  g_opt, d_opt = adversarial_mixture.optimizers(config.optim)
+  g_opt, d_opt = common.optimizers(config.optim)
   params = {"w": jnp.zeros(3)}
   grads = {"w": jnp.array([1.0, -2.0, 0.5])}
   for opt, lr in ((g_opt, 1e-3), (d_opt, 2e-4)):
@@ -106,7 +133,7 @@ def test_generator_lr_gives_the_generator_its_own_learning_rate():
     np.testing.assert_allclose(updates["w"], -lr * np.sign(grads["w"]),
                                rtol=1e-4)
   config.optim.generator_lr = 0.0  # Unset: both players use optim.lr.
-  g_opt, _ = adversarial_mixture.optimizers(config.optim)
+  g_opt, _ = common.optimizers(config.optim)
   updates, _ = g_opt.update(grads, g_opt.init(params), params)
   np.testing.assert_allclose(updates["w"], -2e-4 * np.sign(grads["w"]),
                              rtol=1e-4)

@@ -10,6 +10,7 @@ import numpy as np
 
 from experiments.configs import gan_mixture
 from gentk.training import compile as compile_lib
+from gentk.training import loop
 from gentk import recipes
 
 
@@ -21,10 +22,10 @@ def run(mode: str, steps: int = 20, k: int = 5):
   config.model.discriminator_hidden = (32, 32)
   exp = recipes.build(config)
   key = jax.random.PRNGKey(0)
-  state = exp.algorithm.init(key, exp.data_fn(key, 0))
+  state = loop.init_state(exp, key)
   cs = compile_lib.compile_step(
-      exp.algorithm.train_step, data_fn=exp.data_fn,
-      players=compile_lib.players_of(state), mode=mode, steps_per_call=k)
+      exp.algorithm.phases[-1], data_fn=exp.data_fn, mode=mode,
+      steps_per_call=k)
   state = cs.put(state)
   for _ in range(steps // k):
     state, metrics, _ = cs.step_fn(state, key)

@@ -4,6 +4,7 @@ import pytest
 
 from experiments.configs import gan_mixture
 from gentk import recipes
+from gentk.training import loop
 
 
 @pytest.fixture(scope="module")
@@ -14,4 +15,4 @@ def small_gan():
   config.model.discriminator_hidden = (16,)
   exp = recipes.build(config)
   key = jax.random.PRNGKey(0)
-  return exp, exp.algorithm.init(key, exp.data_fn(key, 0))
+  return exp, loop.init_state(exp, key)

@@ -10,14 +10,14 @@ import numpy as np
 import pytest
 
 from gentk.training import compile as compile_lib
+from gentk.training import loop
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 def _compiled(exp, state, **kw):
   return compile_lib.compile_step(
-      exp.algorithm.train_step, data_fn=exp.data_fn,
-      players=compile_lib.players_of(state), donate=False, **kw)
+      exp.algorithm.phases[-1], data_fn=exp.data_fn, donate=False, **kw)
 
 
 def _flat(tree):
@@ -47,8 +47,7 @@ def test_fused_steps_equal_single_steps(small_gan):
 def test_seed_axis_equals_separate_runs(small_gan):
   exp, _ = small_gan
   keys = jax.random.split(jax.random.PRNGKey(1), 3)
-  states = jax.vmap(exp.algorithm.init, in_axes=(0, None))(
-      keys, exp.data_fn(keys[0], 0))
+  states = jax.vmap(lambda k: loop.init_state(exp, k))(keys)
   one = jax.tree.map(lambda x: x[0], states)
   seeded = _compiled(exp, one, steps_per_call=4, num_seeds=3)
   single = _compiled(exp, one, steps_per_call=4)
@@ -77,12 +76,12 @@ def test_guard_stops_at_the_nan_step_and_names_the_player(small_gan, player):
     return new.replace(params=params), metrics
 
   compiled = compile_lib.compile_step(
-      poisoned, data_fn=exp.data_fn, players=compile_lib.players_of(state),
-      steps_per_call=20, donate=False)
+      poisoned, data_fn=exp.data_fn, steps_per_call=20, donate=False,
+      num_batches=exp.algorithm.phases[-1].num_batches)
   out, _, failure = compiled.step_fn(state, jax.random.PRNGKey(0))
   assert int(failure.step) == bad_step
-  flagged = [p for p, f in zip(compiled.players, np.asarray(failure.players))
-             if f]
+  flagged = [p for p, f in zip(compile_lib.players_of(state),
+                               np.asarray(failure.players)) if f]
   assert flagged == [player]
   # The returned state is the last finite one, at the failing step.
   assert int(out.step) == bad_step
@@ -100,11 +99,12 @@ def test_guard_catches_nan_loss_metric(small_gan):
     return new, metrics
 
   compiled = compile_lib.compile_step(
-      nan_loss, data_fn=exp.data_fn, players=compile_lib.players_of(state),
-      steps_per_call=5, donate=False)
+      nan_loss, data_fn=exp.data_fn, steps_per_call=5, donate=False,
+      num_batches=exp.algorithm.phases[-1].num_batches)
   out, _, failure = compiled.step_fn(state, jax.random.PRNGKey(0))
   assert int(failure.step) == 2 and int(out.step) == 2
-  assert compiled.players[int(np.argmax(failure.players))] == "discriminator"
+  players = compile_lib.players_of(state)
+  assert players[int(np.argmax(failure.players))] == "discriminator"
 
 
 def test_unknown_mode_is_rejected(small_gan):

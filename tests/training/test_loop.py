@@ -38,7 +38,7 @@ def test_injected_nan_stops_within_its_step(tmp_path, player, bad_step):
     return new.replace(params=params), metrics
 
   poisoned_exp = exp._replace(
-      algorithm=exp.algorithm._replace(train_step=poisoned))
+      algorithm=exp.algorithm.with_train_step(poisoned))
   with pytest.raises(loop.NonFiniteError) as info:
     loop.train(config, tmp_path, poisoned_exp)
   message = str(info.value)
@@ -47,8 +47,7 @@ def test_injected_nan_stops_within_its_step(tmp_path, player, bad_step):
   ckpt = checkpoint_lib.Checkpointer(tmp_path / "checkpoints")
   assert max(ckpt.steps()) == last_good
   assert f"step {last_good}" in message
-  state = exp.algorithm.init(jax.random.PRNGKey(0),
-                             exp.data_fn(jax.random.PRNGKey(0), 0))
+  state = loop.init_state(exp, jax.random.PRNGKey(0))
   step, restored, meta = ckpt.restore_latest(
       jax.tree.map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype), state))
   assert step == last_good and int(restored.step) == last_good
