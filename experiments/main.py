@@ -33,13 +33,14 @@ def _fail(message: str) -> None:
 
 
 def _config_arg(argv) -> str:
-  """The value of --config in `argv` (the default when absent)."""
+  """The value of the last --config in `argv` (the default when absent)."""
+  value = DEFAULT_CONFIG
   for i, arg in enumerate(argv):
     match = re.match(r"^--?config(=(.*))?$", arg)
     if match:
-      return match.group(2) if match.group(1) else (
+      value = match.group(2) if match.group(1) else (
           argv[i + 1] if i + 1 < len(argv) else "")
-  return DEFAULT_CONFIG
+  return value
 
 
 def _overrides(argv) -> list[str]:

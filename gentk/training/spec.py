@@ -14,7 +14,7 @@ with a valid example, so a new config gets validation with no new code.
 The vocabulary: `integer`, `positive_int`, `non_negative_int`, `real`,
 `positive_float`, `non_negative_float`, `fraction` (float in [0, 1)),
 `one_of`, `positive_ints`, `finite_floats`, `positive_floats`, `boolean`,
-`matches`, `existing_path`, `module_in`, `attribute_of`, `below` (another
+`matches`, `tfds_split`, `existing_path`, `module_in`, `attribute_of`, `below` (another
 field) and `Check` itself for anything else.
 """
 import difflib
@@ -157,6 +157,15 @@ def matches(pattern: str, text: str) -> Check:
       pattern, v) is not None)
 
 
+def tfds_split(*names: str) -> Check:
+  """A TFDS split of `names`, whole or sliced, e.g. 'train' or 'test[:1000]'.
+  """
+  bound = r"-?\d*%?"
+  return matches(f"({'|'.join(names)})(\\[{bound}:{bound}\\])?",
+                 "a TFDS split: " + ", ".join(repr(n) for n in names)
+                 + f" or a slice such as '{names[0]}[:1000]'")
+
+
 existing_path = Check("the path of an existing file or folder",
                       lambda v, _: isinstance(v, str) and bool(v)
                       and os.path.exists(v))
@@ -180,14 +189,17 @@ def attribute_of(module: str, example: str) -> Check:
                                     None)))
 
 
-def below(other: str, check: Check) -> Check:
-  """`check` and strictly less than the field `other` (a dotted path)."""
+def below(other: str, check: Check, *, or_equal: bool = False) -> Check:
+  """`check` and less than (`or_equal`: at most) the field `other`, a dotted
+  path from the config's root."""
   def accepts(v, config):
     if not check.accepts(v, config):
       return False
     limit = _value(config, other) if config is not None else None
-    return limit is None or not _is_real(limit) or v < limit
-  return Check(f"{check.text} and < config.{other}", accepts,
+    return (limit is None or not _is_real(limit)
+            or (v <= limit if or_equal else v < limit))
+  return Check(f"{check.text} and {'<=' if or_equal else '<'} "
+               f"config.{other}", accepts,
                suggest=lambda config: _value(config, other) // 2)
 
 
