@@ -49,6 +49,11 @@ def _overrides(argv) -> list[str]:
   return [m.group(1) for m in names if m]
 
 
+def _override_flags(argv) -> list[str]:
+  """The --config.<field> flags of `argv`."""
+  return [a for a in argv if re.match(r"^--?(no)?config\.", a)]
+
+
 def _load(arg: str):
   """Runs `get_config` of `--config=<file>[:<variants>]`; exits on failure."""
   path, _, variants = arg.partition(":")
@@ -97,6 +102,9 @@ def _parse(argv):
     _ = flags.FLAGS.config.runner  # Loads the config file and overrides now.
     return rest
   except Exception as e:  # pylint: disable=broad-except
+    if type(e).__name__ == "FlagOrderError":  # Not exported by config_flags.
+      _fail(f"a --config.<field> flag comes before --config: put --config "
+            f"first, e.g. --config={arg} {' '.join(_override_flags(argv))}")
     _fail(_bad_value(e, config) or str(e).replace("\\n", " "))
 
 

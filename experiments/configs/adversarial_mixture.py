@@ -193,7 +193,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   if divergences and methods != ["fgan"]:
     raise spec.variant_error(
         __file__, f"divergence {divergences[0]} needs the method fgan",
-        [n for group in exclusive for n in group] + list(FLAGS))
+        [n for group in exclusive for n in group] + list(FLAGS),
+        example=f"fgan,{divergences[0]}")
   method = methods[0] if methods else "wgan_gp"
 
   # Data, models, Adam, training loop and evaluation of the GAN experiment.

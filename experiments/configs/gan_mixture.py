@@ -22,9 +22,6 @@ DATASETS = ("grid", "ring")
 FLAGS = ("quick", "seeds5")
 # The generator costs of gentk.losses.adversarial.GENERATOR_LOSSES.
 GENERATOR_COSTS = ("minimax", "nonsaturating", "maximum_likelihood")
-# The fields every training config shares, with their checks.
-RUNNER = spec.module_in("experiments.runners")
-EXPERIMENT = spec.module_in("gentk.recipes")
 
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
@@ -33,9 +30,10 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
                        flags=FLAGS)
   config = ml_collections.ConfigDict()
   # experiments.runners.<runner>.run(config, workdir).
-  config.runner = spec.field("train", RUNNER)
+  config.runner = spec.field("train", spec.module_in("experiments.runners"))
   # module of gentk/recipes.
-  config.experiment = spec.field("gan_mixture", EXPERIMENT)
+  config.experiment = spec.field("gan_mixture",
+                                 spec.module_in("gentk.recipes"))
   # Root PRNG seed: init, data and noise derive from it.
   config.seed = spec.field(0, spec.non_negative_int)
   config.num_seeds = spec.field(5 if "seeds5" in args else 1,

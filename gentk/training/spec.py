@@ -334,9 +334,10 @@ def variants(arg: str | None, config_file: str, *, default: str = "",
   return list(dict.fromkeys(parts))
 
 
-def variant_error(config_file: str, reason: str,
-                  known: list[str]) -> VariantError:
-  """A one-line `VariantError`: `reason`, the variants and an example."""
+def variant_error(config_file: str, reason: str, known: list[str],
+                  example: str | None = None) -> VariantError:
+  """A one-line `VariantError`: `reason`, the variants and an example (by
+  default the first variant)."""
   path = os.path.relpath(config_file)
   if path.startswith(".."):
     path = config_file
@@ -344,5 +345,5 @@ def variant_error(config_file: str, reason: str,
     path = path[:-1]
   return VariantError(
       f"{reason} in --config={path}:...: the variants are "
-      f"{', '.join(known)}; pass e.g. --config={path}:{known[0]} "
+      f"{', '.join(known)}; pass e.g. --config={path}:{example or known[0]} "
       "(several comma-separated).")
