@@ -53,6 +53,7 @@ grid 17.3 / 94.8% / 0.70; PacGAN4: ring 7.8 / 95.9% / 0.07, grid 24.8 / 93.6% /
 import ml_collections
 
 from experiments.configs import gan_mixture
+from gentk.training import spec
 
 DATASETS = ("grid", "ring")
 FLAGS = ("quick", "seeds5")
@@ -63,9 +64,11 @@ def _wgan(config: ml_collections.ConfigDict) -> None:
   config.adversarial.disc_steps = 5  # n_critic critic steps per G step.
   config.optim.name = "rmsprop"
   config.optim.lr = 5e-4  # The paper's 5e-5 is too slow for this budget.
-  config.optim.decay = 0.99  # RMSProp decay of the squared-gradient average.
+  # RMSProp decay of the squared-gradient average.
+  config.optim.decay = spec.field(0.99, spec.fraction)
   config.wgan = ml_collections.ConfigDict()
-  config.wgan.clip = 0.05  # c: critic weights clipped to [-c, c] each step.
+  # c: critic weights clipped to [-c, c] each step.
+  config.wgan.clip = spec.field(0.05, spec.positive_float)
 
 
 def _wgan_gp(config: ml_collections.ConfigDict) -> None:
@@ -74,31 +77,39 @@ def _wgan_gp(config: ml_collections.ConfigDict) -> None:
   config.optim.b1 = 0.5  # Adam beta1.
   config.optim.b2 = 0.9  # Adam beta2.
   config.wgan_gp = ml_collections.ConfigDict()
-  config.wgan_gp.penalty_weight = 10.0  # lambda of the gradient penalty.
+  # lambda of the gradient penalty.
+  config.wgan_gp.penalty_weight = spec.field(10.0, spec.non_negative_float)
 
 
 def _fgan(config: ml_collections.ConfigDict) -> None:
   """f-GAN (Nowozin et al. 2016); the divergence is a variant, default KL."""
   config.fgan = ml_collections.ConfigDict()
   # f-divergence: a key of gentk.losses.fgan.DIVERGENCES.
-  config.fgan.divergence = "kl"
+  config.fgan.divergence = spec.field("kl", spec.one_of(*DIVERGENCES))
   # 'nonsaturating' (-T(G(z))) or 'saddle' (-f*(T(G(z)))).
-  config.fgan.generator_cost = "nonsaturating"
+  config.fgan.generator_cost = spec.field(
+      "nonsaturating", spec.one_of("nonsaturating", "saddle"))
 
 
 def _autoencoder(config: ml_collections.ConfigDict) -> None:
   """The autoencoder discriminator: encoder model.discriminator_hidden."""
-  config.model.code_dim = 16  # Width of the autoencoder's code.
-  config.model.decoder_hidden = (128, 128)  # Decoder MLP widths.
-  config.model.autoencoder_activation = "relu"  # A `jax.nn` activation name.
+  # Width of the autoencoder's code.
+  config.model.code_dim = spec.field(16, spec.positive_int)
+  # Decoder MLP widths.
+  config.model.decoder_hidden = spec.field((128, 128), spec.positive_ints())
+  # A `jax.nn` activation name.
+  config.model.autoencoder_activation = spec.field(
+      "relu", spec.attribute_of("jax.nn", "relu"))
 
 
 def _ebgan(config: ml_collections.ConfigDict) -> None:
   """EBGAN-PT (Zhao et al. 2016) with an MLP autoencoder."""
   _autoencoder(config)
   config.ebgan = ml_collections.ConfigDict()
-  config.ebgan.margin = 1.0  # m of the margin loss on the energy (MSE).
-  config.ebgan.pull_away_weight = 0.1  # lambda_PT (0: plain EBGAN).
+  # m of the margin loss on the energy (MSE).
+  config.ebgan.margin = spec.field(1.0, spec.positive_float)
+  # lambda_PT (0: plain EBGAN).
+  config.ebgan.pull_away_weight = spec.field(0.1, spec.non_negative_float)
 
 
 def _began(config: ml_collections.ConfigDict) -> None:
@@ -114,8 +125,10 @@ def _began(config: ml_collections.ConfigDict) -> None:
   _autoencoder(config)
   config.model.code_dim = 1  # A bottleneck below the data's dimension.
   config.began = ml_collections.ConfigDict()
-  config.began.gamma = 1.0  # Diversity ratio E[L(G(z))] / E[L(x)].
-  config.began.lambda_k = 1e-3  # Gain of the k_t control.
+  # Diversity ratio E[L(G(z))] / E[L(x)].
+  config.began.gamma = spec.field(1.0, spec.positive_float)
+  # Gain of the k_t control.
+  config.began.lambda_k = spec.field(1e-3, spec.non_negative_float)
 
 
 def _feature_matching(config: ml_collections.ConfigDict) -> None:
@@ -127,10 +140,13 @@ def _feature_matching(config: ml_collections.ConfigDict) -> None:
 def _minibatch(config: ml_collections.ConfigDict) -> None:
   """GAN with minibatch discrimination (Salimans et al. 2016, Sec. 3.2)."""
   config.minibatch = ml_collections.ConfigDict()
-  config.minibatch.num_kernels = 8  # B: minibatch features o(x) in R^B.
-  config.minibatch.kernel_dim = 4  # C: dimension of each row M_{i,b}.
+  # B: minibatch features o(x) in R^B.
+  config.minibatch.num_kernels = spec.field(8, spec.positive_int)
+  # C: dimension of each row M_{i,b}.
+  config.minibatch.kernel_dim = spec.field(4, spec.positive_int)
   # GAN generator cost: 'minimax', 'nonsaturating' or 'maximum_likelihood'.
-  config.minibatch.generator_cost = "nonsaturating"
+  config.minibatch.generator_cost = spec.field(
+      "nonsaturating", spec.one_of(*gan_mixture.GENERATOR_COSTS))
 
 
 def _mmd(config: ml_collections.ConfigDict, *, learned: bool = False) -> None:
@@ -138,9 +154,12 @@ def _mmd(config: ml_collections.ConfigDict, *, learned: bool = False) -> None:
   config.mmd = ml_collections.ConfigDict()
   # RBF bandwidths of the kernel mixture: from the mode std (0.01, 0.05) to
   # the data's extent (the grid spans 8).
-  config.mmd.bandwidths = (0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
-  config.mmd.learned = learned  # MMD on [x, critic features] (MMD GAN).
-  config.mmd.clip = 0.0  # Critic weight clipping c when learned (0: none).
+  config.mmd.bandwidths = spec.field((0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0),
+                                     spec.positive_floats())
+  # MMD on [x, critic features] (MMD GAN).
+  config.mmd.learned = spec.field(learned, spec.boolean)
+  # Critic weight clipping c when learned (0: none).
+  config.mmd.clip = spec.field(0.0, spec.non_negative_float)
 
 
 def _mmd_gan(config: ml_collections.ConfigDict) -> None:
@@ -159,23 +178,23 @@ METHODS = {"wgan": _wgan, "wgan_gp": _wgan_gp, "fgan": _fgan,
 # f-GAN divergence variants (gentk.losses.fgan.DIVERGENCES).
 DIVERGENCES = ("kl", "reverse_kl", "pearson", "squared_hellinger",
                "jensen_shannon", "gan")
+# config.method: a key of gentk.recipes.adversarial_mixture.METHODS.
+RECIPE_METHODS = tuple(m for m in METHODS if m != "mmd_gan")
 
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: comma-separated; one method of `METHODS` (default wgan_gp), for
   fgan one divergence of `DIVERGENCES` (default kl), then any of 'grid' /
   'ring', 'quick', 'seeds5'."""
-  args = (arg or "").split(",") if arg else []
+  exclusive = (tuple(METHODS), DIVERGENCES, DATASETS)
+  args = spec.variants(arg, __file__, exclusive=exclusive, flags=FLAGS)
   methods = [a for a in args if a in METHODS]
   divergences = [a for a in args if a in DIVERGENCES]
-  unknown = set(args) - set(METHODS) - set(DIVERGENCES) - set(DATASETS) - set(
-      FLAGS)
-  if (unknown or len(methods) > 1 or len(divergences) > 1
-      or (divergences and methods != ["fgan"])):
-    raise ValueError(
-        f"bad adversarial_mixture variant(s) {arg!r}: give at most one method "
-        f"of {sorted(METHODS)} (fgan: and one divergence of {DIVERGENCES}) "
-        f"and any of {DATASETS + FLAGS}.")
+  if divergences and methods != ["fgan"]:
+    raise spec.variant_error(
+        __file__, f"divergence {divergences[0]} needs the method fgan",
+        [n for group in exclusive for n in group] + list(FLAGS),
+        example=f"fgan,{divergences[0]}")
   method = methods[0] if methods else "wgan_gp"
 
   # Data, models, Adam, training loop and evaluation of the GAN experiment.
@@ -185,15 +204,19 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.experiment = "adversarial_mixture"  # module of gentk/recipes.
   # The game: a key of the recipe's METHODS (the variant's name, but mmd_gan
   # is method 'mmd' with mmd.learned = True).
-  config.method = method
+  config.method = spec.field("mmd" if method == "mmd_gan" else method,
+                             spec.one_of(*RECIPE_METHODS))
   # Widths of the discriminator / critic MLP (the encoder for autoencoders).
   config.model.discriminator_hidden = (128, 128, 128)
   config.adversarial = ml_collections.ConfigDict()
-  config.adversarial.disc_steps = 1  # k discriminator steps per G step.
+  # k discriminator steps per G step.
+  config.adversarial.disc_steps = spec.field(1, spec.positive_int)
   # Steps of a first phase training the discriminator alone (0: none).
-  config.adversarial.pretrain_steps = 0
-  config.optim.name = "adam"  # 'adam' or 'rmsprop', the same for both players.
-  config.optim.generator_lr = 0.0  # >0: the generator's own learning rate.
+  config.adversarial.pretrain_steps = spec.field(0, spec.non_negative_int)
+  # 'adam' or 'rmsprop', the same for both players.
+  config.optim.name = spec.field("adam", spec.one_of("adam", "rmsprop"))
+  # >0: the generator's own learning rate.
+  config.optim.generator_lr = spec.field(0.0, spec.non_negative_float)
   config.train.num_steps = 5_000  # Generator steps: the budget of every method.
 
   METHODS[method](config)

@@ -16,54 +16,81 @@ grid 17.3 / 94.8% / 0.70.
 """
 import ml_collections
 
+from gentk.training import spec
+
+DATASETS = ("grid", "ring")
+FLAGS = ("quick", "seeds5")
+# The generator costs of gentk.losses.adversarial.GENERATOR_LOSSES.
+GENERATOR_COSTS = ("minimax", "nonsaturating", "maximum_likelihood")
+
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: comma-separated of {'grid', 'ring', 'quick', 'seeds5'}."""
-  args = set((arg or "grid").split(","))
-  unknown = args - {"grid", "ring", "quick", "seeds5"}
-  if unknown:
-    raise ValueError(f"unknown gan_mixture variant(s) {sorted(unknown)}: use "
-                     "grid, ring, quick or seeds5.")
+  args = spec.variants(arg, __file__, default="grid", exclusive=(DATASETS,),
+                       flags=FLAGS)
   config = ml_collections.ConfigDict()
-  config.runner = "train"  # experiments.runners.<runner>.run(config, workdir).
-  config.experiment = "gan_mixture"  # module of gentk/recipes.
-  config.seed = 0  # Root PRNG seed: init, data and noise derive from it.
-  config.num_seeds = 5 if "seeds5" in args else 1  # S runs on the seed axis.
+  # experiments.runners.<runner>.run(config, workdir).
+  config.runner = spec.field("train", spec.module_in("experiments.runners"))
+  # module of gentk/recipes.
+  config.experiment = spec.field("gan_mixture",
+                                 spec.module_in("gentk.recipes"))
+  # Root PRNG seed: init, data and noise derive from it.
+  config.seed = spec.field(0, spec.non_negative_int)
+  config.num_seeds = spec.field(5 if "seeds5" in args else 1,
+                                spec.positive_int)  # S runs on the seed axis.
 
   config.data = ml_collections.ConfigDict()
-  config.data.name = "ring" if "ring" in args else "grid"  # Mixture name.
-  config.data.batch_size = 256  # Real (and fake) examples per step.
+  config.data.name = spec.field("ring" if "ring" in args else "grid",
+                                spec.one_of(*DATASETS))  # Mixture name.
+  # Real (and fake) examples per step.
+  config.data.batch_size = spec.field(256, spec.positive_int)
 
   config.model = ml_collections.ConfigDict()
-  config.model.latent_dim = 2 if "ring" in args else 4  # Dimension of z.
-  config.model.generator_hidden = (128, 128, 128)  # Generator MLP widths.
-  config.model.discriminator_hidden = (128, 128, 128)  # Discriminator widths.
+  config.model.latent_dim = spec.field(2 if "ring" in args else 4,
+                                       spec.positive_int)  # Dimension of z.
+  # Generator MLP widths.
+  config.model.generator_hidden = spec.field((128, 128, 128),
+                                             spec.positive_ints())
+  # Discriminator widths.
+  config.model.discriminator_hidden = spec.field((128, 128, 128),
+                                                 spec.positive_ints())
 
   config.gan = ml_collections.ConfigDict()
   # 'minimax', 'nonsaturating' or 'maximum_likelihood'.
-  config.gan.generator_cost = "nonsaturating"
+  config.gan.generator_cost = spec.field("nonsaturating",
+                                         spec.one_of(*GENERATOR_COSTS))
 
   config.adversarial = ml_collections.ConfigDict()
-  config.adversarial.disc_steps = 1  # k discriminator steps per generator step.
+  # k discriminator steps per generator step.
+  config.adversarial.disc_steps = spec.field(1, spec.positive_int)
   # Steps of a first phase training the discriminator alone (0: none).
-  config.adversarial.pretrain_steps = 0
+  config.adversarial.pretrain_steps = spec.field(0, spec.non_negative_int)
 
   config.optim = ml_collections.ConfigDict()
-  config.optim.lr = 1e-3  # Adam learning rate, both players.
-  config.optim.b1 = 0.5  # Adam beta1.
-  config.optim.b2 = 0.999  # Adam beta2.
+  # Adam learning rate, both players.
+  config.optim.lr = spec.field(1e-3, spec.positive_float)
+  config.optim.b1 = spec.field(0.5, spec.fraction)  # Adam beta1.
+  config.optim.b2 = spec.field(0.999, spec.fraction)  # Adam beta2.
 
   config.train = ml_collections.ConfigDict()
-  config.train.num_steps = 10_000  # Generator steps.
-  config.train.steps_per_call = 100  # K steps fused into one compiled call.
-  config.train.mode = "jit"  # 'jit', 'sharded' (device mesh) or 'pmap'.
-  config.train.log_every = 500  # Steps between metric records.
-  config.train.checkpoint_every = 2_000  # Steps between checkpoints.
-  config.train.keep_checkpoints = 3  # Newest checkpoints kept.
-  config.train.progress_bar = True  # tqdm bar with steps/s on stderr.
+  # Generator steps.
+  config.train.num_steps = spec.field(10_000, spec.positive_int)
+  # K steps fused into one compiled call.
+  config.train.steps_per_call = spec.field(100, spec.positive_int)
+  # 'jit', 'sharded' (device mesh) or 'pmap'.
+  config.train.mode = spec.field("jit", spec.train_mode)
+  # Steps between metric records.
+  config.train.log_every = spec.field(500, spec.positive_int)
+  # Steps between checkpoints.
+  config.train.checkpoint_every = spec.field(2_000, spec.positive_int)
+  # Newest checkpoints kept.
+  config.train.keep_checkpoints = spec.field(3, spec.positive_int)
+  # tqdm bar with steps/s on stderr.
+  config.train.progress_bar = spec.field(True, spec.boolean)
 
   config.eval = ml_collections.ConfigDict()
-  config.eval.num_samples = 2_500  # Samples for the mode metrics (protocol).
+  # Samples for the mode metrics (protocol).
+  config.eval.num_samples = spec.field(2_500, spec.positive_int)
 
   if "quick" in args:
     config.train.num_steps = 200

@@ -40,96 +40,139 @@ budgets: these are far from converged.
 """
 import ml_collections
 
+from gentk.training import spec
+
 METHODS = ("gan", "wgan", "wgan_gp", "ebgan", "began")
-VARIANTS = METHODS + ("dcgan", "mlp", "quick")
+PLAYERS = ("dcgan", "mlp")
+VARIANTS = METHODS + PLAYERS + ("quick",)
+# The generator costs of gentk.losses.adversarial.GENERATOR_LOSSES.
+GENERATOR_COSTS = ("minimax", "nonsaturating", "maximum_likelihood")
+SPLIT = spec.tfds_split("train", "test")  # MNIST's splits.
+ACTIVATION = spec.attribute_of("jax.nn", "relu")
 
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: comma-separated variants (see the module docstring)."""
-  args = set((arg or "gan").split(","))
-  unknown = args - set(VARIANTS)
-  if unknown:
-    raise ValueError(f"unknown gan_mnist variant(s) {sorted(unknown)}: use "
-                     f"{', '.join(VARIANTS)}.")
-  methods = args & set(METHODS)
-  if len(methods) > 1 or {"mlp", "dcgan"} <= args:
-    raise ValueError(f"gan_mnist takes one method of {METHODS} and one of "
-                     f"'dcgan' / 'mlp', got {sorted(args)}.")
-  method = methods.pop() if methods else "gan"
+  args = spec.variants(arg, __file__, default="gan",
+                       exclusive=(METHODS, PLAYERS), flags=("quick",))
+  method = next((a for a in args if a in METHODS), "gan")
   mlp = "mlp" in args or ("quick" in args and "dcgan" not in args)
 
   config = ml_collections.ConfigDict()
-  config.runner = "train"  # experiments.runners.<runner>.run(config, workdir).
-  config.experiment = "gan_mnist"  # module of gentk/recipes.
-  config.method = method  # The game: one of METHODS.
-  config.seed = 0  # Root PRNG seed: init, data and noise derive from it.
-  config.num_seeds = 1  # S runs on the seed axis.
+  # experiments.runners.<runner>.run(config, workdir).
+  config.runner = spec.field("train", spec.module_in("experiments.runners"))
+  # module of gentk/recipes.
+  config.experiment = spec.field("gan_mnist", spec.module_in("gentk.recipes"))
+  # The game: one of METHODS.
+  config.method = spec.field(method, spec.one_of(*METHODS))
+  # Root PRNG seed: init, data and noise derive from it.
+  config.seed = spec.field(0, spec.non_negative_int)
+  # S runs on the seed axis.
+  config.num_seeds = spec.field(1, spec.positive_int)
 
   config.data = ml_collections.ConfigDict()
   # 'mnist', 'segments' (seven-segment digits, no files) or 'auto' (MNIST
   # when $GENTK_DATA_DIR holds it, else segments).
-  config.data.source = "mnist"
-  config.data.train_split = "train"  # TFDS split the batches are drawn from.
-  config.data.num_train = 0  # Keep the first N images of it (0: all).
-  config.data.batch_size = 64  # Real (and fake) examples per step.
+  config.data.source = spec.field("mnist",
+                                  spec.one_of("mnist", "segments", "auto"))
+  # TFDS split the batches are drawn from.
+  config.data.train_split = spec.field("train", SPLIT)
+  # Keep the first N images of it (0: all).
+  config.data.num_train = spec.field(0, spec.non_negative_int)
+  # Real (and fake) examples per step.
+  config.data.batch_size = spec.field(64, spec.positive_int)
 
   config.model = ml_collections.ConfigDict()
-  config.model.name = "mlp" if mlp else "dcgan"  # 'dcgan' or 'mlp'.
-  config.model.latent_dim = 64  # Dimension of z ~ N(0, I).
-  config.model.width = 32  # DCGAN: W (generator 2W -> W -> 1, critic W -> 2W).
-  config.model.bn_momentum = 0.9  # DCGAN: batch norm running-average decay.
-  config.model.generator_hidden = (256, 512, 1024)  # MLP generator (BN).
+  # 'dcgan' or 'mlp'.
+  config.model.name = spec.field("mlp" if mlp else "dcgan",
+                                 spec.one_of("dcgan", "mlp"))
+  # Dimension of z ~ N(0, I).
+  config.model.latent_dim = spec.field(64, spec.positive_int)
+  # DCGAN: W (generator 2W -> W -> 1, critic W -> 2W).
+  config.model.width = spec.field(32, spec.positive_int)
+  # DCGAN: batch norm running-average decay.
+  config.model.bn_momentum = spec.field(0.9, spec.fraction)
+  # MLP generator (BN).
+  config.model.generator_hidden = spec.field((256, 512, 1024),
+                                             spec.positive_ints())
   # MLP discriminator widths (also the autoencoder's encoder).
-  config.model.discriminator_hidden = (512, 256)
-  config.model.code_dim = 64  # EBGAN / BEGAN: the autoencoder's code width.
-  config.model.decoder_hidden = (256, 512)  # EBGAN / BEGAN: decoder widths.
+  config.model.discriminator_hidden = spec.field((512, 256),
+                                                 spec.positive_ints())
+  # EBGAN / BEGAN: the autoencoder's code width.
+  config.model.code_dim = spec.field(64, spec.positive_int)
+  # EBGAN / BEGAN: decoder widths.
+  config.model.decoder_hidden = spec.field((256, 512), spec.positive_ints())
   # EBGAN / BEGAN: the autoencoder's activation (a `jax.nn` name).
-  config.model.autoencoder_activation = "relu"
+  config.model.autoencoder_activation = spec.field("relu", ACTIVATION)
   # EBGAN / BEGAN: 'mlp' (on the flattened image) or 'conv' (width W).
-  config.model.autoencoder = "mlp"
+  config.model.autoencoder = spec.field("mlp", spec.one_of("mlp", "conv"))
 
   config.adversarial = ml_collections.ConfigDict()
-  config.adversarial.disc_steps = 1  # k discriminator steps per G step.
+  # k discriminator steps per G step.
+  config.adversarial.disc_steps = spec.field(1, spec.positive_int)
   # Steps of a first phase training the discriminator alone (0: none).
-  config.adversarial.pretrain_steps = 0
+  config.adversarial.pretrain_steps = spec.field(0, spec.non_negative_int)
 
   config.optim = ml_collections.ConfigDict()
-  config.optim.name = "adam"  # 'adam' or 'rmsprop', both players.
-  config.optim.lr = 2e-4  # Learning rate (DCGAN paper).
-  config.optim.generator_lr = 0.0  # >0: the generator's own learning rate.
-  config.optim.b1 = 0.5  # Adam beta1 (DCGAN paper).
-  config.optim.b2 = 0.999  # Adam beta2.
-  config.optim.decay = 0.99  # RMSProp decay of the squared-gradient average.
+  # 'adam' or 'rmsprop', both players.
+  config.optim.name = spec.field("adam", spec.one_of("adam", "rmsprop"))
+  # Learning rate (DCGAN paper).
+  config.optim.lr = spec.field(2e-4, spec.positive_float)
+  # >0: the generator's own learning rate.
+  config.optim.generator_lr = spec.field(0.0, spec.non_negative_float)
+  config.optim.b1 = spec.field(0.5, spec.fraction)  # Adam beta1 (DCGAN paper).
+  config.optim.b2 = spec.field(0.999, spec.fraction)  # Adam beta2.
+  # RMSProp decay of the squared-gradient average.
+  config.optim.decay = spec.field(0.99, spec.fraction)
 
   config.gan = ml_collections.ConfigDict()
   # 'minimax', 'nonsaturating' or 'maximum_likelihood'.
-  config.gan.generator_cost = "nonsaturating"
+  config.gan.generator_cost = spec.field("nonsaturating",
+                                         spec.one_of(*GENERATOR_COSTS))
   config.wgan = ml_collections.ConfigDict()
-  config.wgan.clip = 0.01  # c: critic weights clipped to [-c, c] (paper).
+  # c: critic weights clipped to [-c, c] (paper).
+  config.wgan.clip = spec.field(0.01, spec.positive_float)
   config.wgan_gp = ml_collections.ConfigDict()
-  config.wgan_gp.penalty_weight = 10.0  # lambda of the gradient penalty.
+  # lambda of the gradient penalty.
+  config.wgan_gp.penalty_weight = spec.field(10.0, spec.non_negative_float)
   config.ebgan = ml_collections.ConfigDict()
-  config.ebgan.margin = 0.1  # m on the energy (per-pixel squared error).
-  config.ebgan.pull_away_weight = 0.1  # lambda_PT (0: plain EBGAN).
+  # m on the energy (per-pixel squared error).
+  config.ebgan.margin = spec.field(0.1, spec.positive_float)
+  # lambda_PT (0: plain EBGAN).
+  config.ebgan.pull_away_weight = spec.field(0.1, spec.non_negative_float)
   config.began = ml_collections.ConfigDict()
-  config.began.gamma = 0.5  # Diversity ratio E[L(G(z))] / E[L(x)].
-  config.began.lambda_k = 1e-3  # Gain of the k_t control.
+  # Diversity ratio E[L(G(z))] / E[L(x)].
+  config.began.gamma = spec.field(0.5, spec.positive_float)
+  # Gain of the k_t control.
+  config.began.lambda_k = spec.field(1e-3, spec.non_negative_float)
 
   config.train = ml_collections.ConfigDict()
-  config.train.num_steps = 3_000  # Generator steps (the budget).
-  config.train.steps_per_call = 100  # K steps fused into one compiled call.
-  config.train.mode = "jit"  # 'jit', 'sharded' (device mesh) or 'pmap'.
-  config.train.log_every = 100  # Steps between metric records.
-  config.train.checkpoint_every = 1_000  # Steps between checkpoints.
-  config.train.keep_checkpoints = 3  # Newest checkpoints kept.
-  config.train.progress_bar = True  # tqdm bar with steps/s on stderr.
+  # Generator steps (the budget).
+  config.train.num_steps = spec.field(3_000, spec.positive_int)
+  # K steps fused into one compiled call.
+  config.train.steps_per_call = spec.field(100, spec.positive_int)
+  # 'jit', 'sharded' (device mesh) or 'pmap'.
+  config.train.mode = spec.field("jit", spec.train_mode)
+  # Steps between metric records.
+  config.train.log_every = spec.field(100, spec.positive_int)
+  # Steps between checkpoints.
+  config.train.checkpoint_every = spec.field(1_000, spec.positive_int)
+  # Newest checkpoints kept.
+  config.train.keep_checkpoints = spec.field(3, spec.positive_int)
+  # tqdm bar with steps/s on stderr.
+  config.train.progress_bar = spec.field(True, spec.boolean)
 
   config.eval = ml_collections.ConfigDict()
-  config.eval.num_samples = 10_000  # Generated images scored (protocol).
-  config.eval.reference_split = "test"  # Real images FID / KID compare with.
-  config.eval.num_reference = 10_000  # How many of them (protocol: all).
-  config.eval.num_splits = 10  # Inception Score splits (protocol).
-  config.eval.kid_subsets = 100  # KID subset pairs of up to 1,000 each.
+  # Generated images scored (protocol).
+  config.eval.num_samples = spec.field(10_000, spec.positive_int)
+  # Real images FID / KID compare with.
+  config.eval.reference_split = spec.field("test", SPLIT)
+  # How many of them (protocol: all).
+  config.eval.num_reference = spec.field(10_000, spec.positive_int)
+  # Inception Score splits (protocol).
+  config.eval.num_splits = spec.field(10, spec.positive_int)
+  # KID subset pairs of up to 1,000 each.
+  config.eval.kid_subsets = spec.field(100, spec.positive_int)
 
   if method in ("wgan", "wgan_gp"):
     config.adversarial.disc_steps = 5  # n_critic (both papers).

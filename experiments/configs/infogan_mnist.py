@@ -29,74 +29,108 @@ about 95% (5% error), with larger players and a longer budget.
 """
 import ml_collections
 
+from gentk.training import spec
+
+SPLIT = spec.tfds_split("train", "test")  # MNIST's splits.
+
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: None or 'quick'."""
-  if arg not in (None, "", "quick"):
-    raise ValueError(f"unknown infogan_mnist variant {arg!r}: use quick.")
+  args = spec.variants(arg, __file__, flags=("quick",))
   config = ml_collections.ConfigDict()
-  config.runner = "train"  # experiments.runners.<runner>.run(config, workdir).
-  config.experiment = "infogan_mnist"  # module of gentk/recipes.
-  config.seed = 0  # Root PRNG seed: init, data and noise derive from it.
+  # experiments.runners.<runner>.run(config, workdir).
+  config.runner = spec.field("train", spec.module_in("experiments.runners"))
+  # module of gentk/recipes.
+  config.experiment = spec.field("infogan_mnist",
+                                 spec.module_in("gentk.recipes"))
+  # Root PRNG seed: init, data and noise derive from it.
+  config.seed = spec.field(0, spec.non_negative_int)
 
   config.data = ml_collections.ConfigDict()
-  config.data.batch_size = 64  # Real (and fake) examples per step.
-  config.data.train_split = "train"  # TFDS split trained on.
-  config.data.test_split = "test"  # TFDS split of the code accuracy.
+  # Real (and fake) examples per step.
+  config.data.batch_size = spec.field(64, spec.positive_int)
+  config.data.train_split = spec.field("train", SPLIT)  # TFDS split trained on.
+  # TFDS split of the code accuracy.
+  config.data.test_split = spec.field("test", SPLIT)
   # 'mnist' (TFDS, under $GENTK_DATA_DIR), 'segments' (seven-segment digits,
-  # no data needed) or 'auto' (MNIST when present; resolved at launch and
-  # recorded in config.json).
-  config.data.source = "mnist"
+  # no files) or 'auto' (MNIST when present; resolved when the experiment is
+  # built and recorded in config.json).
+  config.data.source = spec.field("mnist",
+                                  spec.one_of("mnist", "segments", "auto"))
 
   config.model = ml_collections.ConfigDict()
-  config.model.noise_dim = 62  # Dimension of z (the paper's MNIST model).
+  # Dimension of z (the paper's MNIST model).
+  config.model.noise_dim = spec.field(62, spec.positive_int)
   # 'dcgan' (gentk.models.dcgan, sub-pixel upsampling) or 'mlp'.
-  config.model.generator = "dcgan"
-  config.model.generator_width = 32  # DCGAN: channels 2W (7x7) -> W (14x14).
-  config.model.generator_hidden = (512, 512)  # MLP generator widths (BN).
+  config.model.generator = spec.field("dcgan", spec.one_of("dcgan", "mlp"))
+  # DCGAN: channels 2W (7x7) -> W (14x14).
+  config.model.generator_width = spec.field(32, spec.positive_int)
+  # MLP generator widths (BN).
+  config.model.generator_hidden = spec.field((512, 512), spec.positive_ints())
   # Shared body: 4x4 stride-2 convolutions (leaky ReLU) of these widths,
   # then dense layers of these widths.
-  config.model.discriminator_conv = (16, 32)
-  config.model.discriminator_hidden = (256,)
-  config.model.q_hidden = 128  # Width of the Q head's hidden layer.
+  config.model.discriminator_conv = spec.field((16, 32), spec.positive_ints())
+  config.model.discriminator_hidden = spec.field((256,), spec.positive_ints())
+  # Width of the Q head's hidden layer.
+  config.model.q_hidden = spec.field(128, spec.positive_int)
   # Batch norm on every D/Q layer but the first (the paper's networks).
-  config.model.discriminator_batch_norm = True
+  config.model.discriminator_batch_norm = spec.field(True, spec.boolean)
 
   config.infogan = ml_collections.ConfigDict()
-  config.infogan.num_categories = 10  # Classes of the categorical code.
-  config.infogan.num_continuous = 2  # Continuous codes ~ U[-1, 1].
-  config.infogan.learn_std = False  # Q's Gaussian: learned or unit std.
-  config.infogan.categorical_weight = 1.0  # lambda of the categorical code.
-  config.infogan.continuous_weight = 1.0  # lambda of the continuous codes.
+  # Classes of the categorical code.
+  config.infogan.num_categories = spec.field(10, spec.positive_int)
+  # Continuous codes ~ U[-1, 1].
+  config.infogan.num_continuous = spec.field(2, spec.non_negative_int)
+  # Q's Gaussian: learned or unit std.
+  config.infogan.learn_std = spec.field(False, spec.boolean)
+  # lambda of the categorical code.
+  config.infogan.categorical_weight = spec.field(1.0, spec.non_negative_float)
+  # lambda of the continuous codes.
+  config.infogan.continuous_weight = spec.field(1.0, spec.non_negative_float)
 
   config.adversarial = ml_collections.ConfigDict()
-  config.adversarial.disc_steps = 1  # k discriminator steps per generator step.
+  # k discriminator steps per generator step.
+  config.adversarial.disc_steps = spec.field(1, spec.positive_int)
   # Steps of a first phase training the discriminator alone (0: none).
-  config.adversarial.pretrain_steps = 0
+  config.adversarial.pretrain_steps = spec.field(0, spec.non_negative_int)
 
   config.optim = ml_collections.ConfigDict()
-  config.optim.name = "adam"  # 'adam' or 'rmsprop'.
-  config.optim.lr = 2e-4  # Learning rate of D and Q (the paper's).
-  config.optim.generator_lr = 1e-3  # Learning rate of G (the paper's).
-  config.optim.b1 = 0.5  # Adam beta1.
-  config.optim.b2 = 0.999  # Adam beta2.
+  # 'adam' or 'rmsprop'.
+  config.optim.name = spec.field("adam", spec.one_of("adam", "rmsprop"))
+  # Learning rate of D and Q (the paper's).
+  config.optim.lr = spec.field(2e-4, spec.positive_float)
+  # Learning rate of G (the paper's).
+  config.optim.generator_lr = spec.field(1e-3, spec.non_negative_float)
+  config.optim.b1 = spec.field(0.5, spec.fraction)  # Adam beta1.
+  config.optim.b2 = spec.field(0.999, spec.fraction)  # Adam beta2.
 
   config.train = ml_collections.ConfigDict()
-  config.train.num_steps = 12_000  # Generator steps.
-  config.train.steps_per_call = 100  # K steps fused into one compiled call.
-  config.train.mode = "jit"  # 'jit', 'sharded' (device mesh) or 'pmap'.
-  config.train.log_every = 500  # Steps between metric records.
-  config.train.checkpoint_every = 2_000  # Steps between checkpoints.
-  config.train.keep_checkpoints = 2  # Newest checkpoints kept.
-  config.train.progress_bar = True  # tqdm bar with steps/s on stderr.
+  # Generator steps.
+  config.train.num_steps = spec.field(12_000, spec.positive_int)
+  # K steps fused into one compiled call.
+  config.train.steps_per_call = spec.field(100, spec.positive_int)
+  # 'jit', 'sharded' (device mesh) or 'pmap'.
+  config.train.mode = spec.field("jit", spec.train_mode)
+  # Steps between metric records.
+  config.train.log_every = spec.field(500, spec.positive_int)
+  # Steps between checkpoints.
+  config.train.checkpoint_every = spec.field(2_000, spec.positive_int)
+  # Newest checkpoints kept.
+  config.train.keep_checkpoints = spec.field(2, spec.positive_int)
+  # tqdm bar with steps/s on stderr.
+  config.train.progress_bar = spec.field(True, spec.boolean)
 
   config.eval = ml_collections.ConfigDict()
-  config.eval.grid_columns = 10  # Samples per code value in code_grid.png.
-  config.eval.num_samples = 10_000  # Samples scored by IS / FID / KID.
-  config.eval.num_splits = 10  # Inception Score splits (protocol).
-  config.eval.kid_subsets = 100  # KID subset pairs of up to 1,000 each.
+  # Samples per code value in code_grid.png.
+  config.eval.grid_columns = spec.field(10, spec.positive_int)
+  # Samples scored by IS / FID / KID.
+  config.eval.num_samples = spec.field(10_000, spec.positive_int)
+  # Inception Score splits (protocol).
+  config.eval.num_splits = spec.field(10, spec.positive_int)
+  # KID subset pairs of up to 1,000 each.
+  config.eval.kid_subsets = spec.field(100, spec.positive_int)
 
-  if arg == "quick":
+  if "quick" in args:
     config.data.train_split = "train[:2000]"
     config.data.test_split = "test[:1000]"
     config.data.source = "auto"

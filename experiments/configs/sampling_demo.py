@@ -23,66 +23,106 @@ exact one; Gibbs total-variation distance to the exact p(v) about 0.005.
 """
 import ml_collections
 
+from gentk.training import spec
+
+# (x1 min, x1 max, x2 min, x2 max) with min < max on each axis.
+LIMITS = spec.Check(
+    "4 finite floats (x1 min, x1 max, x2 min, x2 max) with min < max",
+    lambda v, _: spec.finite_floats(4).accepts(v, _) and v[0] < v[1]
+    and v[2] < v[3])
+
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: None (the full demo) or 'quick'."""
-  if arg not in (None, "", "quick"):
-    raise ValueError(f"unknown sampling_demo variant {arg!r}: use 'quick' or "
-                     "nothing.")
+  args = spec.variants(arg, __file__, flags=("quick",))
   config = ml_collections.ConfigDict()
-  config.runner = "sampling_demo"  # experiments.runners.<runner>.run(...).
-  config.seed = 0  # Root PRNG seed; every sampler folds in its own index.
+  # experiments.runners.<runner>.run(...).
+  config.runner = spec.field("sampling_demo",
+                             spec.module_in("experiments.runners"))
+  # Root PRNG seed; every sampler folds in its own index.
+  config.seed = spec.field(0, spec.non_negative_int)
   # Compile without XLA's backend optimisation: ~2x faster to compile, ~2x
   # slower to run; pays off only when compilation dominates (quick runs).
-  config.fast_compile = False
+  config.fast_compile = spec.field(False, spec.boolean)
 
   config.targets = ml_collections.ConfigDict()
-  config.targets.banana_a = 2.0  # Banana: x1 ~ N(0, a^2).
-  config.targets.banana_b = 0.5  # Banana: x2 | x1 ~ N(b (x1^2 - a^2), 1).
+  # Banana: x1 ~ N(0, a^2).
+  config.targets.banana_a = spec.field(2.0, spec.positive_float)
+  # Banana: x2 | x1 ~ N(b (x1^2 - a^2), 1).
+  config.targets.banana_b = spec.field(0.5, spec.real())
   # The mixture is targets.demo_mixture(): 3 modes, std 0.8.
 
   config.exact = ml_collections.ConfigDict()
-  config.exact.num_samples = 5_000  # Draws of the exact samplers.
-  config.exact.grid_size = 513  # Inverse CDF: points per axis of the grid.
+  # Draws of the exact samplers.
+  config.exact.num_samples = spec.field(5_000, spec.positive_int)
+  # Inverse CDF: points per axis of the grid.
+  config.exact.grid_size = spec.field(513, spec.integer(2))
   # Inverse CDF: the grid's (x1 min, x1 max, x2 min, x2 max).
-  config.exact.grid_limits = (-9.0, 9.0, -6.0, 30.0)
-  config.exact.proposal_df = 3  # Rejection / IS: Student-t dof (integer).
-  config.exact.envelope_margin = 1.1  # k = margin * max p / q on the grid.
-  config.exact.block_size = 8_192  # Rejection: proposals per round.
-  config.exact.num_proposals = 20_000  # Importance sampling: K.
+  config.exact.grid_limits = spec.field((-9.0, 9.0, -6.0, 30.0), LIMITS)
+  # Rejection / IS: Student-t dof (integer).
+  config.exact.proposal_df = spec.field(3, spec.positive_int)
+  # k = margin * max p / q on the grid.
+  config.exact.envelope_margin = spec.field(1.1, spec.real(1))
+  # Rejection: proposals per round.
+  config.exact.block_size = spec.field(8_192, spec.positive_int)
+  # Importance sampling: K.
+  config.exact.num_proposals = spec.field(20_000, spec.positive_int)
 
   config.mcmc = ml_collections.ConfigDict()
-  config.mcmc.num_chains = 128  # Chains run together under vmap.
-  config.mcmc.num_steps = 5_000  # Transitions per chain.
-  config.mcmc.burn_in = 1_000  # Transitions dropped before the statistics.
-  config.mcmc.init_std = 3.0  # Chains start at N(0, init_std^2 I).
-  config.mcmc.rwmh_step_size = 1.6  # Random-walk proposal std.
-  config.mcmc.mala_step_size = 0.1  # MALA epsilon: x + e grad + sqrt(2e) xi.
+  # Chains run together under vmap.
+  config.mcmc.num_chains = spec.field(128, spec.positive_int)
+  # Transitions per chain.
+  config.mcmc.num_steps = spec.field(5_000, spec.positive_int)
+  # Transitions dropped before the statistics.
+  config.mcmc.burn_in = spec.field(
+      1_000, spec.below("mcmc.num_steps", spec.non_negative_int))
+  # Chains start at N(0, init_std^2 I).
+  config.mcmc.init_std = spec.field(3.0, spec.positive_float)
+  # Random-walk proposal std.
+  config.mcmc.rwmh_step_size = spec.field(1.6, spec.positive_float)
+  # MALA epsilon: x + e grad + sqrt(2e) xi.
+  config.mcmc.mala_step_size = spec.field(0.1, spec.positive_float)
   # SGLD e_t = a (b + t)^-gamma, 0.02 -> 0.01: larger steps make the
   # unadjusted chains diverge in the banana's tails.
-  config.mcmc.sgld_a = 1.3  # SGLD schedule scale a.
-  config.mcmc.sgld_b = 2000.0  # SGLD schedule offset b.
-  config.mcmc.sgld_gamma = 0.55  # SGLD schedule decay gamma.
+  # SGLD schedule scale a.
+  config.mcmc.sgld_a = spec.field(1.3, spec.positive_float)
+  # SGLD schedule offset b.
+  config.mcmc.sgld_b = spec.field(2000.0, spec.positive_float)
+  # SGLD schedule decay gamma.
+  config.mcmc.sgld_gamma = spec.field(0.55, spec.real(0.5, 1, open_low=True))
 
   config.sgld_posterior = ml_collections.ConfigDict()
-  config.sgld_posterior.num_data = 1_000  # x_i ~ N(theta, I), 2-D.
-  config.sgld_posterior.batch_size = 32  # Minibatch size n.
-  config.sgld_posterior.step_size_a = 5e-4  # Schedule a (gamma: mcmc's).
-  config.sgld_posterior.step_size_b = 10.0  # Schedule offset b.
+  # x_i ~ N(theta, I), 2-D.
+  config.sgld_posterior.num_data = spec.field(1_000, spec.positive_int)
+  # Minibatch size n.
+  config.sgld_posterior.batch_size = spec.field(32, spec.below(
+      "sgld_posterior.num_data", spec.positive_int, or_equal=True))
+  # Schedule a (gamma: mcmc's).
+  config.sgld_posterior.step_size_a = spec.field(5e-4, spec.positive_float)
+  # Schedule offset b.
+  config.sgld_posterior.step_size_b = spec.field(10.0, spec.positive_float)
 
   config.gibbs = ml_collections.ConfigDict()
-  config.gibbs.rbm_sizes = (8, 4)  # RBM (visible V, hidden); 2^V v enumerated.
-  config.gibbs.weight_scale = 1.0  # Random weights ~ N(0, scale^2).
-  config.gibbs.num_chains = 256  # Parallel chains (one batched state).
-  config.gibbs.num_steps = 2_000  # Block Gibbs sweeps.
-  config.gibbs.burn_in = 200  # Sweeps dropped.
+  # RBM (visible V, hidden); 2^V v enumerated.
+  config.gibbs.rbm_sizes = spec.field((8, 4), spec.positive_ints(length=2))
+  # Random weights ~ N(0, scale^2).
+  config.gibbs.weight_scale = spec.field(1.0, spec.non_negative_float)
+  # Parallel chains (one batched state).
+  config.gibbs.num_chains = spec.field(256, spec.positive_int)
+  # Block Gibbs sweeps.
+  config.gibbs.num_steps = spec.field(2_000, spec.positive_int)
+  # Sweeps dropped.
+  config.gibbs.burn_in = spec.field(
+      200, spec.below("gibbs.num_steps", spec.non_negative_int))
 
   config.plot = ml_collections.ConfigDict()
-  config.plot.max_points = 3_000  # Points scattered per panel.
-  config.plot.dpi = 100  # PNG resolution.
-  config.plot.grid_size = 200  # Contours: target density grid per axis.
+  # Points scattered per panel.
+  config.plot.max_points = spec.field(3_000, spec.positive_int)
+  config.plot.dpi = spec.field(100, spec.positive_int)  # PNG resolution.
+  # Contours: target density grid per axis.
+  config.plot.grid_size = spec.field(200, spec.integer(2))
 
-  if arg == "quick":
+  if "quick" in args:
     config.fast_compile = True
     config.exact.num_samples = 500
     config.exact.grid_size = 129

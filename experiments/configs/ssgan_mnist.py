@@ -19,61 +19,91 @@ with weight normalisation.
 """
 import ml_collections
 
+from gentk.training import spec
+
+SPLIT = spec.tfds_split("train", "test")  # MNIST's splits.
+
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: None or 'quick'."""
-  if arg not in (None, "", "quick"):
-    raise ValueError(f"unknown ssgan_mnist variant {arg!r}: use quick.")
+  args = spec.variants(arg, __file__, flags=("quick",))
   config = ml_collections.ConfigDict()
-  config.runner = "train"  # experiments.runners.<runner>.run(config, workdir).
-  config.experiment = "ssgan_mnist"  # module of gentk/recipes.
-  config.seed = 0  # Root PRNG seed: init, data and noise derive from it.
+  # experiments.runners.<runner>.run(config, workdir).
+  config.runner = spec.field("train", spec.module_in("experiments.runners"))
+  # module of gentk/recipes.
+  config.experiment = spec.field("ssgan_mnist", spec.module_in("gentk.recipes"))
+  # Root PRNG seed: init, data and noise derive from it.
+  config.seed = spec.field(0, spec.non_negative_int)
 
   config.data = ml_collections.ConfigDict()
-  config.data.batch_size = 100  # Unlabelled (and generated) examples per step.
-  config.data.train_split = "train"  # Labelled and unlabelled data.
-  config.data.test_split = "test"  # Split of the reported accuracy.
-  config.data.labels_per_class = 10  # Labelled examples per digit.
-  config.data.label_seed = 0  # PRNG seed that picks the labelled examples.
+  # Unlabelled (and generated) examples per step.
+  config.data.batch_size = spec.field(100, spec.positive_int)
+  # Labelled and unlabelled data.
+  config.data.train_split = spec.field("train", SPLIT)
+  # Split of the reported accuracy.
+  config.data.test_split = spec.field("test", SPLIT)
+  # Labelled examples per digit.
+  config.data.labels_per_class = spec.field(10, spec.positive_int)
+  # PRNG seed that picks the labelled examples.
+  config.data.label_seed = spec.field(0, spec.non_negative_int)
   # 'mnist' (TFDS, under $GENTK_DATA_DIR), 'segments' (seven-segment digits,
-  # no data needed) or 'auto' (MNIST when present; resolved at launch and
-  # recorded in config.json).
-  config.data.source = "mnist"
+  # no files) or 'auto' (MNIST when present; resolved when the experiment is
+  # built and recorded in config.json).
+  config.data.source = spec.field("mnist",
+                                  spec.one_of("mnist", "segments", "auto"))
 
   config.model = ml_collections.ConfigDict()
-  config.model.latent_dim = 100  # Dimension of z.
-  config.model.generator_hidden = (500, 500)  # Generator widths (batch norm).
-  config.model.generator_activation = "softplus"  # Generator nonlinearity.
+  # Dimension of z.
+  config.model.latent_dim = spec.field(100, spec.positive_int)
+  # Generator widths (batch norm).
+  config.model.generator_hidden = spec.field((500, 500), spec.positive_ints())
+  # Generator nonlinearity.
+  config.model.generator_activation = spec.field(
+      "softplus", spec.attribute_of("jax.nn", "softplus"))
   # Discriminator widths; the last is the feature-matching layer.
-  config.model.discriminator_hidden = (1000, 500, 250, 250, 250)
-  config.model.input_noise = 0.3  # Std of the noise on the input.
-  config.model.hidden_noise = 0.5  # Std of the noise on hidden layers.
+  config.model.discriminator_hidden = spec.field((1000, 500, 250, 250, 250),
+                                                 spec.positive_ints())
+  # Std of the noise on the input.
+  config.model.input_noise = spec.field(0.3, spec.non_negative_float)
+  # Std of the noise on hidden layers.
+  config.model.hidden_noise = spec.field(0.5, spec.non_negative_float)
 
   config.ssgan = ml_collections.ConfigDict()
-  config.ssgan.labelled_batch_size = 100  # Labelled examples per D step.
-  config.ssgan.unsupervised_weight = 0.5  # w of the unsupervised terms.
+  # Labelled examples per D step.
+  config.ssgan.labelled_batch_size = spec.field(100, spec.positive_int)
+  # w of the unsupervised terms.
+  config.ssgan.unsupervised_weight = spec.field(0.5, spec.non_negative_float)
 
   config.adversarial = ml_collections.ConfigDict()
-  config.adversarial.disc_steps = 1  # k discriminator steps per generator step.
+  # k discriminator steps per generator step.
+  config.adversarial.disc_steps = spec.field(1, spec.positive_int)
   # Steps of a first phase training the discriminator alone (0: none).
-  config.adversarial.pretrain_steps = 0
+  config.adversarial.pretrain_steps = spec.field(0, spec.non_negative_int)
 
   config.optim = ml_collections.ConfigDict()
-  config.optim.name = "adam"  # 'adam' or 'rmsprop'.
-  config.optim.lr = 1e-3  # Adam learning rate, both players.
-  config.optim.b1 = 0.5  # Adam beta1.
-  config.optim.b2 = 0.999  # Adam beta2.
+  config.optim.name = spec.field("adam", spec.one_of("adam", "rmsprop"))
+  # Adam learning rate, both players.
+  config.optim.lr = spec.field(1e-3, spec.positive_float)
+  config.optim.b1 = spec.field(0.5, spec.fraction)  # Adam beta1.
+  config.optim.b2 = spec.field(0.999, spec.fraction)  # Adam beta2.
 
   config.train = ml_collections.ConfigDict()
-  config.train.num_steps = 6_000  # Generator (= discriminator) steps.
-  config.train.steps_per_call = 100  # K steps fused into one compiled call.
-  config.train.mode = "jit"  # 'jit', 'sharded' (device mesh) or 'pmap'.
-  config.train.log_every = 500  # Steps between metric records.
-  config.train.checkpoint_every = 2_000  # Steps between checkpoints.
-  config.train.keep_checkpoints = 2  # Newest checkpoints kept.
-  config.train.progress_bar = True  # tqdm bar with steps/s on stderr.
+  # Generator (= discriminator) steps.
+  config.train.num_steps = spec.field(6_000, spec.positive_int)
+  # K steps fused into one compiled call.
+  config.train.steps_per_call = spec.field(100, spec.positive_int)
+  # 'jit', 'sharded' (device mesh) or 'pmap'.
+  config.train.mode = spec.field("jit", spec.train_mode)
+  # Steps between metric records.
+  config.train.log_every = spec.field(500, spec.positive_int)
+  # Steps between checkpoints.
+  config.train.checkpoint_every = spec.field(2_000, spec.positive_int)
+  # Newest checkpoints kept.
+  config.train.keep_checkpoints = spec.field(2, spec.positive_int)
+  # tqdm bar with steps/s on stderr.
+  config.train.progress_bar = spec.field(True, spec.boolean)
 
-  if arg == "quick":
+  if "quick" in args:
     config.data.train_split = "train[:2000]"
     config.data.test_split = "test[:1000]"
     config.data.labels_per_class = 2

@@ -1,0 +1,355 @@
+"""Bad input to the launcher: one line on stderr naming the field or file and
+a valid example, exit status 2, nothing written.
+
+Most cases run the checks in-process (`spec`, `config.validate_launch`); a
+handful run the launcher in a subprocess, one per kind of failure path.
+"""
+import importlib
+import json
+import math
+import os
+import pathlib
+import subprocess
+import sys
+
+import ml_collections
+import pytest
+
+from gentk.training import compile as compile_lib
+from gentk.training import config as config_lib
+from gentk.training import spec
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+CONFIG_DIR = ROOT / "experiments" / "configs"
+NAMES = sorted(p.stem for p in CONFIG_DIR.glob("*.py")
+               if not p.name.startswith("_"))
+
+
+def _module(name):
+  return importlib.import_module(f"experiments.configs.{name}")
+
+
+def _variants(name):
+  """Every variant worth building of config `name` (None: the default)."""
+  module = _module(name)
+  if name == "gan_mixture":
+    return [None, "ring", "quick", "ring,seeds5,quick"]
+  if name == "adversarial_mixture":
+    return ([None, "quick", "ring,seeds5"] + list(module.METHODS)
+            + [f"fgan,{d}" for d in module.DIVERGENCES])
+  if name == "gan_mnist":
+    return [None, "quick", "dcgan,quick"] + [
+        f"{m},{p}" for m in module.METHODS for p in module.PLAYERS]
+  return [None, "quick"]
+
+
+CASES = [(n, v) for n in NAMES for v in _variants(n)]
+
+
+def _config(name, variant=None):
+  return _module(name).get_config(variant)
+
+
+def _set(config, dotted, value):
+  """Sets a field as an override would, type checks aside."""
+  *parents, leaf = dotted.split(".")
+  node = config
+  for part in parents:
+    node = node[part]
+  with node.ignore_type():
+    node[leaf] = value
+
+
+def _assert_one_line(text, *needles):
+  assert "\n" not in text.strip(), text
+  assert "e.g." in text, text
+  for needle in needles:
+    assert needle in text, (needle, text)
+
+
+# ------------------------------------------------ every field is declared
+
+
+def test_every_config_is_covered():
+  assert set(NAMES) >= {"gan_mixture", "adversarial_mixture", "gan_mnist",
+                        "infogan_mnist", "ssgan_mnist", "sampling_demo"}
+
+
+@pytest.mark.parametrize("name,variant", CASES, ids=str)
+def test_every_field_carries_a_check_and_passes_it(name, variant):
+  config = _config(name, variant)
+  leaves = list(spec.leaves(config))
+  assert leaves
+  undeclared = [path for path, _, check in leaves if check is None]
+  assert not undeclared, f"declare these with spec.field: {undeclared}"
+  assert spec.errors(config) == []
+
+
+def test_train_mode_choices_are_the_runtime_modes():
+  assert spec.train_mode.text == spec.one_of(*compile_lib.MODES).text
+
+
+# ------------------------------------------------------ the vocabulary
+
+
+@pytest.mark.parametrize("check,good,bad", [
+    (spec.positive_int, [1, 7], [0, -1, 1.0, True, "3"]),
+    (spec.non_negative_int, [0, 3], [-1, 0.5, False]),
+    (spec.integer(2, 4), [2, 4], [1, 5]),
+    (spec.positive_float, [1e-3, 5, 1e30], [0.0, -1.0, math.nan, math.inf,
+                                           True, "0.1"]),
+    (spec.non_negative_float, [0.0, 2.5], [-1e-9, math.nan, -math.inf]),
+    (spec.fraction, [0.0, 0.999], [1.0, 1.5, -0.1, math.nan]),
+    (spec.real(0.5, 1, open_low=True), [0.55, 1.0], [0.5, 1.01]),
+    (spec.one_of("adam", "rmsprop"), ["adam"], ["sgdx", "", None, 1]),
+    (spec.positive_ints(), [(1,), (128, 64)], [(), (0,), ("abc",),
+                                               (1.5,), 3]),
+    (spec.positive_ints(length=2), [(8, 4)], [(8,), (8, 4, 2)]),
+    (spec.positive_floats(), [(0.1, 2)], [(0.0,), (math.nan,), ()]),
+    (spec.finite_floats(4), [(-1, 1, 0, 2.5)], [(1, 2, 3), (0, 0, 0,
+                                                            math.inf)]),
+    (spec.boolean, [True, False], [0, 1, "True"]),
+    (spec.tfds_split("train", "test"), ["train", "test[:1000]",
+                                        "train[10%:]"], ["val", "train[:x]"]),
+    (spec.attribute_of("jax.nn", "relu"), ["relu", "elu"], ["nope",
+                                                            "__name__", 3]),
+    (spec.module_in("experiments.runners"), ["train"], ["nope"]),
+    (spec.existing_path, [str(ROOT)], ["", str(ROOT / "missing")]),
+])
+def test_checks_accept_and_refuse(check, good, bad):
+  for value in good:
+    assert check.accepts(value, None), value
+  for value in bad:
+    assert not check.accepts(value, None), value
+
+
+def test_relation_to_another_field_and_its_example():
+  config = _config("sampling_demo", "quick")  # mcmc: 400 steps, 100 burn-in.
+  config.mcmc.num_steps = 80
+  line = config_lib.ConfigError
+  with pytest.raises(line) as e:
+    config_lib.validate_launch(config, "unused")
+  # The declared 1,000 is no example here: half the number of steps is.
+  assert str(e.value) == (
+      "config.mcmc.burn_in=100 must be an int >= 0 and < config.mcmc."
+      "num_steps: pass e.g. --config.mcmc.burn_in=40")
+
+
+def test_field_refuses_an_invalid_declared_value():
+  with pytest.raises(ValueError, match="is not a finite float > 0"):
+    spec.field(-1.0, spec.positive_float)
+  with pytest.raises(TypeError):
+    spec.field(1, "positive")
+
+
+def test_checks_survive_assignment_overrides_and_json():
+  config = _config("gan_mixture", "quick")
+  config.optim.lr = 5e-4  # As the file's variants and overrides do.
+  assert config.optim.lr == 5e-4 and isinstance(config.optim.lr, float)
+  checks = {p: c for p, _, c in spec.leaves(config)}
+  assert checks["optim.lr"] is spec.positive_float
+  saved = json.loads(config.to_json_best_effort())
+  assert saved["optim"]["lr"] == 5e-4
+  assert saved["model"]["generator_hidden"] == [128, 128, 128]
+  plain = ml_collections.ConfigDict(saved)
+  assert spec.errors(plain) == []  # Undeclared: nothing to check.
+
+
+# ------------------------------------------------- declared checks
+
+
+@pytest.mark.parametrize("name,field,value,line", [
+    ("gan_mixture", "optim.lr", -1.0,
+     "config.optim.lr=-1.0 must be a finite float > 0: pass e.g. "
+     "--config.optim.lr=0.001"),
+    ("gan_mixture", "optim.lr", math.nan,
+     "config.optim.lr=nan must be a finite float > 0: pass e.g. "
+     "--config.optim.lr=0.001"),
+    ("gan_mixture", "optim.lr", math.inf,
+     "config.optim.lr=inf must be a finite float > 0: pass e.g. "
+     "--config.optim.lr=0.001"),
+    ("gan_mixture", "optim.b1", 1.5,
+     "config.optim.b1=1.5 must be a finite float in [0, 1): pass e.g. "
+     "--config.optim.b1=0.5"),
+    ("gan_mixture", "model.generator_hidden", (0,),
+     "config.model.generator_hidden=(0,) must be a non-empty tuple of "
+     "positive ints: pass e.g. --config.model.generator_hidden=128,128,128"),
+    ("gan_mixture", "model.generator_hidden", ("abc",),
+     "config.model.generator_hidden=('abc',) must be a non-empty tuple of "
+     "positive ints: pass e.g. --config.model.generator_hidden=128,128,128"),
+    ("gan_mixture", "model.latent_dim", 0,
+     "config.model.latent_dim=0 must be a positive int: pass e.g. "
+     "--config.model.latent_dim=4"),
+    ("gan_mnist", "model.latent_dim", 0,
+     "config.model.latent_dim=0 must be a positive int: pass e.g. "
+     "--config.model.latent_dim=64"),
+    ("gan_mnist", "optim.lr", math.nan, "config.optim.lr=nan"),
+    ("gan_mnist", "optim.b1", 1.5, "config.optim.b1=1.5"),
+    ("gan_mnist", "model.generator_hidden", (0,),
+     "config.model.generator_hidden=(0,)"),
+    ("gan_mnist", "data.source", "cifar", "config.data.source='cifar'"),
+    ("gan_mnist", "data.train_split", "validation",
+     "config.data.train_split='validation' must be a TFDS split"),
+    ("gan_mnist", "model.autoencoder_activation", "swishy",
+     "config.model.autoencoder_activation='swishy' must be the name of a "
+     "function of jax.nn"),
+    ("adversarial_mixture", "optim.name", "sgdx",
+     "config.optim.name='sgdx' must be one of 'adam', 'rmsprop': pass e.g. "
+     "--config.optim.name=adam"),
+    ("adversarial_mixture", "adversarial.disc_steps", 0,
+     "config.adversarial.disc_steps=0 must be a positive int"),
+    ("adversarial_mixture", "method", "gan", "config.method='gan'"),
+    ("infogan_mnist", "infogan.num_categories", 0,
+     "config.infogan.num_categories=0"),
+    ("ssgan_mnist", "model.input_noise", -0.3, "config.model.input_noise="),
+    ("sampling_demo", "gibbs.rbm_sizes", (8,),
+     "config.gibbs.rbm_sizes=(8,) must be 2 positive ints: pass e.g. "
+     "--config.gibbs.rbm_sizes=8,4"),
+    ("sampling_demo", "exact.grid_limits", (9.0, -9.0, -6.0, 30.0),
+     "config.exact.grid_limits=(9.0, -9.0, -6.0, 30.0) must be 4 finite"),
+    ("sampling_demo", "mcmc.burn_in", 400, "config.mcmc.burn_in=400"),
+    ("sampling_demo", "runner", "sampling", "config.runner='sampling' must "
+     "be a module of experiments.runners"),
+    ("gan_mixture", "train.mode", "xmap", "config.train.mode='xmap'"),
+    ("gan_mixture", "train.progress_bar", 1, "config.train.progress_bar=1"),
+    ("gan_mixture", "seed", -1, "config.seed=-1"),
+])
+def test_declared_check_gives_one_line(tmp_path, name, field, value, line):
+  config = _config(name, "quick")
+  _set(config, field, value)
+  with pytest.raises(config_lib.ConfigError) as e:
+    config_lib.validate_launch(config, str(tmp_path / "w"))
+  _assert_one_line(str(e.value), line, f"--config.{field}=")
+  assert not (tmp_path / "w").exists()
+
+
+def test_runtime_checks_still_apply():
+  config = _config("gan_mixture", "quick")
+  config.train.checkpoint_every = 33
+  with pytest.raises(config_lib.ConfigError) as e:
+    config_lib.validate(config)
+  _assert_one_line(str(e.value), "config.train.checkpoint_every=33",
+                   "--config.train.checkpoint_every=50")
+
+
+# ------------------------------------------------------ unknown fields
+
+
+@pytest.mark.parametrize("name,field,needles", [
+    ("gan_mixture", "nonexistent", ["config has data.*", "optim.*", "seed"]),
+    ("gan_mixture", "optim.name", ["config.optim has b1, b2, lr",
+                                   "--config.optim.lr=0.001"]),
+    ("gan_mixture", "gan.disc_steps", [
+        "config.gan has generator_cost"]),
+    ("gan_mixture", "optim.lrr", ["--config.optim.lr=0.001"]),
+    ("gan_mixture", "seed.x", ["config.seed is a value, not a group"]),
+    ("gan_mnist", "model.hiden", ["config.model has"]),
+])
+def test_unknown_field_names_the_file_and_the_closest(name, field, needles):
+  source = f"experiments/configs/{name}.py:quick"
+  line = spec.unknown_field(_config(name, "quick"), field, source)
+  _assert_one_line(line, f"config.{field}", source, *needles)
+
+
+def test_known_fields_are_not_unknown():
+  config = _config("gan_mixture", "quick")
+  for path, _, _ in spec.leaves(config):
+    assert spec.unknown_field(config, path, "x") is None
+
+
+# --------------------------------------------------------------- variants
+
+
+@pytest.mark.parametrize("name,variant,needles", [
+    ("gan_mixture", "nonsense", ["unknown variant 'nonsense'",
+                                 "grid, ring, quick, seeds5"]),
+    ("gan_mixture", "grid,ring", ["grid and ring exclude each other"]),
+    ("adversarial_mixture", "wgan,mmd", ["wgan and mmd exclude"]),
+    ("adversarial_mixture", "kl", ["divergence kl needs the method fgan"]),
+    ("adversarial_mixture", "fgan,kl,gan2", ["unknown variant 'gan2'"]),
+    ("gan_mnist", "dcgan,mlp", ["dcgan and mlp exclude each other"]),
+    ("gan_mnist", "wgan,began", ["wgan and began exclude"]),
+    ("infogan_mnist", "quik", ["unknown variant 'quik'", "quick"]),
+    ("ssgan_mnist", "nonsense", ["unknown variant"]),
+    ("sampling_demo", "full", ["unknown variant 'full'"]),
+])
+def test_bad_variant_names_the_file_and_the_variants(name, variant, needles):
+  with pytest.raises(spec.VariantError) as e:
+    _config(name, variant)
+  _assert_one_line(str(e.value), f"configs/{name}.py", "--config=", *needles)
+
+
+# ---------------------------------------------------------------- workdir
+
+
+def test_workdir_checks(tmp_path):
+  afile = tmp_path / "afile"
+  afile.write_text("x")
+  cases = {None: "--workdir is missing", "": "is empty",
+           "  ": "is empty", str(afile): "is an existing file",
+           str(afile / "sub"): "cannot be created"}
+  for workdir, needle in cases.items():
+    with pytest.raises(config_lib.ConfigError) as e:
+      config_lib.check_workdir(workdir)
+    _assert_one_line(str(e.value), "--workdir", needle)
+  config_lib.check_workdir(str(tmp_path / "new" / "run"))  # Can be created.
+  config_lib.check_workdir(str(tmp_path))  # An existing folder.
+  assert sorted(os.listdir(tmp_path)) == ["afile"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+def test_workdir_without_permission(tmp_path):
+  locked = tmp_path / "locked"
+  locked.mkdir(mode=0o500)
+  with pytest.raises(config_lib.ConfigError, match="cannot be written"):
+    config_lib.check_workdir(str(locked / "run"))
+
+
+# ------------------------------------------- the launcher, end to end
+
+
+def _launch(cwd, *args):
+  env = dict(os.environ, PYTHONPATH=str(ROOT))
+  return subprocess.run([sys.executable, "-m", "experiments.main", *args],
+                        cwd=cwd, env=env, capture_output=True, text=True,
+                        timeout=120)
+
+
+def _snapshot(folder):
+  return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+QUICK = f"--config={CONFIG_DIR / 'gan_mixture.py'}:quick"
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["--config.optim.lr=nan"], "config.optim.lr=nan"),  # Declared check.
+    (["--config.model.latent_dim=1.5"],  # Does not parse as an int.
+     "config.model.latent_dim='1.5' must be a positive int"),
+    (["--config.adversarial.disc_steps=0"],  # No such group.
+     "config.adversarial.disc_steps is not a field"),
+    ([QUICK.replace(":quick", ":nonsense")], "unknown variant 'nonsense'"),
+    (["--config=experiments/configs/nope.py"], "nope.py"),
+], ids=["declared", "unparsable", "unknown_field", "variant",
+        "missing_file"])
+def test_launcher_refuses_in_one_line(tmp_path, args, needle):
+  workdir = tmp_path / "w"
+  r = _launch(tmp_path, f"--workdir={workdir}", QUICK, *args)
+  assert r.returncode == 2, r.stderr[-2000:]
+  lines = r.stderr.strip().splitlines()
+  assert len(lines) == 1 and lines[0].startswith("error: "), r.stderr
+  _assert_one_line(lines[0], needle)
+  assert _snapshot(tmp_path) == []  # No workdir, nothing in the cwd.
+
+
+@pytest.mark.parametrize("workdir,needle", [
+    ("", "--workdir='' is empty"), ("afile", "is an existing file")])
+def test_launcher_refuses_a_bad_workdir(tmp_path, workdir, needle):
+  (tmp_path / "afile").write_text("x")
+  r = _launch(tmp_path, f"--workdir={workdir}", QUICK)
+  assert r.returncode == 2, r.stderr[-2000:]
+  lines = r.stderr.strip().splitlines()
+  assert len(lines) == 1, r.stderr
+  _assert_one_line(lines[0], needle)
+  assert _snapshot(tmp_path) == ["afile"]
+  assert (tmp_path / "afile").read_text() == "x"
