@@ -236,7 +236,8 @@ def test_runtime_checks_still_apply():
 
 
 @pytest.mark.parametrize("name,field,needles", [
-    ("gan_mixture", "nonexistent", ["config has data.*", "optim.*", "seed"]),
+    ("gan_mixture", "nonexistent", ["config has adversarial.*, data.*",
+                                    "optim.*", "seed"]),
     ("gan_mixture", "optim.name", ["config.optim has b1, b2, lr",
                                    "--config.optim.lr=0.001"]),
     ("gan_mixture", "gan.disc_steps", [
@@ -326,8 +327,8 @@ QUICK = f"--config={CONFIG_DIR / 'gan_mixture.py'}:quick"
     (["--config.optim.lr=nan"], "config.optim.lr=nan"),  # Declared check.
     (["--config.model.latent_dim=1.5"],  # Does not parse as an int.
      "config.model.latent_dim='1.5' must be a positive int"),
-    (["--config.adversarial.disc_steps=0"],  # No such group.
-     "config.adversarial.disc_steps is not a field"),
+    (["--config.adversarial.n_critic=5"],  # No such field.
+     "config.adversarial.n_critic is not a field"),
     ([QUICK.replace(":quick", ":nonsense")], "unknown variant 'nonsense'"),
     (["--config=experiments/configs/nope.py"], "nope.py"),
 ], ids=["declared", "unparsable", "unknown_field", "variant",
