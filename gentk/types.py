@@ -99,11 +99,12 @@ class Algorithm(NamedTuple):
     init: `(key, batch) -> TrainState`; `batch` is an example batch of the
       first phase (shapes only).
     phases: the ordered phases (see `Phase`); most algorithms have one.
-    sample: `(state, key, num) -> samples`.
+    sample: `(state, key, num) -> samples`, or None for an algorithm that
+      draws none (a classifier).
   """
   init: Callable[[PRNGKey, Batch], TrainState]
   phases: tuple[Phase, ...]
-  sample: Callable[[TrainState, PRNGKey, int], Array]
+  sample: Callable[[TrainState, PRNGKey, int], Array] | None = None
 
   @classmethod
   def single(cls, init: Callable, train_step: Callable, sample: Callable, *,

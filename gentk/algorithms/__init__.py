@@ -1,6 +1,8 @@
 """Algorithms: modules + losses + estimators + optimizers as pure functions."""
 from gentk.algorithms import adversarial
 from gentk.algorithms import began
+from gentk.algorithms import classifier
+from gentk.algorithms import core
 from gentk.algorithms import dcgan
 from gentk.algorithms import ebgan
 from gentk.algorithms import feature_matching

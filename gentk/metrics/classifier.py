@@ -2,7 +2,7 @@ r"""MNIST-classifier Inception Score, FID and KID, and Stacked MNIST modes.
 
 All are computed on the small CNN shipped with gentk
 (`gentk/assets/mnist_classifier.msgpack`, trained by
-`python -m experiments.train_mnist_classifier`): IS on its class
+`python -m experiments.main --config=experiments/configs/mnist_classifier.py`): IS on its class
 probabilities, FID and KID on its penultimate (128-d) features. Call them
 "MNIST-classifier IS / FID / KID": they are not comparable with the
 Inception-network numbers of natural-image papers. The protocol (10,000

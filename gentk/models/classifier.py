@@ -1,6 +1,7 @@
 r"""A small convolutional MNIST classifier whose penultimate layer gives features.
 
-The network trained by `experiments/train_mnist_classifier.py` and shipped as
+The network trained by `experiments/configs/mnist_classifier.py` (recipe
+`gentk.recipes.mnist_classifier`) and shipped as
 `gentk/assets/mnist_classifier.msgpack` feeds the MNIST-classifier Inception
 Score, FID and KID of `gentk.metrics.classifier`:
 
