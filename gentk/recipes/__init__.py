@@ -30,23 +30,19 @@ def available() -> list[str]:
 
 def _recipe(name):
   """The module of recipe `name`: a module of this package, or any importable
-  module given by its dotted path (a researcher's own recipe)."""
-  if isinstance(name, str) and "." in name:
-    try:
-      module = importlib.import_module(name)
-    except ImportError as e:
-      raise ConfigError(f"config.experiment={name!r} does not import ({e}): "
-                        "give a module on the Python path that defines "
-                        "build(config, *, axis_name).") from e
-    if not hasattr(module, "build"):
-      raise ConfigError(f"config.experiment={name!r} defines no build(config, "
-                        "*, axis_name).")
-    return module
-  if name not in available():
+  module (a researcher's own recipe) that defines `build`."""
+  if name in available():
+    return importlib.import_module(f"{__name__}.{name}")
+  try:
+    module = importlib.import_module(name) if isinstance(name, str) else None
+  except ImportError:
+    module = None
+  if module is None or not hasattr(module, "build"):
     raise ConfigError(f"config.experiment={name!r} is unknown: use one of "
-                      f"{available()} (modules of gentk/recipes/) or a dotted "
-                      "module path, e.g. --config.experiment=gan_mixture.")
-  return importlib.import_module(f"{__name__}.{name}")
+                      f"{available()} (modules of gentk/recipes/) or an "
+                      "importable module that defines build(config, *, "
+                      "axis_name), e.g. --config.experiment=gan_mixture.")
+  return module
 
 
 def build(config: ml_collections.ConfigDict) -> Experiment:

@@ -81,5 +81,5 @@ def test_training_moves_samples_toward_the_ring():
   measure is logged at every step."""
   metrics = mixture_util.assert_moves_toward_ring("began", 1000)
   k = np.asarray(metrics["discriminator/k"])
-  assert k.shape == (1000,) and np.all((k >= 0) & (k <= 1))
+  assert k.shape == (3, 1000) and np.all((k >= 0) & (k <= 1))
   assert np.all(np.isfinite(metrics["discriminator/convergence"]))

@@ -67,4 +67,4 @@ def test_minibatch_discrimination_training_moves_samples_toward_the_ring():
   """The GAN game with a minibatch layer in the discriminator (0.09 of the
   initial distance with these keys); the layer's T is trained."""
   metrics = mixture_util.assert_moves_toward_ring("minibatch", 500)
-  assert metrics["discriminator/loss"].shape == (500,)
+  assert metrics["discriminator/loss"].shape == (3, 500)

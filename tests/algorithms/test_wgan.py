@@ -84,4 +84,4 @@ def test_training_moves_samples_toward_the_ring(variant, num_steps):
   WGAN ends at 0.24 and WGAN-GP at 0.72 of the initial distance."""
   metrics = mixture_util.assert_moves_toward_ring(variant, num_steps)
   # The critic's estimate of W was logged every step.
-  assert metrics["discriminator/wasserstein"].shape == (num_steps,)
+  assert metrics["discriminator/wasserstein"].shape == (3, num_steps)
