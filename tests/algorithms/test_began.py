@@ -76,8 +76,8 @@ def test_invalid_settings_raise():
 
 
 def test_training_moves_samples_toward_the_ring():
-  """See `mixture_util.assert_moves_toward_ring` (BEGAN ends at 0.07 of the
-  initial distance with these keys); k_t stays in [0, 1] and the convergence
+  """See `mixture_util.assert_moves_toward_ring` (BEGAN's seeds end at
+  0.06 / 0.27 / 0.20 of the initial distance, median 0.20); k_t stays in [0, 1] and the convergence
   measure is logged at every step."""
   metrics = mixture_util.assert_moves_toward_ring("began", 1000)
   k = np.asarray(metrics["discriminator/k"])

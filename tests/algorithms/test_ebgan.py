@@ -51,7 +51,7 @@ def test_margin_must_be_positive():
 
 
 def test_training_moves_samples_toward_the_ring():
-  """See `mixture_util.assert_moves_toward_ring`; EBGAN-PT ends at 0.1 of
-  the initial distance with these keys."""
+  """See `mixture_util.assert_moves_toward_ring`; EBGAN-PT's seeds end at
+  0.06 / 0.11 / 0.05 of the initial distance (median 0.06)."""
   metrics = mixture_util.assert_moves_toward_ring("ebgan", 500)
   assert np.all(np.isfinite(metrics["generator/pull_away"]))

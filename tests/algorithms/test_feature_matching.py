@@ -58,8 +58,9 @@ def test_train_step_feeds_the_real_batch_to_the_generator():
 
 
 def test_training_moves_samples_toward_the_ring():
-  """See `mixture_util.assert_moves_toward_ring` (feature matching ends at
-  0.61 of the initial distance with these keys)."""
+  """See `mixture_util.assert_moves_toward_ring` (feature matching's seeds
+  end at 0.61 / 0.66 / 0.57 of the initial distance, median 0.61;
+  minibatch discrimination's at 0.04 / 0.10 / 0.43, median 0.10)."""
   mixture_util.assert_moves_toward_ring("feature_matching", 500)
 
 

@@ -94,8 +94,8 @@ def test_unknown_divergence_or_cost_raises():
 
 
 def test_training_moves_samples_toward_the_ring():
-  """See `mixture_util.assert_moves_toward_ring` (KL ends at 0.48 of the
-  initial distance after 500 steps with these keys)."""
+  """See `mixture_util.assert_moves_toward_ring` (KL's seeds end at
+  0.48 / 0.73 / 0.62 of the initial distance after 500 steps, median 0.62)."""
   mixture_util.assert_moves_toward_ring("fgan,kl", 500)
 
 

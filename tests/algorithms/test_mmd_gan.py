@@ -53,8 +53,8 @@ def test_learned_critic_is_clipped():
 
 
 def test_training_moves_samples_toward_the_ring():
-  """See `mixture_util.assert_moves_toward_ring` (MMD on raw samples ends at
-  0.52 of the initial distance with these keys; MMD GAN, 0.53, is left out
-  to save time)."""
+  """See `mixture_util.assert_moves_toward_ring` (MMD on raw samples: seeds
+  end at 0.52 / 0.47 / 0.29 of the initial distance, median 0.47; MMD GAN is
+  left out to save time)."""
   metrics = mixture_util.assert_moves_toward_ring("mmd", 500)
   assert np.all(np.isfinite(metrics["generator/mmd2"]))

@@ -77,11 +77,16 @@ def test_invalid_settings_raise():
                    penalty_weight=-1.0)
 
 
-@pytest.mark.parametrize("variant,num_steps", [("wgan", 500),
-                                               ("wgan_gp", 1000)])
-def test_training_moves_samples_toward_the_ring(variant, num_steps):
-  """See `mixture_util.assert_moves_toward_ring`; calibrated on these keys:
-  WGAN ends at 0.24 and WGAN-GP at 0.72 of the initial distance."""
-  metrics = mixture_util.assert_moves_toward_ring(variant, num_steps)
+@pytest.mark.parametrize("variant,num_steps,num_seeds", [
+    ("wgan", 500, 3), ("wgan_gp", 1000, 5)])
+def test_training_moves_samples_toward_the_ring(variant, num_steps,
+                                                num_seeds):
+  """See `mixture_util.assert_moves_toward_ring`. Measured ratios (distance
+  after / before) on the shared x86 CPU: WGAN 0.24 / 0.38 / 0.38 (median
+  0.38); WGAN-GP, the slowest to reach the ring in 1,000 steps, 0.94 / 0.67 /
+  0.48 / 0.20 / 0.23 over five seeds (median 0.48; seed 0 alone, the test
+  that failed on an AMD machine, is the worst), so it takes five."""
+  metrics = mixture_util.assert_moves_toward_ring(
+      variant, num_steps, seeds=tuple(range(num_seeds)))
   # The critic's estimate of W was logged every step.
-  assert metrics["discriminator/wasserstein"].shape == (3, num_steps)
+  assert metrics["discriminator/wasserstein"].shape == (num_seeds, num_steps)
