@@ -146,21 +146,9 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   # Gain of the k_t control.
   config.began.lambda_k = spec.field(1e-3, spec.non_negative_float)
 
-  config.train = ml_collections.ConfigDict()
-  # Generator steps (the budget).
-  config.train.num_steps = spec.field(3_000, spec.positive_int)
-  # K steps fused into one compiled call.
-  config.train.steps_per_call = spec.field(100, spec.positive_int)
-  # 'jit', 'sharded' (device mesh) or 'pmap'.
-  config.train.mode = spec.field("jit", spec.train_mode)
-  # Steps between metric records.
-  config.train.log_every = spec.field(100, spec.positive_int)
-  # Steps between checkpoints.
-  config.train.checkpoint_every = spec.field(1_000, spec.positive_int)
-  # Newest checkpoints kept.
-  config.train.keep_checkpoints = spec.field(3, spec.positive_int)
-  # tqdm bar with steps/s on stderr.
-  config.train.progress_bar = spec.field(True, spec.boolean)
+  config.train = spec.train_group(
+      num_steps=3_000, steps_per_call=100, log_every=100,
+      checkpoint_every=1_000, keep_checkpoints=3)
 
   config.eval = ml_collections.ConfigDict()
   # Generated images scored (protocol).

@@ -104,21 +104,9 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.optim.b1 = spec.field(0.5, spec.fraction)  # Adam beta1.
   config.optim.b2 = spec.field(0.999, spec.fraction)  # Adam beta2.
 
-  config.train = ml_collections.ConfigDict()
-  # Generator steps.
-  config.train.num_steps = spec.field(12_000, spec.positive_int)
-  # K steps fused into one compiled call.
-  config.train.steps_per_call = spec.field(100, spec.positive_int)
-  # 'jit', 'sharded' (device mesh) or 'pmap'.
-  config.train.mode = spec.field("jit", spec.train_mode)
-  # Steps between metric records.
-  config.train.log_every = spec.field(500, spec.positive_int)
-  # Steps between checkpoints.
-  config.train.checkpoint_every = spec.field(2_000, spec.positive_int)
-  # Newest checkpoints kept.
-  config.train.keep_checkpoints = spec.field(2, spec.positive_int)
-  # tqdm bar with steps/s on stderr.
-  config.train.progress_bar = spec.field(True, spec.boolean)
+  config.train = spec.train_group(
+      num_steps=12_000, steps_per_call=100, log_every=500,
+      checkpoint_every=2_000, keep_checkpoints=2)
 
   config.eval = ml_collections.ConfigDict()
   # Samples per code value in code_grid.png.

@@ -347,3 +347,30 @@ def variant_error(config_file: str, reason: str, known: list[str],
       f"{reason} in --config={path}:...: the variants are "
       f"{', '.join(known)}; pass e.g. --config={path}:{example or known[0]} "
       "(several comma-separated).")
+
+
+def train_group(*, num_steps: int, steps_per_call: int, log_every: int,
+                checkpoint_every: int, keep_checkpoints: int,
+                mode: str = "jit", progress_bar: bool = True,
+                compute_dtype: str = "float32") -> ml_collections.ConfigDict:
+  """The `config.train` group `gentk.training.train` reads, every field
+  declared with its check (the defaults given are each config's own)."""
+  train = ml_collections.ConfigDict()
+  # Train steps over the whole run (every phase; GANs: generator steps).
+  train.num_steps = field(num_steps, positive_int)
+  # K steps fused into one compiled call.
+  train.steps_per_call = field(steps_per_call, positive_int)
+  # 'jit', 'sharded' (device mesh) or 'pmap'.
+  train.mode = field(mode, train_mode)
+  # Steps between metric records.
+  train.log_every = field(log_every, positive_int)
+  # Steps between checkpoints.
+  train.checkpoint_every = field(checkpoint_every, positive_int)
+  # Newest checkpoints kept.
+  train.keep_checkpoints = field(keep_checkpoints, positive_int)
+  # tqdm bar with steps/s on stderr.
+  train.progress_bar = field(progress_bar, boolean)
+  # Activations and matmuls of the image players: 'float32', or 'bfloat16'
+  # (parameters and optimizer state stay float32); opt-in, for accelerators.
+  train.compute_dtype = field(compute_dtype, one_of("float32", "bfloat16"))
+  return train
