@@ -7,7 +7,9 @@ import pytest
 
 from gentk.algorithms import adversarial as adversarial_lib
 from gentk.algorithms import wgan
+from gentk.data import mixtures
 from gentk.models import mlp
+from gentk.training import compile as compile_lib
 from tests.algorithms import mixture_util
 
 GENERATOR = mlp.MLP(hidden=(8,), out=2)
@@ -90,3 +92,21 @@ def test_training_moves_samples_toward_the_ring(variant, num_steps,
       variant, num_steps, seeds=tuple(range(num_seeds)))
   # The critic's estimate of W was logged every step.
   assert metrics["discriminator/wasserstein"].shape == (num_seeds, num_steps)
+
+
+def test_the_runtime_draws_the_batches_the_step_consumes():
+  """The data function draws `Phase.num_batches` batches, so n_critic = 5
+  gets five fresh batches per step: no data function can be built for k = 1
+  and silently train with it."""
+  algo = wgan.make_wgan(GENERATOR, CRITIC, latent_dim=2, disc_steps=5,
+                        generator_optimizer=optax.adam(1e-3),
+                        discriminator_optimizer=optax.adam(1e-3))
+  assert [p.num_batches for p in algo.phases] == [5]
+  data_fn = mixtures.make_batch_fn(mixtures.ring(), 8)
+  state = algo.init(jax.random.PRNGKey(0),
+                    data_fn(jax.random.PRNGKey(0), 0, 5))
+  step = compile_lib.compile_step(algo.phases[0], data_fn=data_fn,
+                                  steps_per_call=2, donate=False)
+  state, _, _ = step.step_fn(state, jax.random.PRNGKey(1))
+  assert int(state.opt_state["discriminator"][0].count) == 10
+  assert int(state.step) == 2
