@@ -40,7 +40,8 @@ def test_losses_and_convergence_hand_computed():
   params = identity_code_zero_reconstruction()
   real = jnp.array([[1.0, 2.0], [1.0, 0.0]])
   fake = jnp.array([[0.0, 1.0], [2.0, 2.0]])
-  loss, metrics = game.discriminator_loss(params, adversarial_lib.context(real, fake, extras={"k": jnp.float32(0.4)}))
+  loss, metrics = game.discriminator_loss(params,
+      adversarial_lib.context(real, fake, extras={"k": jnp.float32(0.4)}))
   np.testing.assert_allclose(loss, 0.5, rtol=1e-6)
   np.testing.assert_allclose(metrics["convergence"], 1.75, rtol=1e-6)
   g_loss, _ = game.generator_loss(params, adversarial_lib.context(None, fake))
@@ -77,8 +78,8 @@ def test_invalid_settings_raise():
 
 def test_training_moves_samples_toward_the_ring():
   """See `mixture_util.assert_moves_toward_ring` (BEGAN's seeds end at
-  0.06 / 0.27 / 0.20 of the initial distance, median 0.20); k_t stays in [0, 1] and the convergence
-  measure is logged at every step."""
+  0.06 / 0.27 / 0.20 of the initial distance, median 0.20); k_t stays in
+  [0, 1] and the convergence measure is logged at every step."""
   metrics = mixture_util.assert_moves_toward_ring("began", 1000)
   k = np.asarray(metrics["discriminator/k"])
   assert k.shape == (3, 1000) and np.all((k >= 0) & (k <= 1))

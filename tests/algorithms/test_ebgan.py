@@ -35,12 +35,14 @@ def test_losses_hand_computed():
   params = identity_code_zero_reconstruction()
   real = jnp.array([[1.0, 2.0], [1.0, 0.0]])
   fake = jnp.array([[0.0, 1.0], [2.0, 2.0]])
-  loss, metrics = game.discriminator_loss(params, adversarial_lib.context(real, fake))
+  loss, metrics = game.discriminator_loss(params,
+      adversarial_lib.context(real, fake))
   np.testing.assert_allclose(loss, 2.75, rtol=1e-6)
   np.testing.assert_allclose(metrics["real_energy"], 1.5, rtol=1e-6)
   np.testing.assert_allclose(metrics["fake_energy"], 2.25, rtol=1e-6)
   np.testing.assert_allclose(metrics["margin_active"], 0.5)
-  g_loss, g_metrics = game.generator_loss(params, adversarial_lib.context(None, fake))
+  g_loss, g_metrics = game.generator_loss(params,
+      adversarial_lib.context(None, fake))
   np.testing.assert_allclose(g_metrics["pull_away"], 0.5, rtol=1e-6)
   np.testing.assert_allclose(g_loss, 2.3, rtol=1e-6)
 

@@ -25,7 +25,8 @@ def test_generator_loss_hand_computed():
   game = feature_matching.feature_matching_game(RELU_D, LATENT)
   real = jnp.array([[1.0, -1.0], [3.0, 1.0]])
   fake = jnp.array([[0.0, 0.0], [1.0, 2.0]])
-  loss, _ = game.generator_loss(RELU_PARAMS, adversarial_lib.context(real, fake))
+  loss, _ = game.generator_loss(RELU_PARAMS,
+      adversarial_lib.context(real, fake))
   np.testing.assert_allclose(loss, 2.5, rtol=1e-6)
 
 
@@ -33,7 +34,8 @@ def test_discriminator_loss_is_the_gan_cross_entropy():
   """Logits h_1 - h_2: real (1, 0) -> 1, fake (0, 1) -> -1; loss
   -log sigmoid(1) - log(1 - sigmoid(-1)) = 2 softplus(-1)."""
   game = feature_matching.feature_matching_game(RELU_D, LATENT)
-  loss, _ = game.discriminator_loss(RELU_PARAMS, adversarial_lib.context(jnp.array([[1.0, 0.0]]), jnp.array([[0.0, 1.0]])))
+  loss, _ = game.discriminator_loss(RELU_PARAMS,
+      adversarial_lib.context(jnp.array([[1.0, 0.0]]), jnp.array([[0.0, 1.0]])))
   np.testing.assert_allclose(loss, 2.0 * np.log1p(np.exp(-1.0)), rtol=1e-6)
 
 

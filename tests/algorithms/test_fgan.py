@@ -67,7 +67,8 @@ def test_critic_recovers_the_divergence(divergence):
       (params, opt.init(params)),
       jax.random.split(jax.random.PRNGKey(1), 600))
   real, fake = draw(jax.random.PRNGKey(2), 100_000)
-  _, metrics = game.discriminator_loss(params, adversarial_lib.context(real, fake))
+  _, metrics = game.discriminator_loss(params,
+      adversarial_lib.context(real, fake))
   np.testing.assert_allclose(metrics["divergence"], CLOSED_FORMS[divergence](),
                              atol=0.02)
 
@@ -82,7 +83,8 @@ def test_generator_costs_hand_computed(cost, expected):
   game = fgan.fgan_game(LINEAR, LATENT, divergence="kl", generator_cost=cost)
   params = {"params": {"Dense_0": {"kernel": jnp.ones([1, 1]),
                                    "bias": jnp.zeros([1])}}}
-  loss, _ = game.generator_loss(params, adversarial_lib.context(None, jnp.array([[1.0], [2.0]])))
+  loss, _ = game.generator_loss(params,
+      adversarial_lib.context(None, jnp.array([[1.0], [2.0]])))
   np.testing.assert_allclose(loss, expected, rtol=1e-6)
 
 
@@ -139,7 +141,8 @@ def test_confident_reverse_kl_critic_keeps_losses_and_metrics_finite():
   params = {"params": {"Dense_0": {"kernel": jnp.array([[50.0]]),
                                    "bias": jnp.array([-50.0])}}}
   real, fake = jnp.ones((4, 1)), -jnp.ones((4, 1))
-  d_loss, d_metrics = game.discriminator_loss(params, adversarial_lib.context(real, fake))
+  d_loss, d_metrics = game.discriminator_loss(params,
+      adversarial_lib.context(real, fake))
   g_loss, _ = game.generator_loss(params, adversarial_lib.context(None, fake))
   np.testing.assert_allclose(d_loss, -100.0, rtol=1e-6)
   np.testing.assert_allclose(g_loss, 101.0, rtol=1e-6)

@@ -78,8 +78,10 @@ def test_losses_equal_gan_cost_minus_weighted_code_log_likelihood():
   game = infogan.infogan_game(d, infogan.infogan_latent(4, SPEC), SPEC,
                               categorical_weight=lam_cat,
                               continuous_weight=lam_cont)
-  d_loss, d_metrics = game.discriminator_loss(params, adversarial_lib.context(real, fake, codes=codes, key=KEY))
-  g_loss, g_metrics = game.generator_loss(params, adversarial_lib.context(None, fake, codes=codes, key=KEY))
+  d_loss, d_metrics = game.discriminator_loss(params,
+      adversarial_lib.context(real, fake, codes=codes, key=KEY))
+  g_loss, g_metrics = game.generator_loss(params,
+      adversarial_lib.context(None, fake, codes=codes, key=KEY))
 
   real_logit, _ = map(np.asarray, d.apply(params, real))
   fake_logit, q = map(np.asarray, d.apply(params, fake))

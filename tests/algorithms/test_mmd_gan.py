@@ -23,10 +23,12 @@ EXPECTED = np.exp(-0.5) - 0.5 - 0.5 * np.exp(-1.0)
 def test_raw_samples_hand_computed():
   game = mmd_gan.mmd_game(CRITIC, LATENT, bandwidths=(1.0,), learned=False)
   params = CRITIC.init(jax.random.PRNGKey(0), REAL)
-  loss, metrics = game.generator_loss(params, adversarial_lib.context(REAL, FAKE))
+  loss, metrics = game.generator_loss(params,
+      adversarial_lib.context(REAL, FAKE))
   np.testing.assert_allclose(loss, EXPECTED, rtol=1e-5)
   np.testing.assert_allclose(metrics["mmd2"], EXPECTED, rtol=1e-5)
-  d_loss, _ = game.discriminator_loss(params, adversarial_lib.context(REAL, FAKE))
+  d_loss, _ = game.discriminator_loss(params,
+      adversarial_lib.context(REAL, FAKE))
   assert float(d_loss) == 0.0  # No adversary on raw samples.
 
 
@@ -37,7 +39,8 @@ def test_learned_features_zero_critic_and_opposite_losses():
   params = jax.tree.map(jnp.zeros_like,
                         CRITIC.init(jax.random.PRNGKey(0), REAL))
   g_loss, _ = game.generator_loss(params, adversarial_lib.context(REAL, FAKE))
-  d_loss, _ = game.discriminator_loss(params, adversarial_lib.context(REAL, FAKE))
+  d_loss, _ = game.discriminator_loss(params,
+      adversarial_lib.context(REAL, FAKE))
   np.testing.assert_allclose(g_loss, EXPECTED, rtol=1e-5)
   np.testing.assert_allclose(d_loss, -EXPECTED, rtol=1e-5)
 

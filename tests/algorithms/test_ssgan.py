@@ -54,7 +54,8 @@ def test_discriminator_loss_hand_computed():
   game, params = _linear_game()
   real = jnp.array([[0.0, 0.0], [1.0, 0.0]])
   fake = jnp.array([[0.0, 1.0]])
-  loss, metrics = game.discriminator_loss(params, adversarial_lib.context(real, fake, key=KEY))
+  loss, metrics = game.discriminator_loss(params,
+      adversarial_lib.context(real, fake, key=KEY))
   # Logits x W + b: labelled (1, 1) -> (1.5, 1.5); real (0, 0.5), (1, -0.5);
   # fake (0.5, 2.5).
   supervised = -np.log(0.5)  # Equal logits, label 1: p = 1/2.
@@ -81,10 +82,12 @@ def test_feature_matching_generator_loss_hand_computed():
                           labelled_batch_size=1)
   real = jnp.array([[1.0, -1.0], [3.0, 2.0]])  # relu -> mean (2, 1).
   fake = jnp.array([[0.0, 4.0]])  # relu -> (0, 4).
-  loss, _ = game.generator_loss(params, adversarial_lib.context(real, fake, key=KEY))
+  loss, _ = game.generator_loss(params,
+      adversarial_lib.context(real, fake, key=KEY))
   np.testing.assert_allclose(loss, (2 - 0) ** 2 + (1 - 4) ** 2, rtol=1e-6)
   # Only the generated features carry a gradient.
-  grad_real = jax.grad(lambda r: game.generator_loss(params, adversarial_lib.context(r, fake, key=KEY))[0])(real)
+  grad_real = jax.grad(lambda r: game.generator_loss(params,
+      adversarial_lib.context(r, fake, key=KEY))[0])(real)
   np.testing.assert_array_equal(grad_real, 0.0)
 
 

@@ -63,7 +63,8 @@ def test_gradient_penalty_of_a_linear_critic():
                                    "bias": jnp.array([0.5])}}}
   real = jnp.array([[1.0, 0.0], [0.0, 1.0]])  # f = 3.5, 4.5.
   fake = jnp.array([[0.0, 0.0], [-1.0, 1.0]])  # f = 0.5, 1.5.
-  loss, metrics = game.discriminator_loss(params, adversarial_lib.context(real, fake, key=jax.random.PRNGKey(0)))
+  loss, metrics = game.discriminator_loss(params,
+      adversarial_lib.context(real, fake, key=jax.random.PRNGKey(0)))
   np.testing.assert_allclose(metrics["wasserstein"], 4.0 - 1.0, rtol=1e-6)
   np.testing.assert_allclose(metrics["penalty"], 160.0, rtol=1e-5)
   np.testing.assert_allclose(loss, 1.0 - 4.0 + 160.0, rtol=1e-5)
