@@ -105,19 +105,20 @@ def test_disk_cache_is_written_read_and_repaired(tmp_path):
 
 def test_batches_are_pure_functions_of_key_and_step(data):
   train, _, _ = data
-  fn = mnist.make_batch_fn(train.images, train.labels, 16, num_batches=3)
+  fn = mnist.make_batch_fn(train.images, train.labels, 16)
   key = jax.random.PRNGKey(0)
-  jitted = jax.jit(fn)
-  a, b, c = jitted(key, 5), jitted(key, 5), jitted(key, 6)
+  jitted = jax.jit(fn, static_argnums=2)  # num_batches is static.
+  a, b, c = jitted(key, 5, 3), jitted(key, 5, 3), jitted(key, 6, 3)
   assert a["x"].shape == (16, 3, 28, 28, 1) and a["x"].dtype == jnp.float32
   assert a["label"].shape == (16, 3) and a["label"].dtype == jnp.int32
   np.testing.assert_array_equal(a["x"], b["x"])
-  np.testing.assert_array_equal(fn(key, 5)["x"], a["x"])
+  np.testing.assert_array_equal(fn(key, 5, 3)["x"], a["x"])
   assert not np.array_equal(a["x"], c["x"])
-  assert not np.array_equal(a["x"], jitted(jax.random.PRNGKey(1), 5)["x"])
+  assert not np.array_equal(a["x"], jitted(jax.random.PRNGKey(1), 5, 3)["x"])
+  assert jitted(key, 5, None)["x"].shape == (16, 28, 28, 1)
   # The arrays are pytree leaves: passing the function as an argument of a
   # jitted function gives the same batches as closing over it.
-  as_argument = jax.jit(lambda f, k, s: f(k, s))(fn, key, 5)
+  as_argument = jax.jit(lambda f, k, s: f(k, s, 3))(fn, key, 5)
   np.testing.assert_array_equal(as_argument["x"], a["x"])
 
 
