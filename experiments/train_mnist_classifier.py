@@ -32,7 +32,7 @@ from gentk.data import mnist
 from gentk.metrics import classifier as classifier_metrics
 from gentk.models.classifier import ConvClassifier
 from gentk.training import compile_step
-from gentk.training import players_of
+from gentk.types import TrainState
 
 _STEPS = flags.DEFINE_integer("steps", 4000, "Training steps.")
 _BATCH_SIZE = flags.DEFINE_integer("batch_size", 128, "Examples per step.")
@@ -50,14 +50,6 @@ _OUTPUT_DIR = flags.DEFINE_string(
 # the file, small: ~190k float32 parameters, ~0.75 MB.
 ARCHITECTURE = {"channels": [32, 64, 64], "kernel_size": 3, "hidden": 128,
                 "num_classes": 10}
-
-
-@flax.struct.dataclass
-class ClassifierState:
-  """Step counter, `{"classifier": variables}` and the optimizer state."""
-  step: jax.Array
-  params: dict
-  opt_state: optax.OptState
 
 
 def random_shift(key: jax.Array, images: jax.Array, max_shift: int
@@ -93,10 +85,12 @@ def make_train_step(model: ConvClassifier, tx: optax.GradientTransformation,
     variables = state.params["classifier"]
     (loss, accuracy), grads = jax.value_and_grad(loss_fn, has_aux=True)(
         variables, batch)
-    updates, opt_state = tx.update(grads, state.opt_state, variables)
+    updates, opt_state = tx.update(grads, state.opt_state["classifier"],
+                                   variables)
     variables = optax.apply_updates(variables, updates)
-    return (ClassifierState(state.step + 1, {"classifier": variables},
-                            opt_state),
+    return (state.replace(step=state.step + 1,
+                          params={"classifier": variables},
+                          opt_state={"classifier": opt_state}),
             {"classifier/loss": loss, "classifier/accuracy": accuracy})
 
   return train_step
@@ -112,12 +106,12 @@ def main(argv):
   key = jax.random.PRNGKey(_SEED.value)
   init_key, run_key = jax.random.split(key)
   variables = model.init(init_key, jnp.zeros((1, 28, 28, 1)))
-  state = ClassifierState(jnp.zeros([], jnp.int32), {"classifier": variables},
-                          tx.init(variables))
+  state = TrainState(step=jnp.zeros([], jnp.int32),
+                     params={"classifier": variables},
+                     opt_state={"classifier": tx.init(variables)})
   batch_fn = mnist.make_batch_fn(train.images, train.labels, _BATCH_SIZE.value)
   compiled = compile_step(make_train_step(model, tx, _MAX_SHIFT.value),
                           data_fn=batch_fn,
-                          players=players_of(state),
                           steps_per_call=_STEPS_PER_CALL.value)
   state = compiled.put(state)
   train_start = time.time()
