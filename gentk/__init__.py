@@ -9,17 +9,39 @@ and research code:
 
 Subpackages: `losses`, `estimators`, `sampling`, `models`, `algorithms`,
 `training`, `data`, `metrics`.
+
+Importing gentk has no side effects. The pure-math subpackages (`losses`,
+`estimators`, `sampling`, `models`, `algorithms`) depend only on
+jax/chex/optax/flax; the runtime ones (`training`, `recipes`, `data`,
+`metrics`, `plotting`), which pull in Orbax, tensorboardX, tqdm, matplotlib
+and TFDS, load on first attribute access (PEP 562), e.g. `gentk.training`.
 """
+import importlib
+
 from gentk import algorithms
-from gentk import data
 from gentk import estimators
 from gentk import losses
-from gentk import metrics
 from gentk import models
 from gentk import parallel
-from gentk import recipes
 from gentk import sampling
-from gentk import training
 from gentk.types import Algorithm
 
 __version__ = "0.1.0"
+
+# Loaded on first access by `__getattr__`: they import heavy runtime packages.
+_LAZY_SUBMODULES = ("data", "metrics", "plotting", "recipes", "training")
+
+__all__ = ["Algorithm", "__version__", "algorithms", "estimators", "losses",
+           "models", "parallel", "sampling", *_LAZY_SUBMODULES]
+
+
+def __getattr__(name: str):
+  """Imports the lazy subpackage `gentk.<name>` on first access (PEP 562)."""
+  if name in _LAZY_SUBMODULES:
+    return importlib.import_module(f"gentk.{name}")  # Also sets the attribute.
+  raise AttributeError(f"module 'gentk' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+  """The public names, lazy subpackages included, for tab completion."""
+  return sorted(set(globals()) | set(__all__))

@@ -1,10 +1,14 @@
-"""Plots written by experiments: mixture scatter plots and image grids (PNG)."""
+"""Plots written by experiments: mixture scatter plots and image grids (PNG).
+
+Drawn with matplotlib's object API (`matplotlib.figure.Figure`, saved through
+the Agg canvas), never pyplot: importing or calling this module leaves the
+backend of the user's session (a notebook's inline backend, say) untouched
+and keeps no global figure state.
+"""
 import pathlib
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top
+import matplotlib.image
+from matplotlib.figure import Figure
 import numpy as np
 
 
@@ -12,7 +16,8 @@ def scatter_with_modes(samples, centers, path: str | pathlib.Path, *,
                        title: str = "") -> pathlib.Path:
   """Scatter of 2-D `samples [N, 2]` with mode `centers [M, 2]` marked."""
   samples, centers = np.asarray(samples), np.asarray(centers)
-  fig, ax = plt.subplots(figsize=(5, 5), dpi=100)
+  fig = Figure(figsize=(5, 5), dpi=100)
+  ax = fig.subplots()
   ax.scatter(samples[:, 0], samples[:, 1], s=2, alpha=0.4, label="samples")
   ax.scatter(centers[:, 0], centers[:, 1], s=60, marker="x", c="red",
              label="mode centres")
@@ -20,13 +25,15 @@ def scatter_with_modes(samples, centers, path: str | pathlib.Path, *,
   ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", title=title)
   ax.legend(loc="upper right", fontsize=7)
   fig.savefig(path, bbox_inches="tight")
-  plt.close(fig)
   return pathlib.Path(path)
 
 
-def image_grid(images, path: str | pathlib.Path, *, ncols: int = 10
-               ) -> pathlib.Path:
-  """Tiles `images [N, H, W, C]` with values in [0, 1] into one PNG."""
+def tile(images, *, ncols: int = 10):
+  """Tiles `images [N, H, W, C]` into one `[rows, cols(, C)]` array.
+
+  Values are clipped to [0, 1]; tiles are separated by a 1-pixel white border;
+  a single channel is squeezed away.
+  """
   images = np.clip(np.asarray(images, np.float32), 0.0, 1.0)
   n, h, w, c = images.shape
   nrows = -(-n // ncols)
@@ -35,6 +42,13 @@ def image_grid(images, path: str | pathlib.Path, *, ncols: int = 10
     r, q = divmod(i, ncols)
     grid[1 + r * (h + 1):1 + r * (h + 1) + h,
          1 + q * (w + 1):1 + q * (w + 1) + w] = img
-  grid = grid[..., 0] if c == 1 else grid
-  plt.imsave(path, grid, cmap="gray" if c == 1 else None, vmin=0, vmax=1)
+  return grid[..., 0] if c == 1 else grid
+
+
+def image_grid(images, path: str | pathlib.Path, *, ncols: int = 10
+               ) -> pathlib.Path:
+  """Tiles `images [N, H, W, C]` with values in [0, 1] into one PNG."""
+  grid = tile(images, ncols=ncols)
+  matplotlib.image.imsave(path, grid, cmap="gray" if grid.ndim == 2 else None,
+                          vmin=0, vmax=1)
   return pathlib.Path(path)

@@ -13,28 +13,31 @@ from absl import flags
 import jax
 
 from experiments.configs import gan_mixture
-from gentk.training import compile as compile_lib
 from gentk import recipes
+from gentk import training
 
 _STEPS = flags.DEFINE_integer("steps", 2000, "Steps timed per setting.")
 _VARIANT = flags.DEFINE_string("variant", "grid", "gan_mixture variant.")
 
 
+def initial_state(experiment: training.Experiment, keys, num_seeds: int):
+  """The initial state of one run (`keys` one key) or of `num_seeds` runs
+  stacked on a leading seed axis (`keys` `[num_seeds]` keys)."""
+  if num_seeds == 1:
+    return training.init_state(experiment, keys)
+  return jax.vmap(lambda k: training.init_state(experiment, k))(keys)
+
+
 def steps_per_second(k: int, num_seeds: int, num_steps: int) -> float:
-  config = gan_mixture.get_config(_VARIANT.value)
-  exp = recipes.build(config)
+  """Steps/s of the last phase, `k` steps per call and `num_seeds` seeds."""
+  exp = recipes.build(gan_mixture.get_config(_VARIANT.value))
   key = jax.random.PRNGKey(0)
-  init = exp.algorithm.init
-  keys = key
-  if num_seeds > 1:
-    keys = jax.random.split(key, num_seeds)
-    init = jax.vmap(init, in_axes=(0, None))
-  state = init(keys, exp.data_fn(key, 0))
-  one = jax.tree.map(lambda x: x[0], state) if num_seeds > 1 else state
-  cs = compile_lib.compile_step(
-      exp.algorithm.train_step, data_fn=exp.data_fn,
-      players=compile_lib.players_of(one), steps_per_call=k,
-      num_seeds=num_seeds if num_seeds > 1 else None)
+  keys = key if num_seeds == 1 else jax.random.split(key, num_seeds)
+  state = initial_state(exp, keys, num_seeds)
+  phases = exp.algorithm.phases
+  cs = training.compile_step(
+      phases[-1], data_fn=exp.data_fn, phase_index=len(phases) - 1,
+      steps_per_call=k, num_seeds=num_seeds if num_seeds > 1 else None)
   state, _, _ = cs.step_fn(cs.put(state), keys)  # Compile and warm up.
   jax.block_until_ready(state)
   calls = max(1, num_steps // k)

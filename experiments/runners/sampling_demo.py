@@ -10,7 +10,7 @@ per sampler and `metrics.json`, and returns the flat metrics.
 Compilation, not sampling, dominates a quick run on a CPU, so everything
 random runs in three compiled programs: one for every 2-D sampler that serves
 both targets (the target is a traced index), one for the SGLD posterior and
-one for the RBM; the rest is NumPy and matplotlib.
+one for the RBM; the rest is NumPy and matplotlib (object API, no pyplot).
 Metric names are `<sampler>/<target>/<name>`; `mean_error` is
 max_i |estimate_i - exact_i| / exact_sd_i.
 """
@@ -21,16 +21,13 @@ import pathlib
 
 import jax
 import jax.numpy as jnp
-import matplotlib
+from matplotlib.figure import Figure
 import ml_collections
 import numpy as np
 
 from gentk.sampling import (diagnostics, gibbs, importance, inverse_cdf,
                             langevin, mala, metropolis, rejection, run_chain,
                             targets)
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top
 
 MCMC = ("metropolis", "mala", "sgld")
 SAMPLERS = ("inverse_cdf", "rejection", "importance") + MCMC + ("gibbs",)
@@ -284,8 +281,8 @@ def _rbm(key, config):
 
 def _figure(path, title, panels, config):
   """One row of scatter panels: (title, points, target, density, path)."""
-  fig, axes = plt.subplots(1, len(panels), figsize=(4.5 * len(panels), 4.2),
-                           dpi=config.plot.dpi, squeeze=False)
+  fig = Figure(figsize=(4.5 * len(panels), 4.2), dpi=config.plot.dpi)
+  axes = fig.subplots(1, len(panels), squeeze=False)
   rng = np.random.default_rng(0)
   for ax, (panel_title, points, name, density, path_xy) in zip(axes[0],
                                                                panels):
@@ -309,7 +306,6 @@ def _figure(path, title, panels, config):
   fig.subplots_adjust(left=0.06, right=0.98, bottom=0.08, top=0.86,
                       wspace=0.2)
   fig.savefig(path)
-  plt.close(fig)
 
 
 def _label(metrics, prefix):
@@ -323,8 +319,10 @@ def _label(metrics, prefix):
 
 
 def _gibbs_figure(path, exact, sampled, metrics, config):
+  """Gibbs frequencies of every visible state against the exact p(v)."""
   g = config.gibbs
-  fig, ax = plt.subplots(figsize=(4.8, 4.4), dpi=config.plot.dpi)
+  fig = Figure(figsize=(4.8, 4.4), dpi=config.plot.dpi)
+  ax = fig.subplots()
   ax.loglog(exact, np.maximum(sampled, 1e-6), ".", ms=4)
   ax.plot([1e-6, 1], [1e-6, 1], "k-", lw=0.6)
   ax.set(xlabel="exact p(v)", ylabel="Gibbs frequency",
@@ -333,7 +331,6 @@ def _gibbs_figure(path, exact, sampled, metrics, config):
          f"{metrics['gibbs/rbm/tv_distance']:.3f}")
   fig.subplots_adjust(left=0.16, right=0.96, bottom=0.12, top=0.86)
   fig.savefig(path)
-  plt.close(fig)
 
 
 # ----------------------------------------------------------------------- run

@@ -1,0 +1,73 @@
+"""Importing gentk has no side effects and the pure-math subpackages stay light.
+
+One fresh interpreter runs every check (imports cost seconds) and reports what
+it saw as JSON; the tests below read that report.
+"""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+PURE = ("losses", "estimators", "sampling", "models", "algorithms")
+# Runtime dependencies the pure-math subpackages must not load.
+HEAVY = ("orbax", "tensorboardX", "tqdm", "matplotlib", "tensorflow_datasets",
+         "tensorflow")
+# A backend the user chose (as a notebook's inline backend would be); not Agg,
+# so a `matplotlib.use("Agg")` anywhere in gentk shows up as a change.
+USER_BACKEND = "svg"
+
+_PROBE = f"""
+import json, sys, tempfile
+import numpy as np
+import {", ".join(f"gentk.{name}" for name in PURE)}
+report = {{"heavy_after_pure": sorted(
+    {{m.split(".")[0] for m in sys.modules}} & set({HEAVY!r}))}}
+import matplotlib
+backend = matplotlib.get_backend()
+import gentk
+report["backend_after_import"] = matplotlib.get_backend()
+report["public"] = [n for n in ("training", "recipes", "data", "metrics",
+                                "plotting", "Algorithm", "__version__")
+                    if not hasattr(gentk, n)]
+with tempfile.TemporaryDirectory() as tmp:
+  gentk.plotting.scatter_with_modes(np.zeros((8, 2)), np.ones((2, 2)),
+                                    tmp + "/scatter.png", title="t")
+  gentk.plotting.image_grid(np.zeros((3, 4, 4, 1)), tmp + "/grid.png")
+report["pyplot_imported"] = "matplotlib.pyplot" in sys.modules
+report["backend_before"] = backend
+report["backend_after_plots"] = matplotlib.get_backend()
+print(json.dumps(report))
+"""
+
+
+@pytest.fixture(scope="module")
+def report():
+  """What a fresh interpreter saw while importing and using gentk."""
+  env = dict(os.environ, MPLBACKEND=USER_BACKEND, JAX_PLATFORMS="cpu")
+  result = subprocess.run([sys.executable, "-c", _PROBE], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300,
+                          check=False)
+  assert result.returncode == 0, result.stderr[-3000:]
+  return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_pure_subpackages_load_no_runtime_dependency(report):
+  assert report["heavy_after_pure"] == []
+
+
+def test_import_gentk_keeps_the_matplotlib_backend(report):
+  assert report["backend_before"] == USER_BACKEND
+  assert report["backend_after_import"] == USER_BACKEND
+
+
+def test_public_names_resolve_lazily(report):
+  assert report["public"] == []
+
+
+def test_plotting_uses_no_pyplot_and_keeps_the_backend(report):
+  assert not report["pyplot_imported"]
+  assert report["backend_after_plots"] == USER_BACKEND
