@@ -22,6 +22,7 @@ from absl import flags
 from ml_collections import config_flags
 
 from gentk.training import config as config_lib
+from gentk.training import distributed
 from gentk.training import spec
 from gentk.training.loop import NonFiniteError
 
@@ -142,6 +143,16 @@ def parse_flags(argv: list[str]) -> list[str]:
     return rest
   except Exception as e:  # pylint: disable=broad-except
     fail(flag_error_message(e, config, argv, arg))
+
+
+def initialize_distributed() -> None:
+  """Joins the process group the environment names, if any
+  (`gentk.training.distributed`); exits 2 with one line when it is
+  incomplete."""
+  try:
+    distributed.initialize_from_environment()
+  except ValueError as e:
+    fail(str(e))
 
 
 def run(config, workdir: str | None):

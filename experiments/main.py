@@ -6,6 +6,11 @@ naming the field or path and a valid example, before anything is written: the
 config file and every override are checked against the fields the config has
 and the checks declared beside them (`gentk.training.spec`). The logic lives
 in `experiments/launch.py`.
+
+Several processes (hosts) run one experiment when the environment says so
+(`GENTK_NUM_PROCESSES`, `GENTK_PROCESS_ID`, `GENTK_COORDINATOR`, or
+`GENTK_DISTRIBUTED=auto`; see `gentk.training.distributed`) with
+`--config.train.mode=sharded`.
 """
 from absl import app
 from absl import flags
@@ -24,4 +29,5 @@ def main(argv):
 
 
 if __name__ == "__main__":
+  launch.initialize_distributed()  # Before any JAX computation.
   app.run(main, flags_parser=launch.parse_flags)

@@ -10,11 +10,15 @@ and research code:
 Subpackages: `losses`, `estimators`, `sampling`, `models`, `algorithms`,
 `training`, `data`, `metrics`.
 
-Importing gentk has no side effects. The pure-math subpackages (`losses`,
-`estimators`, `sampling`, `models`, `algorithms`) depend only on
-jax/chex/optax/flax; the runtime ones (`training`, `recipes`, `data`,
-`metrics`, `plotting`), which pull in Orbax, tensorboardX, tqdm, matplotlib
-and TFDS, load on first attribute access (PEP 562), e.g. `gentk.training`.
+Importing gentk has no side effects: it neither initialises a JAX backend
+(so `jax.distributed.initialize` may follow it, see
+`gentk.training.distributed`) nor loads the runtime dependencies. The
+pure-math subpackages (`losses`, `estimators`, `models`, `algorithms`) depend
+only on jax/chex/optax/flax and load with gentk; `sampling` (which imports
+BlackJAX, and BlackJAX runs JAX code on import) and the runtime ones
+(`training`, `recipes`, `data`, `metrics`, `plotting`), which pull in Orbax,
+tensorboardX, tqdm, matplotlib and TFDS, load on first attribute access
+(PEP 562), e.g. `gentk.training`.
 """
 import importlib
 
@@ -23,16 +27,16 @@ from gentk import estimators
 from gentk import losses
 from gentk import models
 from gentk import parallel
-from gentk import sampling
 from gentk.types import Algorithm
 
 __version__ = "0.1.0"
 
 # Loaded on first access by `__getattr__`: they import heavy runtime packages.
-_LAZY_SUBMODULES = ("data", "metrics", "plotting", "recipes", "training")
+_LAZY_SUBMODULES = ("data", "metrics", "plotting", "recipes", "sampling",
+                    "training")
 
 __all__ = ["Algorithm", "__version__", "algorithms", "estimators", "losses",
-           "models", "parallel", "sampling", *_LAZY_SUBMODULES]
+           "models", "parallel", *_LAZY_SUBMODULES]
 
 
 def __getattr__(name: str):

@@ -16,6 +16,7 @@ import jax
 import numpy as np
 import orbax.checkpoint as ocp
 
+from gentk.training import distributed
 from gentk.types import PyTree
 
 
@@ -26,7 +27,7 @@ class NonFiniteStateError(ValueError):
 def state_digest(state: PyTree) -> str:
   """SHA-256 over every leaf's dtype, shape and bytes, in tree order."""
   h = hashlib.sha256()
-  for leaf in jax.tree.leaves(jax.device_get(state)):
+  for leaf in jax.tree.leaves(distributed.to_host(state)):
     a = np.ascontiguousarray(np.asarray(leaf))
     h.update(str(a.dtype).encode() + str(a.shape).encode())
     h.update(a.tobytes())
@@ -34,7 +35,7 @@ def state_digest(state: PyTree) -> str:
 
 
 def _all_finite(state: PyTree) -> bool:
-  for leaf in jax.tree.leaves(jax.device_get(state)):
+  for leaf in jax.tree.leaves(distributed.to_host(state)):
     a = np.asarray(leaf)
     if np.issubdtype(a.dtype, np.inexact) and not np.all(np.isfinite(a)):
       return False

@@ -39,6 +39,7 @@ import tqdm
 from gentk.training import checkpoint as checkpoint_lib
 from gentk.training import compile as compile_lib
 from gentk.training import config as config_lib
+from gentk.training import distributed
 from gentk.training import writers
 from gentk.types import Algorithm, Phase, TrainState
 
@@ -117,8 +118,19 @@ def _sigterm_flag():
     signal.signal(signal.SIGTERM, previous)
 
 
-def _abstract(tree):
-  return jax.tree.map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype), tree)
+def _abstract(tree, sharding=None):
+  return jax.tree.map(
+      lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=sharding), tree)
+
+
+class _NoWriter:
+  """What processes other than 0 write: nothing."""
+
+  def write(self, *args, **kwargs) -> None:
+    del args, kwargs
+
+  def close(self) -> None:
+    pass
 
 
 def _seed_slice(tree, i: int | None):
@@ -203,7 +215,13 @@ def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
   spans = phase_spans(algorithm.phases, tc.num_steps)
   workdir = pathlib.Path(workdir)
   workdir.mkdir(parents=True, exist_ok=True)
-  _check_or_write_config(config, workdir)
+  primary, multi = distributed.is_primary(), distributed.is_multiprocess()
+  if multi and tc.mode != "sharded":
+    raise config_lib.ConfigError(
+        f"config.train.mode={tc.mode!r} runs on one process: a run over "
+        f"{jax.process_count()} processes needs --config.train.mode=sharded.")
+  if primary:
+    _check_or_write_config(config, workdir)
   num_seeds = config.get("num_seeds", 1)
   seeded = num_seeds > 1
   seed_axis = num_seeds if seeded else None
@@ -216,7 +234,13 @@ def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
 
   ckpt = checkpoint_lib.Checkpointer(workdir / "checkpoints",
                                      keep=tc.keep_checkpoints)
-  restored = ckpt.restore_latest(_abstract(state))
+  # Several processes: global arrays, replicated on every device.
+  place = ((lambda tree: distributed.replicate_global(tree,
+                                                      compile_lib.DATA_AXIS))
+           if multi else (lambda tree: tree))
+  restored = ckpt.restore_latest(_abstract(
+      state, distributed.replicated_sharding(compile_lib.DATA_AXIS)
+      if multi else None))
   step, last_saved, diverged = 0, None, []
   if restored is not None:
     step, state, saved_meta = restored
@@ -226,6 +250,10 @@ def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
 
   players = compile_lib.players_of(_seed_slice(state, 0 if seeded else None))
   failure = _failure_from(diverged, players, seed_axis)
+  if multi:
+    failure = place(failure if failure is not None else
+                    compile_lib.no_failure(len(players), seed_axis))
+    run_key = place(run_key)
   compiled = {}
 
   def step_fn(span: PhaseSpan, k: int) -> compile_lib.CompiledStep:
@@ -246,12 +274,13 @@ def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
                "phase": _span_at(spans, max(step - 1, 0)).name})
     last_saved = step
 
-  writer = writers.MetricWriter(workdir, resume_step=step)
+  writer = (writers.MetricWriter(workdir, resume_step=step) if primary
+            else _NoWriter())
   bar = tqdm.tqdm(total=tc.num_steps, initial=step, unit="step",
-                  disable=not config.train.get("progress_bar", True),
-                  dynamic_ncols=True)
+                  disable=not (config.train.get("progress_bar", True)
+                               and primary), dynamic_ncols=True)
   status = "completed"
-  device_state = any_step.put(state)
+  device_state = place(state) if multi else any_step.put(state)
   del state
   start_time, start_step = time.perf_counter(), step
   span = None
@@ -266,7 +295,7 @@ def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
       k = min(tc.steps_per_call, span.end - step)
       device_state, metrics, failure = step_fn(span, k).step_fn(
           device_state, run_key, failure)
-      new = _divergence(jax.device_get(failure), players,
+      new = _divergence(distributed.to_host(failure), players,
                         [i for i in range(num_seeds)
                          if i not in {d["seed"] for d in diverged}])
       if new:
@@ -287,7 +316,8 @@ def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
       before, step = step, step + k
       bar.update(k)
       if step // tc.log_every > before // tc.log_every or step == tc.num_steps:
-        last = jax.device_get(jax.tree.map(lambda m: m[..., -1], metrics))
+        last = distributed.to_host(jax.tree.map(lambda m: m[..., -1],
+                                                metrics))
         writer.write(step, {**last, "phase": span.index},
                      tags={"phase_name": span.name})
         bar.set_postfix({n: f"{np.mean(v):.3g}" for n, v in last.items()
@@ -301,13 +331,17 @@ def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
   bar.close()
   steps_per_s = (step - start_step) / max(time.perf_counter() - start_time,
                                           1e-9)
-  final_state = any_step.get(device_state)
+  final_state = distributed.to_host(any_step.get(device_state))
   summary = {"status": status, "step": step,
              "state_sha256": checkpoint_lib.state_digest(final_state),
              "steps_per_s": steps_per_s,
              "phases": [s._asdict() for s in spans]}
   if seeded:
     summary["diverged"] = diverged
+  if not primary:  # Process 0 evaluates and writes.
+    writer.close()
+    ckpt.close()
+    return summary
   if status == "preempted":
     print(f"SIGTERM: saved step {step} in {ckpt.directory}; rerun the same "
           "command to resume.", flush=True)
