@@ -30,6 +30,9 @@ import matplotlib
 backend = matplotlib.get_backend()
 import gentk
 report["backend_after_import"] = matplotlib.get_backend()
+import gentk.training, gentk.recipes, experiments.launch
+from jax._src import xla_bridge  # Private, but the only way to ask.
+report["jax_backend_initialised"] = bool(xla_bridge._backends)
 report["public"] = [n for n in ("training", "recipes", "data", "metrics",
                                 "plotting", "Algorithm", "__version__")
                     if not hasattr(gentk, n)]
@@ -71,3 +74,8 @@ def test_public_names_resolve_lazily(report):
 def test_plotting_uses_no_pyplot_and_keeps_the_backend(report):
   assert not report["pyplot_imported"]
   assert report["backend_after_plots"] == USER_BACKEND
+
+
+def test_imports_leave_the_jax_backend_uninitialised(report):
+  # So `jax.distributed.initialize` can follow `import gentk` (multi-host).
+  assert not report["jax_backend_initialised"]
