@@ -9,13 +9,12 @@ Score, FID and KID of `gentk.metrics.classifier`:
   `channels` -> flatten -> dense `hidden`, ReLU (the features)
   -> dense `num_classes`.
 
-Strided convolutions replace max-pooling (as in the all-convolutional net),
-and each convolution is a dense layer on stacked k x k patches
-(`gentk.models.conv.PatchConv`). Both choices are for XLA:CPU, measured on
-this project's 2-core machine: a step with max-pooling took 0.30 s against
-0.09 s with a reshape-and-max (its gradient, select-and-scatter, is slow),
-and `lax.conv` inside a `lax.scan` body (K fused training steps) is an order
-of magnitude slower than outside a loop (see `gentk.models.conv`).
+Strided convolutions replace max-pooling (as in the all-convolutional net):
+on this project's 2-core machine a step with max-pooling took 0.30 s against
+0.09 s with a reshape-and-max (its gradient, select-and-scatter, is slow).
+The convolutions are `gentk.models.conv.PatchConv` (patches on CPU,
+`lax.conv` on GPU/TPU; `impl` overrides), whose parameters are the same
+under every implementation.
 
 References:
   LeCun et al. 1998, "Gradient-based learning applied to document
@@ -40,11 +39,13 @@ class ConvClassifier(nn.Module):
     kernel_size: the convolutions' k.
     hidden: width of the penultimate (feature) layer.
     num_classes: number of logits.
+    impl: the convolutions' implementation, 'auto', 'patches' or 'native'.
   """
   channels: Sequence[int] = (32, 64)
   kernel_size: int = 3
   hidden: int = 128
   num_classes: int = 10
+  impl: str = "auto"
 
   @nn.compact
   def __call__(self, x: Array, *, features: bool = False
@@ -59,7 +60,8 @@ class ConvClassifier(nn.Module):
     """
     chex.assert_rank(x, 4)
     for width in self.channels:
-      x = nn.relu(PatchConv(width, self.kernel_size, stride=2)(x))
+      x = nn.relu(PatchConv(width, self.kernel_size, stride=2,
+                            impl=self.impl)(x))
     h = nn.relu(nn.Dense(self.hidden)(x.reshape(x.shape[0], -1)))
     logits = nn.Dense(self.num_classes)(h)
     return (logits, h) if features else logits

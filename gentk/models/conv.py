@@ -1,17 +1,38 @@
-r"""Convolutions as dense layers on stacked patches, and sub-pixel upsampling.
+r"""Convolutions with one weight layout and a per-backend implementation.
 
-A 'SAME' convolution is computed as a dense layer on the stacked k x k patches
-of its input (`PatchConv`), and a stride-2 transposed convolution as a
-stride-1 convolution to 4x the channels followed by a depth-to-space shuffle
-(`SubpixelUpsample`; Shi et al. 2016 show the two are the same family of
-functions). Both are for XLA:CPU, where `lax.conv` inside a `lax.scan` body
-(the runtime fuses K training steps, and the adversarial core k
-discriminator steps, with `lax.scan`) runs an order of magnitude slower than
-outside a loop (https://github.com/jax-ml/jax/issues/12868), while slices, a
-concatenation and a matmul do not. Measured on this project's shared 2-core
-machine (2026-11-21), a two-layer stride-2 discriminator step at batch 64:
-`lax.conv` 17 ms outside a scan, 350 ms per step inside one; `PatchConv`
-38 ms outside, 22 ms inside.
+`PatchConv` is a 'SAME' strided convolution and `SubpixelUpsample` a x2
+learned upsampling: a stride-1 convolution to 4x the channels followed by a
+depth-to-space shuffle (Shi et al. 2016 show it is the same family of
+functions as a stride-2 transposed convolution). Both keep their parameters
+as the dense layer of the patch formulation, `Dense_0/kernel`
+`[k * k * C, W]` (a reshape of the `[k, k, C, W]` HWIO kernel) and
+`Dense_0/bias` `[W]`, whatever computes them, so checkpoints and the shipped
+classifier load under every implementation.
+
+`impl` picks the computation:
+
+* 'patches': a dense layer on the stacked k x k patches (`same_patches`).
+  On XLA:CPU `lax.conv` inside a `lax.scan` body (the runtime fuses K
+  training steps, and the adversarial core k discriminator steps, with
+  `lax.scan`) runs an order of magnitude slower than outside a loop
+  (https://github.com/jax-ml/jax/issues/12868), while slices, a
+  concatenation and a matmul do not.
+* 'native': `lax.conv_general_dilated` (cuDNN on GPU, the MXU convolution on
+  TPU), which never writes the k*k/s^2 times larger patch tensor.
+* 'auto' (the default): 'patches' when `jax.default_backend()` is 'cpu' at
+  trace time, else 'native'.
+
+Measured, forward + both gradients of each DCGAN layer (width 64, batch 64)
+inside a jitted `lax.scan` on this project's shared 2-core machine
+(2026-11-26, jax 0.10.2): 3x3 128->256 at 7x7 patches 34 ms, native 910 ms;
+4x4/2 64->128 at 14x14 patches 45 ms, native 451 ms. The whole DCGAN GAN
+step (`experiments/benchmarks/dcgan.py`) on one H200 (2026-11-26, jax
+0.11.2, steps/s at K = 1, patches vs native): float32 batch 64 1,408 vs
+1,171, batch 256 660 vs 870; bfloat16 batch 64 1,602 vs 986, batch 256 921
+vs 1,000. At batch 64 the GPU step is bound by kernel launches more than by
+either convolution; native is the default there because it scales with the
+batch and the width (no patch tensor) and is what TPUs expect. Pass
+`impl='patches'` to get the other.
 
 References:
   Shi et al. 2016, "Real-Time Single Image and Video Super-Resolution Using
@@ -20,11 +41,33 @@ References:
   Shi et al. 2016, "Is the deconvolution layer the same as a convolutional
     layer?", https://arxiv.org/abs/1609.07009
 """
+from typing import Any
+
 import chex
 import flax.linen as nn
+import jax
 import jax.numpy as jnp
 
 from gentk.types import Array
+
+IMPLS = ("auto", "patches", "native")
+_DIMENSIONS = ("NHWC", "HWIO", "NHWC")
+
+
+def resolve_impl(impl: str) -> str:
+  """'auto' -> 'patches' on the CPU backend (at trace time), else 'native'.
+
+  Args:
+    impl: one of `IMPLS`.
+  Returns:
+    'patches' or 'native'.
+  """
+  if impl not in IMPLS:
+    raise ValueError(f"unknown convolution impl {impl!r}: choose one of "
+                     f"{IMPLS}")
+  if impl != "auto":
+    return impl
+  return "patches" if jax.default_backend() == "cpu" else "native"
 
 
 def same_patches(x: Array, kernel_size: int, stride: int) -> Array:
@@ -45,12 +88,8 @@ def same_patches(x: Array, kernel_size: int, stride: int) -> Array:
     patches `[..., ceil(H/s), ceil(W/s), k * k * C]`.
   """
   chex.assert_rank(x, {3, 4, 5})
-  pads, outs = [], []
-  for n in x.shape[-3:-1]:
-    out = -(-n // stride)
-    total = max((out - 1) * stride + kernel_size - n, 0)
-    pads.append((total // 2, total - total // 2))
-    outs.append(out)
+  pads = [same_padding(n, kernel_size, stride) for n in x.shape[-3:-1]]
+  outs = [-(-n // stride) for n in x.shape[-3:-1]]
   x = jnp.pad(x, [(0, 0)] * (x.ndim - 3) + pads + [(0, 0)])
   span_h, span_w = [(o - 1) * stride + 1 for o in outs]
   views = [x[..., i:i + span_h:stride, j:j + span_w:stride, :]
@@ -81,43 +120,181 @@ def depth_to_space(x: Array, block: int) -> Array:
   return x.reshape(*lead, h * block, w * block, out)
 
 
+def same_padding(n: int, kernel_size: int, stride: int) -> tuple[int, int]:
+  r"""`lax.conv`'s 'SAME' padding of one spatial axis of size n.
+
+  With output size $o = \lceil n / s \rceil$ the total padding is
+  $p = \max((o - 1) s + k - n, 0)$: $\lfloor p/2 \rfloor$ before, the rest
+  after.
+  """
+  out = -(-n // stride)
+  total = max((out - 1) * stride + kernel_size - n, 0)
+  return total // 2, total - total // 2
+
+
+def conv2d(x: Array, kernel: Array, stride: int, *, impl: str = "auto"
+           ) -> Array:
+  r"""'SAME' convolution $y_{uv} = \sum_{ijc} x_{pad}[s u + i, s v + j, c]
+  w_{ijc\cdot}$ (cross-correlation, as `lax.conv`).
+
+  Args:
+    x: images `[..., H, W, C]` (one or more leading axes).
+    kernel: `[k, k, C, W]` (HWIO).
+    stride: s.
+    impl: 'patches', 'native' or 'auto' (see the module docstring).
+  Returns:
+    `[..., ceil(H/s), ceil(W/s), W]` in the dtype of `x` and `kernel`.
+  """
+  chex.assert_rank(kernel, 4)
+  chex.assert_rank(x, {4, 5})
+  k, _, c, w = kernel.shape
+  if resolve_impl(impl) == "patches":
+    return same_patches(x, k, stride) @ kernel.reshape(k * k * c, w)
+  lead, (h, wd) = x.shape[:-3], x.shape[-3:-1]
+  y = jax.lax.conv_general_dilated(
+      x.reshape(-1, *x.shape[-3:]), kernel, (stride, stride),
+      [same_padding(n, k, stride) for n in (h, wd)],
+      dimension_numbers=_DIMENSIONS)
+  return y.reshape(*lead, *y.shape[1:])
+
+
+def subpixel_conv(x: Array, kernel: Array, bias: Array | None = None, *,
+                  impl: str = "auto") -> Array:
+  r"""x2 upsampling: `depth_to_space(conv2d(x, kernel, 1) + bias, 2)`.
+
+  Output pixel $(2u + i, 2v + j)$, channel $c$, is the stride-1 convolution's
+  pixel $(u, v)$, channel $(2i + j) C_{out} + c$. (The same function is a
+  stride-2 transposed convolution with a 6 x 6 kernel, i.e. `lax.conv` with
+  input dilation 2, which needs no shuffle; on an H200 that made the DCGAN
+  step 1.7x (batch 64) to 2.9x (batch 256) slower than convolution + shuffle.)
+
+  Args:
+    x: images `[..., H, W, C]`.
+    kernel: `[k, k, C, 4 C_out]` (HWIO).
+    bias: `[4, C_out]` (sub-pixel (i, j) at row 2i + j), or None.
+    impl: 'patches', 'native' or 'auto' (see the module docstring).
+  Returns:
+    `[..., 2H, 2W, C_out]`.
+  """
+  y = conv2d(x, kernel, 1, impl=impl)
+  if bias is not None:
+    y = y + bias.reshape(-1)
+  return depth_to_space(y, 2)
+
+
+class _DenseParams(nn.Module):
+  """The parameters `nn.Dense(features)` has on `fan_in` inputs (same names,
+  shapes and initialisers), returned instead of applied."""
+  fan_in: int
+  features: int
+  use_bias: bool = True
+  param_dtype: Any = jnp.float32
+
+  @nn.compact
+  def __call__(self) -> tuple[Array, Array | None]:
+    kernel = self.param("kernel", nn.initializers.lecun_normal(),
+                        (self.fan_in, self.features), self.param_dtype)
+    bias = None
+    if self.use_bias:
+      bias = self.param("bias", nn.initializers.zeros_init(),
+                        (self.features,), self.param_dtype)
+    return kernel, bias
+
+
+class _ConvParams(nn.Module):
+  """`PatchConv`'s parameters as `[k, k, C, W]` kernel and bias (under the
+  name `Dense_0`, whatever the implementation)."""
+  kernel_size: int
+  in_features: int
+  features: int
+  use_bias: bool = True
+  param_dtype: Any = jnp.float32
+
+  @nn.compact
+  def __call__(self) -> tuple[Array, Array | None]:
+    k = self.kernel_size
+    kernel, bias = _DenseParams(k * k * self.in_features, self.features,
+                                self.use_bias, self.param_dtype,
+                                name="Dense_0")()
+    return kernel.reshape(k, k, self.in_features, self.features), bias
+
+
+def _cast(kernel: Array, bias: Array | None, dtype: Any):
+  return kernel.astype(dtype), None if bias is None else bias.astype(dtype)
+
+
+def _compute_dtype(module: nn.Module, x: Array) -> Any:
+  """`module.dtype`, or (None) that of `x` promoted with the parameters'."""
+  if module.dtype is not None:
+    return module.dtype
+  return jnp.result_type(x.dtype, module.param_dtype)
+
+
 class PatchConv(nn.Module):
-  """A 'SAME' strided convolution as a dense layer on `same_patches`.
+  """A 'SAME' strided convolution (`conv2d`) with `Dense_0` parameters.
+
+  The name stays that of the patch formulation, which fixes the parameter
+  layout (see the module docstring); `impl` picks the computation.
 
   Attributes:
     features: output channels W.
     kernel_size: k.
     stride: s.
     use_bias: add a bias (off before batch normalisation).
+    impl: 'auto', 'patches' or 'native' (see the module docstring).
+    dtype: computation dtype (e.g. `jnp.bfloat16`), or None for that of the
+      input promoted with the parameters'.
+    param_dtype: the parameters' dtype.
   """
   features: int
   kernel_size: int = 3
   stride: int = 2
   use_bias: bool = True
+  impl: str = "auto"
+  dtype: Any = None
+  param_dtype: Any = jnp.float32
 
   @nn.compact
   def __call__(self, x: Array) -> Array:
-    """`[..., H, W, C]` -> `[..., ceil(H/s), ceil(W/s), features]`."""
-    return nn.Dense(self.features, use_bias=self.use_bias)(
-        same_patches(x, self.kernel_size, self.stride))
+    """`[B, H, W, C]` -> `[B, ceil(H/s), ceil(W/s), features]`."""
+    dtype = _compute_dtype(self, x)
+    k = self.kernel_size
+    kernel, bias = _DenseParams(k * k * x.shape[-1], self.features,
+                                self.use_bias, self.param_dtype,
+                                name="Dense_0")()
+    kernel, bias = _cast(kernel.reshape(k, k, x.shape[-1], self.features),
+                         bias, dtype)
+    y = conv2d(x.astype(dtype), kernel, self.stride, impl=self.impl)
+    return y if bias is None else y + bias
 
 
 class SubpixelUpsample(nn.Module):
-  """x2 learned upsampling: a stride-1 `PatchConv` to 4W channels, shuffled.
+  """x2 learned upsampling (`subpixel_conv`) with `PatchConv_0/Dense_0`
+  parameters: a stride-1 convolution to 4W channels, shuffled.
 
   Attributes:
     features: output channels W.
     kernel_size: k of the stride-1 convolution (3 covers the receptive field
       of a 4 x 4, stride-2 transposed convolution).
     use_bias: add a bias (off before batch normalisation).
+    impl: 'auto', 'patches' or 'native' (see the module docstring).
+    dtype: computation dtype, or None (see `PatchConv`).
+    param_dtype: the parameters' dtype.
   """
   features: int
   kernel_size: int = 3
   use_bias: bool = True
+  impl: str = "auto"
+  dtype: Any = None
+  param_dtype: Any = jnp.float32
 
   @nn.compact
   def __call__(self, x: Array) -> Array:
-    """`[..., H, W, C]` -> `[..., 2H, 2W, features]`."""
-    y = PatchConv(4 * self.features, self.kernel_size, stride=1,
-                  use_bias=self.use_bias)(x)
-    return depth_to_space(y, 2)
+    """`[B, H, W, C]` -> `[B, 2H, 2W, features]`."""
+    dtype = _compute_dtype(self, x)
+    kernel, bias = _cast(*_ConvParams(
+        self.kernel_size, x.shape[-1], 4 * self.features, self.use_bias,
+        self.param_dtype, name="PatchConv_0")(), dtype)
+    if bias is not None:  # The bias of channel (2i + j) W + c.
+      bias = bias.reshape(4, self.features)
+    return subpixel_conv(x.astype(dtype), kernel, bias, impl=self.impl)

@@ -2,8 +2,14 @@ r"""MLP players for MNIST-sized images: a generator and two multi-head
 discriminators (InfoGAN's D/Q and the semi-supervised K-class classifier).
 
 Dense layers keep CPU cost low; InfoGAN's discriminator may start with a few
-strided patch convolutions (`gentk.models.conv.PatchConv`). Images are
-flattened on entry and reshaped on exit.
+strided convolutions (`gentk.models.conv.PatchConv`). Images are flattened on
+entry and reshaped on exit.
+
+Batch-normalised players take `axis_name`, the `pmap` axis over which batch
+statistics are those of the global batch (`init`, outside any `pmap`, uses
+local ones). `dtype` (e.g. `jnp.bfloat16`) is the computation dtype of the
+generator and the InfoGAN discriminator: parameters stay float32, batch-norm
+statistics are reduced in float32, outputs are cast back to float32.
 
 References:
   Chen et al. 2016, "InfoGAN", https://arxiv.org/abs/1606.03657
@@ -12,14 +18,23 @@ References:
     https://arxiv.org/abs/1606.03498
 """
 import math
-from typing import Sequence
+from typing import Any, Sequence
 
 import chex
 import flax.linen as nn
 import jax
+import jax.numpy as jnp
 
 from gentk.models import conv
 from gentk.types import Array, PRNGKey
+
+
+def _batch_norm(module: nn.Module, train: bool) -> nn.BatchNorm:
+  """Batch norm with `module`'s momentum, dtype and (outside `init`)
+  `axis_name`."""
+  axis_name = None if module.is_initializing() else module.axis_name
+  return nn.BatchNorm(use_running_average=not train, momentum=module.momentum,
+                      axis_name=axis_name, dtype=module.dtype)
 
 
 class MLPGenerator(nn.Module):
@@ -31,12 +46,17 @@ class MLPGenerator(nn.Module):
     activation: name of a `jax.nn` activation ('relu', 'softplus', ...).
     batch_norm: normalise each hidden layer (statistics kept in the
       `batch_stats` collection; `train` picks batch vs running statistics).
+    momentum: running-average decay of batch normalisation.
+    axis_name: the `pmap` axis for global batch statistics, or None.
+    dtype: computation dtype, or None for float32 (images are float32).
   """
   hidden: Sequence[int]
   out_shape: Sequence[int] = (28, 28, 1)
   activation: str = "relu"
   batch_norm: bool = True
   momentum: float = 0.9
+  axis_name: str | None = None
+  dtype: Any = None
 
   @nn.compact
   def __call__(self, z: Array, train: bool = False) -> Array:
@@ -45,13 +65,13 @@ class MLPGenerator(nn.Module):
     act = getattr(jax.nn, self.activation)
     x = z
     for width in self.hidden:
-      x = nn.Dense(width, use_bias=not self.batch_norm)(x)
+      x = nn.Dense(width, use_bias=not self.batch_norm, dtype=self.dtype)(x)
       if self.batch_norm:
-        x = nn.BatchNorm(use_running_average=not train,
-                         momentum=self.momentum)(x)
+        x = _batch_norm(self, train)(x)
       x = act(x)
-    x = nn.Dense(math.prod(self.out_shape))(x)
-    return jax.nn.sigmoid(x).reshape((z.shape[0],) + tuple(self.out_shape))
+    x = nn.Dense(math.prod(self.out_shape), dtype=self.dtype)(x)
+    x = jax.nn.sigmoid(x.astype(jnp.float32))
+    return x.reshape((z.shape[0],) + tuple(self.out_shape))
 
 
 class InfoDiscriminator(nn.Module):
@@ -74,6 +94,8 @@ class InfoDiscriminator(nn.Module):
     conv_widths: channels of the body's convolutions (none by default).
     batch_norm: normalise the hidden layers (see above).
     momentum: running-average decay of batch normalisation.
+    axis_name: the `pmap` axis for global batch statistics, or None.
+    dtype: computation dtype, or None for float32 (outputs are float32).
   """
   hidden: Sequence[int]
   q_hidden: int
@@ -82,25 +104,29 @@ class InfoDiscriminator(nn.Module):
   conv_widths: Sequence[int] = ()
   batch_norm: bool = False
   momentum: float = 0.9
+  axis_name: str | None = None
+  dtype: Any = None
 
   @nn.compact
   def __call__(self, x: Array, train: bool = False) -> tuple[Array, Array]:
     """Args: x `[B, ...]`. Returns `(logit [B], q [B, q_out])`."""
     def block(h, normalise: bool):
       if self.batch_norm and normalise:
-        h = nn.BatchNorm(use_running_average=not train,
-                         momentum=self.momentum)(h)
+        h = _batch_norm(self, train)(h)
       return nn.leaky_relu(h, self.negative_slope)
 
+    dense = lambda width, **kw: nn.Dense(width, dtype=self.dtype, **kw)
     h = x
     for i, width in enumerate(self.conv_widths):
-      h = block(conv.PatchConv(width, 4, stride=2)(h), normalise=i > 0)
+      h = block(conv.PatchConv(width, 4, stride=2, dtype=self.dtype)(h),
+                normalise=i > 0)
     h = h.reshape(x.shape[0], -1)
     for i, width in enumerate(self.hidden):
-      h = block(nn.Dense(width)(h), normalise=i > 0 or bool(self.conv_widths))
-    logit = nn.Dense(1, name="d_head")(h)[:, 0]
-    q = block(nn.Dense(self.q_hidden, name="q_hidden")(h), normalise=True)
-    return logit, nn.Dense(self.q_out, name="q_head")(q)
+      h = block(dense(width)(h), normalise=i > 0 or bool(self.conv_widths))
+    logit = dense(1, name="d_head")(h)[:, 0]
+    q = block(dense(self.q_hidden, name="q_hidden")(h), normalise=True)
+    q = dense(self.q_out, name="q_head")(q)
+    return logit.astype(jnp.float32), q.astype(jnp.float32)
 
 
 class NoisyClassifier(nn.Module):

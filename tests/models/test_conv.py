@@ -1,5 +1,11 @@
-"""Patch convolutions and sub-pixel upsampling against lax.conv and by hand."""
+"""Patch convolutions and sub-pixel upsampling against lax.conv and by hand;
+the 'patches' and 'native' implementations against each other."""
+import functools
+
+import chex
+import flax.linen as nn
 import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
@@ -47,3 +53,98 @@ def test_subpixel_upsample_can_be_nearest_neighbour_upsampling():
   y = jax.jit(module.apply)(params, x)
   nearest = np.repeat(np.repeat(x, 2, axis=1), 2, axis=2)
   np.testing.assert_allclose(y, nearest, rtol=1e-6)
+
+
+# The layers of the DCGAN players (width 64) and the shipped classifier:
+# (input shape, kernel size, stride, output channels).
+_LAYERS = [((2, 28, 28, 1), 4, 2, 64), ((2, 14, 14, 64), 4, 2, 128),
+           ((2, 28, 28, 1), 3, 2, 32), ((2, 14, 14, 32), 3, 2, 64),
+           ((2, 7, 7, 3), 5, 1, 4)]
+
+
+def _grads(fn, x, w):
+  g = jax.random.normal(jax.random.PRNGKey(9), jax.eval_shape(fn, x, w).shape)
+  return jax.jit(jax.grad(lambda x, w: jnp.sum(fn(x, w) * g), (0, 1)))(x, w)
+
+
+@pytest.mark.parametrize("shape,k,s,out", _LAYERS)
+def test_impls_agree_with_gradients(shape, k, s, out):
+  x = jax.random.normal(jax.random.PRNGKey(0), shape)
+  w = jax.random.normal(jax.random.PRNGKey(1), (k, k, shape[-1], out))
+  w = w / np.sqrt(k * k * shape[-1])
+  results = {}
+  for impl in ("patches", "native"):
+    fn = functools.partial(conv.conv2d, stride=s, impl=impl)
+    results[impl] = (jax.jit(fn)(x, w), *_grads(fn, x, w))
+  # float32 sums of up to k*k*C = 1,024 terms of size ~1 in another order.
+  for got, want in zip(results["native"], results["patches"]):
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("shape,out", [((2, 7, 7, 128), 64), ((2, 14, 14, 64), 1),
+                                       ((1, 3, 5, 2), 3)])
+def test_subpixel_impls_agree_with_gradients(shape, out):
+  x = jax.random.normal(jax.random.PRNGKey(0), shape)
+  w = jax.random.normal(jax.random.PRNGKey(1), (3, 3, shape[-1], 4 * out))
+  w = w / np.sqrt(9 * shape[-1])
+  bias = jax.random.normal(jax.random.PRNGKey(2), (4, out))
+  want = conv.depth_to_space(conv.conv2d(x, w, 1, impl="patches")
+                             + bias.reshape(-1), 2)
+  fns = {impl: lambda x, w, impl=impl: conv.subpixel_conv(x, w, bias,
+                                                          impl=impl)
+         for impl in ("patches", "native")}
+  reference = _grads(fns["patches"], x, w)
+  for name, fn in fns.items():
+    np.testing.assert_allclose(jax.jit(fn)(x, w), want, rtol=1e-4, atol=1e-4,
+                               err_msg=name)
+    for got, ref in zip(_grads(fn, x, w), reference):
+      np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-4, err_msg=name)
+
+
+class _PatchDense(nn.Module):
+  """The patch convolution before `impl` existed: nn.Dense on the patches."""
+  features: int
+  kernel_size: int
+  stride: int
+  use_bias: bool = True
+
+  @nn.compact
+  def __call__(self, x):
+    return nn.Dense(self.features, use_bias=self.use_bias)(
+        conv.same_patches(x, self.kernel_size, self.stride))
+
+
+def test_parameters_are_those_of_the_dense_patch_layer():
+  """Same names, shapes and initial values as nn.Dense on the patches, so
+  older checkpoints load; every impl applies them alike."""
+  x = jax.random.normal(jax.random.PRNGKey(0), (2, 9, 9, 3))
+  for use_bias in (True, False):
+    old = _PatchDense(5, 4, 2, use_bias)
+    new = conv.PatchConv(5, 4, 2, use_bias)
+    old_vars = old.init(jax.random.PRNGKey(1), x)
+    new_vars = new.init(jax.random.PRNGKey(1), x)
+    chex.assert_trees_all_equal(old_vars, new_vars)
+    new_vars = jax.tree.map(lambda v: v + 0.1, new_vars)  # A nonzero bias.
+    for impl in conv.IMPLS:
+      np.testing.assert_allclose(new.clone(impl=impl).apply(new_vars, x),
+                                 old.apply(new_vars, x), rtol=1e-5, atol=1e-5)
+
+
+def test_subpixel_parameters_and_bfloat16():
+  x = jax.random.normal(jax.random.PRNGKey(0), (2, 5, 5, 3))
+  module = conv.SubpixelUpsample(2)
+  variables = module.init(jax.random.PRNGKey(1), x)
+  assert jax.tree.map(np.shape, variables) == {"params": {"PatchConv_0": {
+      "Dense_0": {"kernel": (27, 8), "bias": (8,)}}}}
+  y = module.apply(variables, x)
+  y16 = module.clone(dtype=jnp.bfloat16).apply(variables, x)
+  assert y16.dtype == jnp.bfloat16
+  # bfloat16 keeps 8 bits of mantissa: relative error ~2^-8 per rounding.
+  np.testing.assert_allclose(y16.astype(np.float32), y, rtol=0.05, atol=0.05)
+
+
+def test_auto_picks_patches_on_cpu_and_rejects_unknown_impls():
+  expected = "patches" if jax.default_backend() == "cpu" else "native"
+  assert conv.resolve_impl("auto") == expected
+  with pytest.raises(ValueError, match="impl"):
+    conv.resolve_impl("winograd")

@@ -115,11 +115,14 @@ def test_unknown_mode_is_rejected(small_gan):
 
 @pytest.mark.parametrize("num_devices", [4])
 def test_same_result_on_one_and_four_devices(tmp_path, num_devices):
-  """jit, sharded jit and pmap on 1 and on 4 fake CPU devices agree."""
+  """jit, sharded jit and pmap on 1 and on 4 fake CPU devices agree: the
+  mixture GAN, and a DCGAN whose batch statistics span the global batch (its
+  every mode on 4 devices against jit on 1)."""
   results = {}
   for n in (1, num_devices):
     out = tmp_path / f"probe{n}.npz"
-    env = dict(os.environ,
+    # Pinned to CPU: on a GPU machine the fake devices are CPU devices.
+    env = dict(os.environ, JAX_PLATFORMS="cpu",
                XLA_FLAGS=f"--xla_force_host_platform_device_count={n}")
     subprocess.run([sys.executable, "-m", "tests.training._modes_probe",
                     str(out)], cwd=ROOT, env=env, check=True,
@@ -133,3 +136,8 @@ def test_same_result_on_one_and_four_devices(tmp_path, num_devices):
       np.testing.assert_allclose(r[f"{mode}_params"], reference,
                                  rtol=1e-4, atol=1e-5,
                                  err_msg=f"{mode} on {n} devices")
+  for mode in compile_lib.MODES:
+    # 2 Adam steps: both players' parameters and running averages.
+    np.testing.assert_allclose(results[num_devices][f"{mode}_dcgan"],
+                               results[1]["jit_dcgan"], rtol=1e-4, atol=1e-5,
+                               err_msg=f"DCGAN {mode} on {num_devices} devices")
