@@ -31,9 +31,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from gentk.algorithms import adversarial as adversarial_lib
-from gentk.algorithms import gan
-from gentk.models import dcgan as dcgan_models
+from gentk.algorithms import dcgan
 from gentk.training import compile as compile_lib
 
 _BATCH = flags.DEFINE_list("batch", None, "Batch sizes (default: per backend).")
@@ -51,31 +49,23 @@ def make_step(*, batch: int, k: int, dtype, impl: str, width: int,
               latent_dim: int = 64):
   """`(step_fn, state, key)` of the compiled DCGAN GAN step.
 
-  Everything that depends on the training-core API is here. It is
-  `gentk.algorithms.dcgan.make_dcgan` (gan_mnist's settings: latent 64, Adam
-  2e-4, beta1 0.5, one discriminator step) with `impl` and `dtype` passed to
-  the players.
+  `gentk.algorithms.dcgan.make_dcgan` (latent 64, Adam 2e-4, beta1 0.5, one
+  discriminator step) with `impl` and `dtype`, compiled by the runtime.
   """
-  generator = dcgan_models.DCGANGenerator(width, 1, impl=impl, dtype=dtype)
-  discriminator = dcgan_models.DCGANDiscriminator(width, impl=impl,
-                                                  dtype=dtype)
-  game = gan.gan_game(adversarial_lib.TrainMode(discriminator),
-                      adversarial_lib.gaussian_latent(latent_dim),
-                      generator_cost="nonsaturating")
   adam = optax.adam(2e-4, b1=0.5)
-  alg = adversarial_lib.make_adversarial(
-      generator, discriminator, game, disc_steps=1, generator_optimizer=adam,
-      discriminator_optimizer=adam)
+  alg = dcgan.make_dcgan(latent_dim=latent_dim, width=width, impl=impl,
+                         dtype=dtype, generator_optimizer=adam,
+                         discriminator_optimizer=adam)
 
-  def data_fn(key, step):
+  def data_fn(key, step, num_batches=None):
     key = jax.random.fold_in(key, step)
-    return {"x": jax.random.uniform(key, (batch, 1, 28, 28, 1))}
+    inner = () if num_batches is None else (num_batches,)
+    return {"x": jax.random.uniform(key, (batch, *inner, 28, 28, 1))}
 
   key = jax.random.PRNGKey(0)
-  state = alg.init(key, data_fn(key, 0))
-  cs = compile_lib.compile_step(
-      alg.train_step, data_fn=data_fn,
-      players=compile_lib.players_of(state), steps_per_call=k)
+  phase = alg.phases[-1]
+  state = alg.init(key, data_fn(key, 0, phase.num_batches))
+  cs = compile_lib.compile_step(phase, data_fn=data_fn, steps_per_call=k)
   return cs.step_fn, cs.put(state), key
 
 
@@ -87,11 +77,12 @@ def flops_per_call(step_fn, state, key) -> float:
   cuBLAS matmuls; measured on an H200: 0.28 of 13 GFLOP) or returns none. 0
   when no count is available.
   """
+  program = jax.jit(step_fn)  # The compiled step, inlined.
   try:
-    lowered = step_fn.trace(state, key).lower(lowering_platforms=("cpu",))
+    lowered = program.trace(state, key).lower(lowering_platforms=("cpu",))
     cost = lowered.cost_analysis()
   except Exception:  # pylint: disable=broad-except
-    cost = step_fn.lower(state, key).compile().cost_analysis()
+    cost = program.lower(state, key).compile().cost_analysis()
   if isinstance(cost, (list, tuple)):
     cost = cost[0] if cost else {}
   return float((cost or {}).get("flops", 0.0))

@@ -22,7 +22,7 @@ from gentk.types import Algorithm
 
 def make_dcgan(*, latent_dim: int, width: int = 64, channels: int = 1,
                momentum: float = 0.9, generator_cost: str = "nonsaturating",
-               **schedule) -> Algorithm:
+               impl: str = "auto", dtype=None, **schedule) -> Algorithm:
   """DCGAN on `[28, 28, channels]` images with z ~ N(0, I_latent_dim).
 
   Args:
@@ -31,6 +31,9 @@ def make_dcgan(*, latent_dim: int, width: int = 64, channels: int = 1,
     channels: image channels (1 for MNIST, 3 for Stacked MNIST).
     momentum: batch normalisation's running-average decay.
     generator_cost: 'minimax', 'nonsaturating' or 'maximum_likelihood'.
+    impl: the convolutions' implementation (`gentk.models.conv`).
+    dtype: the players' computation dtype (None: float32; bfloat16 keeps
+      parameters, batch statistics and outputs in float32).
     **schedule: `generator_optimizer`, `discriminator_optimizer` (the paper:
       Adam, learning rate 2e-4, beta1 0.5) and optionally `disc_steps`,
       `pretrain_steps`, `axis_name` (the `pmap` axis: batch statistics over
@@ -41,6 +44,8 @@ def make_dcgan(*, latent_dim: int, width: int = 64, channels: int = 1,
   """
   axis_name = schedule.get("axis_name")
   return gan.make_gan(
-      dcgan_models.DCGANGenerator(width, channels, momentum, axis_name),
-      dcgan_models.DCGANDiscriminator(width, momentum, axis_name),
+      dcgan_models.DCGANGenerator(width, channels, momentum, axis_name,
+                                  impl=impl, dtype=dtype),
+      dcgan_models.DCGANDiscriminator(width, momentum, axis_name, impl=impl,
+                                      dtype=dtype),
       latent_dim=latent_dim, generator_cost=generator_cost, **schedule)

@@ -37,9 +37,10 @@ def run(mode: str, steps: int = 20, k: int = 5):
       metrics["generator/loss"])
 
 
-def _dcgan_data(key, step):
+def _dcgan_data(key, step, num_batches=None):
+  inner = () if num_batches is None else (num_batches,)
   return {"x": jax.random.uniform(jax.random.fold_in(key, step),
-                                  (16, 1, 28, 28, 1))}
+                                  (16, *inner, 28, 28, 1))}
 
 
 def _dcgan(axis_name=None):
@@ -53,9 +54,8 @@ def run_dcgan(mode: str, state, steps: int = 2, k: int = 2):
   statistics over the global batch under pmap), 16 noise images per step."""
   alg = _dcgan(compile_lib.DATA_AXIS if mode == "pmap" else None)
   key = jax.random.PRNGKey(0)
-  cs = compile_lib.compile_step(
-      alg.train_step, data_fn=_dcgan_data,
-      players=compile_lib.players_of(state), mode=mode, steps_per_call=k)
+  cs = compile_lib.compile_step(alg.phases[-1], data_fn=_dcgan_data,
+                                mode=mode, steps_per_call=k)
   state = cs.put(state)
   for _ in range(steps // k):
     state, _, _ = cs.step_fn(state, key)
@@ -68,8 +68,10 @@ if __name__ == "__main__":
   out = {}
   # One initial DCGAN state (on the host: steps donate their input) for every
   # mode; init never uses the pmap axis.
-  dcgan_state = jax.device_get(jax.jit(_dcgan().init)(
-      jax.random.PRNGKey(0), _dcgan_data(jax.random.PRNGKey(0), 0)))
+  reference = _dcgan()
+  dcgan_state = jax.device_get(jax.jit(reference.init)(
+      jax.random.PRNGKey(0),
+      _dcgan_data(jax.random.PRNGKey(0), 0, reference.phases[0].num_batches)))
   for mode in compile_lib.MODES:
     out[f"{mode}_params"], out[f"{mode}_gloss"] = run(mode)
     # The DCGAN's reference is jit on one device (its compiles are costly).
