@@ -11,6 +11,7 @@ from typing import Callable, NamedTuple
 
 import flax.linen as nn
 import jax
+import jax.numpy as jnp
 import ml_collections
 import numpy as np
 import optax
@@ -73,6 +74,14 @@ def adversarial_schedule(config: ml_collections.ConfigDict,
           "disc_steps": config.adversarial.disc_steps,
           "pretrain_steps": config.adversarial.pretrain_steps,
           "axis_name": axis_name}
+
+
+def compute_dtype(config: ml_collections.ConfigDict):
+  """The image players' computation dtype from `config.train.compute_dtype`:
+  None (float32, the modules' default) or `jnp.bfloat16` (parameters, batch
+  statistics and optimizer state stay float32)."""
+  name = config.train.get("compute_dtype", "float32")
+  return None if name == "float32" else jnp.dtype(name)
 
 
 def mnist_available() -> bool:

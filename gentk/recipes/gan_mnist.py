@@ -26,22 +26,25 @@ from gentk.types import Algorithm
 MODELS = ("dcgan", "mlp")
 
 
-def players(model: ml_collections.ConfigDict,
-            axis_name: str | None) -> common.Players:
-  """The image players of `model.name`."""
+def players(model: ml_collections.ConfigDict, axis_name: str | None,
+            dtype=None) -> common.Players:
+  """The image players of `model.name`; `dtype` is the computation dtype of
+  the DCGAN players and of the MLP generator (None: float32)."""
   if model.name not in MODELS:
     raise ConfigError(f"config.model.name={model.name!r} is unknown: use one "
                       f"of {MODELS}, e.g. --config.model.name=dcgan.")
   if model.name == "dcgan":
     return common.Players(
         generator=dcgan.DCGANGenerator(model.width, 1, model.bn_momentum,
-                                       axis_name),
+                                       axis_name, dtype=dtype),
         scorer=lambda batch_norm: dcgan.DCGANDiscriminator(
-            model.width, model.bn_momentum, axis_name, batch_norm=batch_norm),
+            model.width, model.bn_momentum, axis_name, batch_norm=batch_norm,
+            dtype=dtype),
         autoencoder=lambda: common.autoencoder_discriminator(model))
   return common.Players(
       generator=mnist_mlp.MLPGenerator(hidden=tuple(model.generator_hidden),
-                                       momentum=model.bn_momentum),
+                                       momentum=model.bn_momentum,
+                                       axis_name=axis_name, dtype=dtype),
       scorer=lambda batch_norm: image_mlp.MLPImageDiscriminator(
           tuple(model.discriminator_hidden)),
       autoencoder=lambda: common.autoencoder_discriminator(model))
@@ -51,7 +54,8 @@ def make_algorithm(config: ml_collections.ConfigDict, *,
                    axis_name: str | None) -> Algorithm:
   """The method `config.method` with the players of `config.model.name`."""
   return common.adversarial_algorithm(
-      config, players(config.model, axis_name), axis_name=axis_name)
+      config, players(config.model, axis_name, common.compute_dtype(config)),
+      axis_name=axis_name)
 
 
 def build(config: ml_collections.ConfigDict, *,

@@ -32,18 +32,22 @@ def build(config: ml_collections.ConfigDict, *,
   spec = infogan.CodeSpec(categories=(info.num_categories,),
                           num_continuous=info.num_continuous,
                           learn_std=info.learn_std)
+  dtype = common.compute_dtype(config)
   if m.generator == "dcgan":
-    generator = dcgan.DCGANGenerator(width=m.generator_width)
+    generator = dcgan.DCGANGenerator(width=m.generator_width,
+                                     axis_name=axis_name, dtype=dtype)
   elif m.generator == "mlp":
     generator = mnist_mlp.MLPGenerator(hidden=tuple(m.generator_hidden),
-                                       out_shape=mnist.IMAGE_SHAPE)
+                                       out_shape=mnist.IMAGE_SHAPE,
+                                       axis_name=axis_name, dtype=dtype)
   else:
     raise ConfigError(f"config.model.generator={m.generator!r} is unknown: "
                       "use 'mlp' or 'dcgan'.")
   discriminator = mnist_mlp.InfoDiscriminator(
       hidden=tuple(m.discriminator_hidden), q_hidden=m.q_hidden,
       q_out=spec.q_size, conv_widths=tuple(m.discriminator_conv),
-      batch_norm=m.discriminator_batch_norm)
+      batch_norm=m.discriminator_batch_norm, axis_name=axis_name,
+      dtype=dtype)
   algorithm = infogan.make_infogan(
       generator, discriminator, noise_dim=m.noise_dim, spec=spec,
       categorical_weight=info.categorical_weight,
