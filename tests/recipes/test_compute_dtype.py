@@ -42,9 +42,9 @@ def test_bfloat16_players_track_float32(config):
       (state.params, state.opt_state, state.collections))
             if jnp.issubdtype(x.dtype, jnp.floating)}
   assert stored == {jnp.dtype(jnp.float32)}
-  # Losses are O(1). bfloat16 keeps 8 bits of mantissa (relative rounding
-  # 2^-9 ~ 0.002 per operation); over 10 Adam steps the measured gap is
-  # reported by the assertion; 0.1 leaves a wide margin yet fails if the
-  # bfloat16 run departs from the float32 trajectory (losses move by ~0.5).
-  np.testing.assert_allclose(bf16, f32, atol=0.1)
+  # Measured largest gap over the 10 steps' losses (2026-11-26, 2-core CPU):
+  # DCGAN 0.004, InfoGAN 0.046 (its losses move by up to 0.84 over these
+  # steps, so a run that left the float32 trajectory would exceed the bound);
+  # 0.15 leaves 3x for bfloat16 rounding on other machines.
+  np.testing.assert_allclose(bf16, f32, atol=0.15)
   assert np.max(np.abs(bf16 - f32)) > 0  # bfloat16 was in fact used.
