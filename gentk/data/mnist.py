@@ -251,3 +251,28 @@ def binarize(key: PRNGKey, images: ArrayLike) -> Array:
   """
   images = jnp.asarray(images)
   return jax.random.bernoulli(key, images).astype(jnp.float32)
+
+
+def _binarized(batch_fn: Callable, key: PRNGKey, step: ArrayLike,
+               num_batches: int | None = None) -> dict[str, Array]:
+  batch = batch_fn(key, step, num_batches)
+  # The index draw uses fold_in(key, step); the pixels an independent key.
+  pixel_key = jax.random.fold_in(jax.random.fold_in(key, step), 1)
+  return dict(batch, x=binarize(pixel_key, batch["x"]))
+
+
+def make_binarized_batch_fn(images: ArrayLike, labels: ArrayLike,
+                            batch_size: int) -> Callable[..., dict[str, Array]]:
+  r"""`make_batch_fn` with dynamic binarisation: every batch's pixels are
+  drawn $b \sim \text{Bernoulli}(x)$ anew inside the step, a pure function of
+  `(key, step)` (Burda et al. 2016's dynamically binarised MNIST).
+
+  For a static binarisation, binarise the images once
+  (`binarize(PRNGKey(seed), images)`) and use `make_batch_fn`.
+
+  Returns:
+    `batch_fn(key, step, num_batches=None)` giving binary float32 `x` and
+    `label`, the shapes of `make_batch_fn`'s.
+  """
+  return jax.tree_util.Partial(
+      _binarized, make_batch_fn(images, labels, batch_size))

@@ -11,5 +11,6 @@ from gentk.training.config import validate
 from gentk.training.loop import Experiment
 from gentk.training.loop import init_state
 from gentk.training.loop import NonFiniteError
+from gentk.training.loop import restore_state
 from gentk.training.loop import train
 

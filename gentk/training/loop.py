@@ -71,6 +71,29 @@ def init_state(experiment: Experiment, key) -> TrainState:
       jax.random.PRNGKey(0), 0, algorithm.phases[0].num_batches))
 
 
+def restore_state(experiment: Experiment, workdir: str | pathlib.Path
+                  ) -> TrainState:
+  """The newest checkpointed state of a one-seed run in `workdir` (e.g.
+  after `train`, to analyse it in a notebook).
+
+  Raises:
+    FileNotFoundError: naming the folder when it holds no checkpoint.
+  """
+  abstract = jax.eval_shape(lambda: init_state(experiment,
+                                               jax.random.PRNGKey(0)))
+  directory = pathlib.Path(workdir) / "checkpoints"
+  ckpt = checkpoint_lib.Checkpointer(directory)
+  try:
+    restored = ckpt.restore_latest(abstract)
+  finally:
+    ckpt.close()
+  if restored is None:
+    raise FileNotFoundError(f"no checkpoint restores from {directory}: train "
+                            "there first, e.g. gentk.training.train(config, "
+                            "workdir, experiment).")
+  return restored[1]
+
+
 class NonFiniteError(FloatingPointError):
   """Training produced NaN or Inf."""
 

@@ -170,3 +170,17 @@ def test_binarize_is_bernoulli_of_the_intensity():
   assert b[20:].mean() == pytest.approx(0.3, abs=4 * np.sqrt(0.21 / 784_000))
   np.testing.assert_array_equal(b, mnist.binarize(key, x))
   assert not np.array_equal(b, mnist.binarize(jax.random.PRNGKey(6), x))
+
+
+def test_dynamic_binarisation_is_a_pure_function_of_key_and_step():
+  images = np.full((50, 28, 28, 1), 0.3, np.float32)
+  fn = mnist.make_binarized_batch_fn(images, np.zeros(50, np.int32), 32)
+  key = jax.random.PRNGKey(0)
+  jitted = jax.jit(fn, static_argnums=2)
+  a, b, c = jitted(key, 4, None), jitted(key, 4, None), jitted(key, 5, None)
+  np.testing.assert_array_equal(a["x"], b["x"])
+  assert set(np.unique(a["x"])) == {0.0, 1.0}
+  assert not np.array_equal(a["x"], c["x"])  # A fresh draw every step.
+  # 25,088 Bernoulli(0.3) pixels: std of the mean 0.003; 5 s.e. = 0.015.
+  assert abs(float(a["x"].mean()) - 0.3) < 0.015
+  assert jitted(key, 4, 3)["x"].shape == (32, 3, 28, 28, 1)
