@@ -76,6 +76,44 @@ def adversarial_schedule(config: ml_collections.ConfigDict,
           "axis_name": axis_name}
 
 
+class BinaryDigits(NamedTuple):
+  """Binarised digits: the in-step training batches and fixed held-out
+  sets."""
+  data_fn: Callable
+  valid: np.ndarray
+  test: np.ndarray
+
+
+def binary_digits(config: ml_collections.ConfigDict) -> BinaryDigits:
+  """Binarised MNIST (or seven-segment digits) from `config.data`
+  (`source`, `train_split`, `num_valid`, `test_split`, `binarization`,
+  `static_seed`, `batch_size`) and `config.eval.num_test`.
+
+  The last `num_valid` training images are held out (IWAE: 59,600 / 400).
+  Training batches are binarised inside the step, anew at every step
+  ('dynamic') or once with key `static_seed` ('static'); the validation and
+  test images are binarised once, with keys 1 and 0.
+  """
+  d = config.data
+  resolve_source(d)
+  images = load_digits(d.source, d.train_split, seed=config.seed).images
+  train, valid = images[:-d.num_valid], images[-d.num_valid:]
+  test = load_digits(d.source, d.test_split, config.eval.num_test,
+                     seed=config.seed).images
+  labels = np.zeros(len(train), np.int32)
+  if d.binarization == "static":
+    data_fn = mnist.make_batch_fn(_binary(train, d.static_seed), labels,
+                                  d.batch_size)
+  else:
+    data_fn = mnist.make_binarized_batch_fn(train, labels, d.batch_size)
+  return BinaryDigits(data_fn, _binary(valid, 1), _binary(test, 0))
+
+
+def _binary(images: np.ndarray, seed: int) -> np.ndarray:
+  """One fixed binarisation of `images` (Bernoulli(intensity), key `seed`)."""
+  return np.asarray(mnist.binarize(jax.random.PRNGKey(seed), images))
+
+
 def compute_dtype(config: ml_collections.ConfigDict):
   """The image players' computation dtype from `config.train.compute_dtype`:
   None (float32, the modules' default) or `jnp.bfloat16` (parameters, batch

@@ -17,11 +17,6 @@ from gentk.training.loop import Experiment
 GRID = 64  # Images in the sample and reconstruction grids.
 
 
-def _binary(images: np.ndarray, seed: int) -> np.ndarray:
-  """One fixed binarisation of `images` (Bernoulli(intensity), key `seed`)."""
-  return np.asarray(mnist.binarize(jax.random.PRNGKey(seed), images))
-
-
 def optimizer(config: ml_collections.ConfigDict
               ) -> optax.GradientTransformation:
   """Adam with the rate decayed from `optim.lr` to `optim.final_lr` over
@@ -36,20 +31,8 @@ def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """The VAE of `config.model` on binarised MNIST; see
   `experiments/configs/vae_mnist.py`."""
-  d, m, e = config.data, config.model, config.eval
-  common.resolve_source(d)
-  images = common.load_digits(d.source, d.train_split,
-                              seed=config.seed).images
-  train, valid = images[:-d.num_valid], images[-d.num_valid:]
-  test = _binary(common.load_digits(d.source, d.test_split, e.num_test,
-                                    seed=config.seed).images, 0)
-  valid = _binary(valid, 1)
-  labels = np.zeros(len(train), np.int32)
-  if d.binarization == "static":
-    data_fn = mnist.make_batch_fn(_binary(train, d.static_seed), labels,
-                                  d.batch_size)
-  else:
-    data_fn = mnist.make_binarized_batch_fn(train, labels, d.batch_size)
+  m, e = config.model, config.eval
+  data = common.binary_digits(config)
 
   encoder = vae.GaussianEncoder(tuple(m.hidden), m.latent_dim)
   decoder = vae.BernoulliDecoder(tuple(m.hidden), mnist.IMAGE_SHAPE)
@@ -62,21 +45,22 @@ def build(config: ml_collections.ConfigDict, *,
   def evaluate(state, key, workdir: pathlib.Path, tag: str) -> dict:
     test_key, valid_key, sample_key = jax.random.split(key, 3)
     result = {f"test_{k}": v for k, v in likelihood.evaluate(
-        log_weights, state.params, test, test_key, num_samples=e.num_samples,
+        log_weights, state.params, data.test, test_key,
+        num_samples=e.num_samples,
         ks=tuple(e.ks)).items()}
     result["valid_elbo"] = likelihood.evaluate(
-        log_weights, state.params, valid, valid_key, num_samples=1,
+        log_weights, state.params, data.valid, valid_key, num_samples=1,
         ks=())["elbo"]
     means = np.asarray(jax.jit(encoder.apply)(
-        state.params[vae.ENCODER], test[:2000])[0])
+        state.params[vae.ENCODER], data.test[:2000])[0])
     result["active_units"] = float(likelihood.active_units(means))
     samples = common.sample_in_chunks(algorithm, state, sample_key, GRID)
     plotting.image_grid(samples, workdir / common.png_name("samples", tag))
     reconstructions = jax.nn.sigmoid(jax.jit(decoder.apply)(
         state.params[vae.DECODER], means[:GRID // 2]))
-    pairs = np.stack([test[:GRID // 2], np.asarray(reconstructions)], 1)
+    pairs = np.stack([data.test[:GRID // 2], np.asarray(reconstructions)], 1)
     plotting.image_grid(pairs.reshape((-1,) + pairs.shape[2:]),
                         workdir / common.png_name("reconstructions", tag))
     return result
 
-  return Experiment(algorithm, data_fn, evaluate)
+  return Experiment(algorithm, data.data_fn, evaluate)
