@@ -29,9 +29,6 @@ import ml_collections
 
 from gentk.training import spec
 
-SPLIT = spec.tfds_split("train", "test")  # MNIST's splits.
-
-
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: None or a comma-separated subset of 'iwae', 'static', 'quick'."""
   args = spec.variants(arg, __file__, flags=("iwae", "static", "quick"))
@@ -43,25 +40,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   # Root PRNG seed: init, data and noise derive from it.
   config.seed = spec.field(0, spec.non_negative_int)
 
-  config.data = ml_collections.ConfigDict()
-  # Examples per step.
-  config.data.batch_size = spec.field(100, spec.positive_int)
-  # Split trained on; its last `num_valid` images are held out.
-  config.data.train_split = spec.field("train", SPLIT)
-  # Validation images held out from the train split (IWAE: 400).
-  config.data.num_valid = spec.field(400, spec.positive_int)
-  # Split scored.
-  config.data.test_split = spec.field("test", SPLIT)
-  # 'dynamic' (Bernoulli pixels drawn in every step) or 'static' (once).
-  config.data.binarization = spec.field("dynamic",
-                                        spec.one_of("dynamic", "static"))
-  # PRNG seed of the static binarisation of the training images.
-  config.data.static_seed = spec.field(0, spec.non_negative_int)
-  # 'mnist' (TFDS, under $GENTK_DATA_DIR), 'segments' (seven-segment digits,
-  # no files) or 'auto' (MNIST when present; resolved when the experiment is
-  # built and recorded in config.json).
-  config.data.source = spec.field("mnist",
-                                  spec.one_of("mnist", "segments", "auto"))
+  config.data = spec.binary_digits_group()
 
   config.model = ml_collections.ConfigDict()
   # Deterministic layers of the encoder and of the decoder.

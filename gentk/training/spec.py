@@ -374,3 +374,29 @@ def train_group(*, num_steps: int, steps_per_call: int, log_every: int,
   # (parameters and optimizer state stay float32); opt-in, for accelerators.
   train.compute_dtype = field(compute_dtype, one_of("float32", "bfloat16"))
   return train
+
+
+def binary_digits_group(*, batch_size: int = 100, num_valid: int = 400
+                        ) -> ml_collections.ConfigDict:
+  """The `config.data` group of the binarised-MNIST likelihood models
+  (`gentk.recipes.common.binary_digits` reads it), every field declared with
+  its check."""
+  split = tfds_split("train", "test")  # MNIST's splits.
+  data = ml_collections.ConfigDict()
+  # Examples per step.
+  data.batch_size = field(batch_size, positive_int)
+  # Split trained on; its last `num_valid` images are held out.
+  data.train_split = field("train", split)
+  # Validation images held out from the train split (IWAE: 400).
+  data.num_valid = field(num_valid, positive_int)
+  # Split scored.
+  data.test_split = field("test", split)
+  # 'dynamic' (Bernoulli pixels drawn in every step) or 'static' (once).
+  data.binarization = field("dynamic", one_of("dynamic", "static"))
+  # PRNG seed of the static binarisation of the training images.
+  data.static_seed = field(0, non_negative_int)
+  # 'mnist' (TFDS, under $GENTK_DATA_DIR), 'segments' (seven-segment digits,
+  # no files) or 'auto' (MNIST when present; resolved when the experiment is
+  # built and recorded in config.json).
+  data.source = field("mnist", one_of("mnist", "segments", "auto"))
+  return data
