@@ -10,7 +10,8 @@ IWAE-5 and IWAE-50 bounds from the same draws (so they are ordered).
 Run (CPU budget, about an hour on 2 cores):
   GENTK_DATA_DIR=../shared/data python -m experiments.main \
     --config=experiments/configs/vae_mnist.py --workdir=runs/vae_mnist
-Variants: `iwae` (the IWAE bound with k = 5), `static` (one fixed
+Variants: `iwae` (the IWAE bound with k = 5), `two_layer` (Burda et al.'s
+784-[200,200]-100-[100,100]-50, SGVB A; with `iwae` the IWAE bound), `static` (one fixed
 binarisation of the training set, key `data.static_seed`), `quick` (2,000
 train / 500 test images, 20 steps, K = 100; seven-segment digits when
 $GENTK_DATA_DIR holds no MNIST).
@@ -30,8 +31,10 @@ import ml_collections
 from gentk.training import spec
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
-  """`arg`: None or a comma-separated subset of 'iwae', 'static', 'quick'."""
-  args = spec.variants(arg, __file__, flags=("iwae", "static", "quick"))
+  """`arg`: None or a comma-separated subset of 'iwae', 'two_layer',
+  'static', 'quick'."""
+  args = spec.variants(arg, __file__,
+                       flags=("iwae", "two_layer", "static", "quick"))
   config = ml_collections.ConfigDict()
   # experiments.runners.<runner>.run(config, workdir).
   config.runner = spec.field("train", spec.module_in("experiments.runners"))
@@ -43,10 +46,12 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.data = spec.binary_digits_group()
 
   config.model = ml_collections.ConfigDict()
-  # Deterministic layers of the encoder and of the decoder.
+  # Widths of z_1, ..., z_L (stochastic layers).
+  config.model.latents = spec.field((50,), spec.positive_ints())
+  # Deterministic layers between x and z_1, in the encoder and the decoder.
   config.model.hidden = spec.field((200, 200), spec.positive_ints())
-  # Dimension of z.
-  config.model.latent_dim = spec.field(50, spec.positive_int)
+  # Deterministic layers between z_l and z_{l+1} (two or more layers).
+  config.model.hidden_upper = spec.field((100, 100), spec.positive_ints())
   # 'sgvb_a', 'sgvb_b' (analytic KL) or 'iwae'.
   config.model.objective = spec.field("sgvb_b",
                                       spec.one_of("sgvb_a", "sgvb_b", "iwae"))
@@ -73,6 +78,9 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
       num_steps=30_000, steps_per_call=100, log_every=1_000,
       checkpoint_every=5_000, keep_checkpoints=2)
 
+  if "two_layer" in args:
+    config.model.latents = (100, 50)
+    config.model.objective = "sgvb_a"  # sgvb_b needs one layer.
   if "iwae" in args:
     config.model.objective = "iwae"
     config.model.num_samples = 5
@@ -84,7 +92,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
     config.data.num_valid = 100
     config.data.source = "auto"
     config.model.hidden = (32,)
-    config.model.latent_dim = 8
+    config.model.hidden_upper = (16,)
+    config.model.latents = (8,) if "two_layer" not in args else (8, 4)
     config.eval.num_samples = 100
     config.eval.ks = (5, 50)
     config.train.num_steps = 20

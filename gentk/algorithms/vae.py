@@ -13,6 +13,11 @@ $w_k = p_\theta(x, z_k) / q_\phi(z_k | x)$, $z_k = \mu + \sigma \odot
 * `iwae`: $\mathcal{L}_K = \log \frac1K \sum_k w_k$ (Burda et al. 2016,
   Eq. 8), which is `sgvb_a` at K = 1 and rises to $\log p(x)$ with K.
 
+With L stochastic layers (Burda et al.'s two-layer model: 784-[200,200]-100-
+[100,100]-50) the prior is $p(z_L) \prod_{l<L} p(z_l | z_{l+1})$ and
+$q(z | x) = q(z_1 | x) \prod_{l>1} q(z_l | z_{l-1})$, Gaussian layers;
+`sgvb_b` needs one layer (the closed-form KL).
+
 Both modules are trained on the one objective, each player with the same
 optimizer (Adam is elementwise, so this is one optimizer over both).
 
@@ -39,41 +44,105 @@ ENCODER, DECODER = "encoder", "decoder"
 OBJECTIVES = ("sgvb_a", "sgvb_b", "iwae")
 
 
-class GaussianEncoder(nn.Module):
-  r"""$x$ `[B, ...]` -> $(\mu, \log\sigma)$ `[B, latent_dim]` (tanh MLP).
+def _tanh_mlp(h: Array, hidden: Sequence[int]) -> Array:
+  for width in hidden:
+    h = jnp.tanh(nn.Dense(width)(h))
+  return h
 
-  Attributes:
-    hidden: widths of the deterministic layers (IWAE: (200, 200)).
-    latent_dim: dimension of z (IWAE: 50).
-  """
+
+class GaussianHead(nn.Module):
+  r"""$u$ `[..., D]` -> $(\mu, \log\sigma)$ `[..., dim]` (tanh MLP)."""
   hidden: Sequence[int]
-  latent_dim: int
+  dim: int
 
   @nn.compact
-  def __call__(self, x: Array) -> tuple[Array, Array]:
-    h = x.reshape(x.shape[0], -1)
-    for width in self.hidden:
-      h = jnp.tanh(nn.Dense(width)(h))
-    return nn.Dense(self.latent_dim)(h), nn.Dense(self.latent_dim)(h)
+  def __call__(self, u: Array) -> tuple[Array, Array]:
+    h = _tanh_mlp(u, self.hidden)
+    return nn.Dense(self.dim)(h), nn.Dense(self.dim)(h)
 
 
-class BernoulliDecoder(nn.Module):
-  r"""$z$ `[..., latent_dim]` -> pixel logits `[..., *out_shape]` (tanh MLP).
-
-  Attributes:
-    hidden: widths of the deterministic layers (IWAE: (200, 200)).
-    out_shape: the shape of one example, e.g. (28, 28, 1).
-  """
+class BernoulliHead(nn.Module):
+  r"""$z$ `[..., D]` -> pixel logits `[..., *out_shape]` (tanh MLP)."""
   hidden: Sequence[int]
   out_shape: Sequence[int]
 
   @nn.compact
   def __call__(self, z: Array) -> Array:
-    h = z
-    for width in self.hidden:
-      h = jnp.tanh(nn.Dense(width)(h))
-    logits = nn.Dense(math.prod(self.out_shape))(h)
+    logits = nn.Dense(math.prod(self.out_shape))(_tanh_mlp(z, self.hidden))
     return logits.reshape(z.shape[:-1] + tuple(self.out_shape))
+
+
+class Recognition(nn.Module):
+  r"""$q(z_1 | x) \prod_{l>1} q(z_l | z_{l-1})$, Gaussian layers.
+
+  Attributes:
+    hidden: `hidden[l]`, the tanh layers from level l to level l + 1
+      (level 0 is x): IWAE one layer ((200, 200),), two layers
+      ((200, 200), (100, 100)).
+    latents: the widths of $z_1, ..., z_L$: (50,) or (100, 50).
+  """
+  hidden: Sequence[Sequence[int]]
+  latents: Sequence[int]
+
+  def setup(self):
+    self.heads = [GaussianHead(tuple(h), d)
+                  for h, d in zip(self.hidden, self.latents)]
+
+  def __call__(self, x: Array, key: PRNGKey, num_samples: int
+               ) -> tuple[tuple[Array, ...], Array, tuple[Array, Array]]:
+    """K reparameterised draws for `x` `[B, ...]`: `(zs, log_q, first)`,
+    `zs[l]` `[K, B, latents[l]]`, $\log q(z | x)$ `[K, B]` and the first
+    layer's `(mean, log_std)` `[B, latents[0]]`."""
+    u, zs, log_q = x.reshape(x.shape[0], -1), [], 0.0
+    for l, (head, key_l) in enumerate(zip(
+        self.heads, jax.random.split(key, len(self.heads)))):
+      mean, log_std = head(u)
+      if l == 0:
+        first = (mean, log_std)
+      u = pathwise.diag_gaussian_sample(
+          key_l, mean, log_std, num_samples=num_samples if l == 0 else None)
+      log_q = log_q + pathwise.diag_gaussian_log_prob(u, mean, log_std)
+      zs.append(u)
+    return tuple(zs), log_q, first
+
+  def posterior_mean(self, x: Array) -> Array:
+    """$E_q[z_1 | x]$ `[B, latents[0]]` (active units, reconstructions)."""
+    return self.heads[0](x.reshape(x.shape[0], -1))[0]
+
+
+class Generative(nn.Module):
+  r"""$p(z_L) \prod_{l<L} p(z_l | z_{l+1})\, p(x | z_1)$: $N(0, I)$ on top,
+  Gaussian layers, Bernoulli pixels. Attributes as `Recognition`'s (the link
+  between levels l and l + 1 has the same widths in both directions), and
+  `out_shape`, one example's shape."""
+  hidden: Sequence[Sequence[int]]
+  latents: Sequence[int]
+  out_shape: Sequence[int]
+
+  def setup(self):
+    # priors[l - 1]: p(z_l | z_{l+1}) for l = 1..L-1.
+    self.priors = [GaussianHead(tuple(h), d) for h, d in
+                   zip(self.hidden[1:], self.latents[:-1])]
+    self.pixels = BernoulliHead(tuple(self.hidden[0]), tuple(self.out_shape))
+
+  def __call__(self, zs: tuple[Array, ...], x: Array) -> tuple[Array, Array]:
+    """`(log p(x | z_1), log p(z))` of draws `zs` (as `Recognition`'s)."""
+    log_prior = pathwise.diag_gaussian_log_prob(zs[-1], 0.0, 0.0)
+    for prior, below, above in zip(self.priors, zs[:-1], zs[1:]):
+      log_prior += pathwise.diag_gaussian_log_prob(below, *prior(above))
+    return bernoulli_log_prob(self.pixels(zs[0]), x), log_prior
+
+  def pixel_means(self, z1: Array) -> Array:
+    """Bernoulli means $\sigma(f(z_1))$ `[..., *out_shape]`."""
+    return jax.nn.sigmoid(self.pixels(z1))
+
+  def generate(self, key: PRNGKey, num: int) -> Array:
+    """Ancestral samples' Bernoulli means `[num, *out_shape]`."""
+    keys = jax.random.split(key, len(self.latents))
+    z = jax.random.normal(keys[-1], (num, self.latents[-1]))
+    for prior, key_l in zip(reversed(self.priors), reversed(keys[:-1])):
+      z = pathwise.diag_gaussian_sample(key_l, *prior(z))
+    return self.pixel_means(z)
 
 
 def bernoulli_log_prob(logits: Array, x: Array) -> Array:
@@ -89,20 +158,22 @@ class Terms(NamedTuple):
   log_likelihood: Array  # log p(x | z_k)
   log_prior: Array  # log p(z_k)
   log_q: Array  # log q(z_k | x)
-  kl: Array  # KL(q(z|x) || p(z))
+  # KL(q(z|x) || p(z)): closed form for one stochastic layer, else the
+  # Monte Carlo estimate from the K draws.
+  kl: Array
 
 
-def terms(encoder: nn.Module, decoder: nn.Module, params: PyTree, x: Array,
-          key: PRNGKey, num_samples: int) -> Terms:
+def terms(encoder: Recognition, decoder: Generative, params: PyTree,
+          x: Array, key: PRNGKey, num_samples: int) -> Terms:
   """The `Terms` of K reparameterised draws (gradients flow through z)."""
-  mean, log_std = encoder.apply(params[ENCODER], x)
-  z = pathwise.diag_gaussian_sample(key, mean, log_std,
-                                    num_samples=num_samples)
-  logits = decoder.apply(params[DECODER], z)
-  return Terms(bernoulli_log_prob(logits, x),
-               pathwise.diag_gaussian_log_prob(z, 0.0, 0.0),
-               pathwise.diag_gaussian_log_prob(z, mean, log_std),
-               pathwise.diag_gaussian_kl(mean, log_std))
+  zs, log_q, (mean, log_std) = encoder.apply(params[ENCODER], x, key,
+                                             num_samples)
+  log_likelihood, log_prior = decoder.apply(params[DECODER], zs, x)
+  if len(zs) == 1:
+    kl = pathwise.diag_gaussian_kl(mean, log_std)
+  else:  # No closed form: the Monte Carlo estimate E_q[log q - log p(z)].
+    kl = jnp.mean(log_q - log_prior, axis=0)
+  return Terms(log_likelihood, log_prior, log_q, kl)
 
 
 def bound(t: Terms, objective: str) -> Array:
@@ -118,22 +189,18 @@ def bound(t: Terms, objective: str) -> Array:
                    f"{OBJECTIVES}")
 
 
-def make_vae(encoder: nn.Module, decoder: nn.Module, *, latent_dim: int,
+def make_vae(encoder: Recognition, decoder: Generative, *,
              optimizer: optax.GradientTransformation,
              objective: str = "sgvb_b", num_samples: int = 1,
-             binarize: Callable[[PRNGKey, Array], Array] | None = None,
              axis_name: str | None = None) -> Algorithm:
   r"""The VAE / IWAE algorithm: one phase, one objective over both modules.
 
   Args:
-    encoder: `x -> (mean, log_std)`, e.g. `GaussianEncoder`.
-    decoder: `z -> logits`, e.g. `BernoulliDecoder`.
-    latent_dim: dimension of z.
+    encoder: the recognition model $q(z|x)$.
+    decoder: the generative model $p(x, z)$ (the same `latents`).
     optimizer: the optimizer of both modules.
     objective: 'sgvb_a', 'sgvb_b' or 'iwae' (see the module docstring).
     num_samples: K, draws of z per example (vmapped; IWAE: 1, 5, 50).
-    binarize: `(key, x) -> x_binary` applied inside the step (dynamic
-      binarisation, a fresh draw per step), or None for data already binary.
     axis_name: the `pmap` axis (gradients averaged over it), or None.
   Returns:
     the `Algorithm`; metrics `vae/loss` (the negative bound), `vae/bound`,
@@ -142,24 +209,23 @@ def make_vae(encoder: nn.Module, decoder: nn.Module, *, latent_dim: int,
   if objective not in OBJECTIVES:
     raise ValueError(f"unknown objective {objective!r}: choose one of "
                      f"{OBJECTIVES}")
+  if objective == "sgvb_b" and len(encoder.latents) > 1:
+    raise ValueError("objective 'sgvb_b' needs the KL in closed form, i.e. "
+                     "one stochastic layer: use 'sgvb_a' or 'iwae'.")
   optimizers = {ENCODER: optimizer, DECODER: optimizer}
 
   def negative_bound(params, ctx: core.Context):
-    data_key, z_key = jax.random.split(ctx.key)
-    x = ctx.batch["x"]
-    if binarize is not None:
-      x = binarize(data_key, x)
-    t = terms(encoder, decoder, params, x, z_key, num_samples)
+    t = terms(encoder, decoder, params, ctx.batch["x"], ctx.key, num_samples)
     value = bound(t, objective)
     return -jnp.mean(value), {"bound": jnp.mean(value),
                               "kl": jnp.mean(t.kl)}
 
   def init(key: PRNGKey, batch) -> TrainState:
-    x = batch["x"]
-    return core.init_state(key, {ENCODER: (encoder, (x,)),
-                                 DECODER: (decoder,
-                                           (jnp.zeros((1, latent_dim)),))},
-                           optimizers)
+    x = batch["x"][:1]
+    zs = tuple(jnp.zeros((1, 1, d)) for d in encoder.latents)
+    return core.init_state(
+        key, {ENCODER: (encoder, (x, jax.random.PRNGKey(0), 1)),
+              DECODER: (decoder, (zs, x))}, optimizers)
 
   def train_step(state: TrainState, batch, key: PRNGKey):
     ctx = core.Context(batch, jax.random.fold_in(key, state.step))
@@ -170,13 +236,13 @@ def make_vae(encoder: nn.Module, decoder: nn.Module, *, latent_dim: int,
     return state.replace(step=state.step + 1), core.prefixed("vae", metrics)
 
   def sample(state: TrainState, key: PRNGKey, num: int) -> Array:
-    z = jax.random.normal(key, (num, latent_dim))
-    return jax.nn.sigmoid(decoder.apply(state.params[DECODER], z))
+    return decoder.apply(state.params[DECODER], key, num,
+                         method=Generative.generate)
 
   return Algorithm.single(init, train_step, sample)
 
 
-def log_weights_fn(encoder: nn.Module, decoder: nn.Module
+def log_weights_fn(encoder: Recognition, decoder: Generative
                    ) -> Callable[[PyTree, Array, PRNGKey, int], Array]:
   """`(params, x, key, k) -> log w [k, B]` for `gentk.metrics.likelihood`,
   with `params` a state's `params` (both modules)."""

@@ -1,5 +1,6 @@
 """Recipe: the VAE / IWAE (`gentk.algorithms.vae`) on binarised MNIST, scored
 by importance-sampled test log-likelihood (`gentk.metrics.likelihood`)."""
+import functools
 import pathlib
 
 import jax
@@ -34,10 +35,11 @@ def build(config: ml_collections.ConfigDict, *,
   m, e = config.model, config.eval
   data = common.binary_digits(config)
 
-  encoder = vae.GaussianEncoder(tuple(m.hidden), m.latent_dim)
-  decoder = vae.BernoulliDecoder(tuple(m.hidden), mnist.IMAGE_SHAPE)
-  algorithm = vae.make_vae(encoder, decoder, latent_dim=m.latent_dim,
-                           optimizer=optimizer(config),
+  latents = tuple(m.latents)
+  links = (tuple(m.hidden),) + (tuple(m.hidden_upper),) * (len(latents) - 1)
+  encoder = vae.Recognition(links, latents)
+  decoder = vae.Generative(links, latents, mnist.IMAGE_SHAPE)
+  algorithm = vae.make_vae(encoder, decoder, optimizer=optimizer(config),
                            objective=m.objective, num_samples=m.num_samples,
                            axis_name=axis_name)
   log_weights = vae.log_weights_fn(encoder, decoder)
@@ -51,13 +53,15 @@ def build(config: ml_collections.ConfigDict, *,
     result["valid_elbo"] = likelihood.evaluate(
         log_weights, state.params, data.valid, valid_key, num_samples=1,
         ks=())["elbo"]
-    means = np.asarray(jax.jit(encoder.apply)(
-        state.params[vae.ENCODER], data.test[:2000])[0])
+    means = np.asarray(jax.jit(functools.partial(
+        encoder.apply, method=vae.Recognition.posterior_mean))(
+            state.params[vae.ENCODER], data.test[:2000]))
     result["active_units"] = float(likelihood.active_units(means))
     samples = common.sample_in_chunks(algorithm, state, sample_key, GRID)
     plotting.image_grid(samples, workdir / common.png_name("samples", tag))
-    reconstructions = jax.nn.sigmoid(jax.jit(decoder.apply)(
-        state.params[vae.DECODER], means[:GRID // 2]))
+    reconstructions = decoder.apply(state.params[vae.DECODER],
+                                    means[:GRID // 2],
+                                    method=vae.Generative.pixel_means)
     pairs = np.stack([data.test[:GRID // 2], np.asarray(reconstructions)], 1)
     plotting.image_grid(pairs.reshape((-1,) + pairs.shape[2:]),
                         workdir / common.png_name("reconstructions", tag))
