@@ -38,17 +38,13 @@ import optax
 
 from gentk.algorithms import core
 from gentk.estimators import importance
+from gentk.estimators import score_function
 from gentk.types import Algorithm, Array, PRNGKey, TrainState
 
 P, Q = "p", "q"
 ALPHAS = {"bihm": 0.5, "rws": 1.0}
 
 Samples = tuple[Array, ...]  # (x, h_1, ..., h_L), each [..., D_l].
-
-
-def bernoulli_log_prob(logits: Array, h: Array) -> Array:
-  """log Bern(h; sigmoid(logits)) summed over the last axis."""
-  return -jnp.sum(optax.sigmoid_binary_cross_entropy(logits, h), axis=-1)
 
 
 def _draw(key: PRNGKey, logits: Array) -> Array:
@@ -68,10 +64,10 @@ class TopDown(nn.Module):
 
   def __call__(self, samples: Samples) -> Array:
     """$\\log p(x, h)$ of `samples`, shape `samples[0].shape[:-1]`."""
-    log_p = bernoulli_log_prob(jnp.broadcast_to(self.top, samples[-1].shape),
-                               samples[-1])
+    log_p = score_function.bernoulli_log_prob(
+        jnp.broadcast_to(self.top, samples[-1].shape), samples[-1])
     for layer, below, above in zip(self.layers, samples[:-1], samples[1:]):
-      log_p += bernoulli_log_prob(layer(above), below)
+      log_p += score_function.bernoulli_log_prob(layer(above), below)
     return log_p
 
   def sample(self, key: PRNGKey, num: int) -> Samples:
@@ -97,7 +93,7 @@ class BottomUp(nn.Module):
     """$\\log q(h | x)$ of `samples`, shape `samples[0].shape[:-1]`."""
     log_q = jnp.zeros(samples[0].shape[:-1])
     for layer, below, above in zip(self.layers, samples[:-1], samples[1:]):
-      log_q += bernoulli_log_prob(layer(below), above)
+      log_q += score_function.bernoulli_log_prob(layer(below), above)
     return log_q
 
   def sample(self, key: PRNGKey, x: Array) -> Samples:

@@ -38,6 +38,7 @@ import optax
 from gentk.algorithms import core
 from gentk.estimators import importance
 from gentk.estimators import pathwise
+from gentk.estimators import score_function
 from gentk.types import Algorithm, Array, PRNGKey, PyTree, TrainState
 
 ENCODER, DECODER = "encoder", "decoder"
@@ -130,7 +131,8 @@ class Generative(nn.Module):
     log_prior = pathwise.diag_gaussian_log_prob(zs[-1], 0.0, 0.0)
     for prior, below, above in zip(self.priors, zs[:-1], zs[1:]):
       log_prior += pathwise.diag_gaussian_log_prob(below, *prior(above))
-    return bernoulli_log_prob(self.pixels(zs[0]), x), log_prior
+    return score_function.bernoulli_log_prob(
+        self.pixels(zs[0]), x, event_ndim=x.ndim - 1), log_prior
 
   def pixel_means(self, z1: Array) -> Array:
     """Bernoulli means $\sigma(f(z_1))$ `[..., *out_shape]`."""
@@ -143,13 +145,6 @@ class Generative(nn.Module):
     for prior, key_l in zip(reversed(self.priors), reversed(keys[:-1])):
       z = pathwise.diag_gaussian_sample(key_l, *prior(z))
     return self.pixel_means(z)
-
-
-def bernoulli_log_prob(logits: Array, x: Array) -> Array:
-  r"""$\sum_i x_i \log \sigma(l_i) + (1 - x_i) \log(1 - \sigma(l_i))$ over
-  the trailing example axes of `x` (`logits` may have extra leading axes)."""
-  axes = tuple(range(-(x.ndim - 1), 0))
-  return -jnp.sum(optax.sigmoid_binary_cross_entropy(logits, x), axis=axes)
 
 
 class Terms(NamedTuple):

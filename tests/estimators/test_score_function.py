@@ -313,3 +313,18 @@ def test_jit_and_vmap():
     for j, leaf in enumerate(got):
       np.testing.assert_allclose(leaf, np.stack([e[j] for e in eager]),
                                  rtol=1e-6)
+
+
+def test_bernoulli_log_prob_sums_one_examples_units():
+  logits = jnp.array([[-1.0, 0.5, 2.0]])
+  x = jnp.array([[1.0, 0.0, 1.0], [0.0, 0.0, 1.0]])  # Broadcast over rows.
+  p = jax.nn.sigmoid(logits)
+  expected = jnp.sum(jnp.log(jnp.where(x == 1, p, 1 - p)), axis=-1)
+  np.testing.assert_allclose(score_function.bernoulli_log_prob(logits, x),
+                             expected, rtol=1e-6)
+  images = jnp.zeros((2, 4, 4, 1))
+  assert score_function.bernoulli_log_prob(
+      jnp.zeros((5, 2, 4, 4, 1)), images, event_ndim=3).shape == (5, 2)
+  np.testing.assert_allclose(score_function.bernoulli_log_prob(
+      jnp.zeros((2, 4, 4, 1)), images, event_ndim=3), 16 * jnp.log(0.5),
+                             rtol=1e-6)
