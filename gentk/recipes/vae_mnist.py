@@ -6,7 +6,6 @@ import pathlib
 import jax
 import ml_collections
 import numpy as np
-import optax
 
 from gentk import plotting
 from gentk.algorithms import vae
@@ -16,16 +15,6 @@ from gentk.recipes import common
 from gentk.training.loop import Experiment
 
 GRID = 64  # Images in the sample and reconstruction grids.
-
-
-def optimizer(config: ml_collections.ConfigDict
-              ) -> optax.GradientTransformation:
-  """Adam with the rate decayed from `optim.lr` to `optim.final_lr` over
-  `train.num_steps` (cosine)."""
-  o = config.optim
-  rate = optax.cosine_decay_schedule(o.lr, config.train.num_steps,
-                                     alpha=o.final_lr / o.lr)
-  return optax.adam(rate, b1=o.b1, b2=o.b2)
 
 
 def build(config: ml_collections.ConfigDict, *,
@@ -39,7 +28,8 @@ def build(config: ml_collections.ConfigDict, *,
   links = (tuple(m.hidden),) + (tuple(m.hidden_upper),) * (len(latents) - 1)
   encoder = vae.Recognition(links, latents)
   decoder = vae.Generative(links, latents, mnist.IMAGE_SHAPE)
-  algorithm = vae.make_vae(encoder, decoder, optimizer=optimizer(config),
+  algorithm = vae.make_vae(encoder, decoder, optimizer=common.optimizer(
+                               config.optim, config.train.num_steps),
                            objective=m.objective, num_samples=m.num_samples,
                            axis_name=axis_name)
   log_weights = vae.log_weights_fn(encoder, decoder)
