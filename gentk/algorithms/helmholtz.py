@@ -48,6 +48,7 @@ Samples = tuple[Array, ...]  # (x, h_1, ..., h_L), each [..., D_l].
 
 
 def _draw(key: PRNGKey, logits: Array) -> Array:
+  """Binary units $h \sim \mathrm{Bern}(\sigma(l))$, the shape of `logits`."""
   return jax.random.bernoulli(key, jax.nn.sigmoid(logits)).astype(
       logits.dtype)
 

@@ -23,7 +23,7 @@ count, because per-example randomness is drawn for the global batch (see
 `gentk.training.parallel`).
 """
 import functools
-from typing import Any, Callable, NamedTuple
+from typing import Callable, NamedTuple
 
 import jax
 import jax.numpy as jnp

@@ -1,6 +1,5 @@
 """EBGAN: energies, margin loss and pull-away term on a hand-set autoencoder;
 a short training run."""
-import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest

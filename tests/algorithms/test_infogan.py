@@ -11,7 +11,6 @@ import optax
 from gentk.algorithms import adversarial as adversarial_lib
 from gentk.algorithms import adversarial
 from gentk.algorithms import infogan
-from gentk.losses import information
 from gentk.models import mnist_mlp
 
 SPEC = infogan.CodeSpec(categories=(3,), num_continuous=2)
