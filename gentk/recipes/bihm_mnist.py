@@ -20,10 +20,13 @@ GRID = 64  # Samples in the grid.
 
 def estimate_log_z2(sizes, params, key, num: int, chunk: int = 10_000
                     ) -> float:
-  """`helmholtz.log_z2` over `num` draws, `chunk` at a time."""
+  r"""`helmholtz.log_z2` over `num` draws, `chunk` at a time: the log of the
+  mean of the chunks' $\hat Z^2$ (each chunk's estimate is unbiased for
+  $Z^2$, so their mean is too)."""
   chunk = min(chunk, num)
-  draw = jax.jit(lambda k: helmholtz.log_z2(sizes, params, k, chunk))
-  logs = [float(draw(jax.random.fold_in(key, i))) for i in range(num // chunk)]
+  draw = jax.jit(lambda p, k: helmholtz.log_z2(sizes, p, k, chunk))
+  logs = [float(draw(params, jax.random.fold_in(key, i)))
+          for i in range(num // chunk)]
   return float(jax.nn.logsumexp(np.asarray(logs)) - np.log(len(logs)))
 
 
