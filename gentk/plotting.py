@@ -1,4 +1,5 @@
-"""Plots written by experiments: mixture scatter plots and image grids (PNG).
+"""Plots written by experiments: mixture scatter plots, image grids and
+learning curves (PNG).
 
 Drawn with matplotlib's object API (`matplotlib.figure.Figure`, saved through
 the Agg canvas), never pyplot: importing or calling this module leaves the
@@ -51,4 +52,25 @@ def image_grid(images, path: str | pathlib.Path, *, ncols: int = 10
   grid = tile(images, ncols=ncols)
   matplotlib.image.imsave(path, grid, cmap="gray" if grid.ndim == 2 else None,
                           vmin=0, vmax=1)
+  return pathlib.Path(path)
+
+
+def curve(steps, values, path: str | pathlib.Path, *, ylabel: str,
+          marks: dict[str, float] | None = None, reference: dict | None = None,
+          title: str = "") -> pathlib.Path:
+  """A learning curve `values` against `steps`, with vertical lines at
+  `marks` (`{label: step}`, e.g. phase starts) and horizontal ones at
+  `reference` (`{label: value}`, e.g. published figures)."""
+  fig = Figure(figsize=(6, 4), dpi=100)
+  ax = fig.subplots()
+  ax.plot(np.asarray(steps), np.asarray(values), marker=".", label=ylabel)
+  for i, (label, step) in enumerate((marks or {}).items()):
+    ax.axvline(step, color="gray", ls=":", lw=1)
+    ax.annotate(label, (step, 1.0), xycoords=("data", "axes fraction"),
+                fontsize=7, rotation=90, va="top", ha="right")
+  for i, (label, value) in enumerate((reference or {}).items()):
+    ax.axhline(value, color=f"C{i + 1}", ls="--", lw=1, label=label)
+  ax.set(xlabel="step", ylabel=ylabel, title=title)
+  ax.legend(fontsize=7)
+  fig.savefig(path, bbox_inches="tight")
   return pathlib.Path(path)

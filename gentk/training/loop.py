@@ -13,6 +13,14 @@ bit-identical), and leaves in `workdir`:
 * `summary.json`  the final evaluation and the SHA-256 of the final state,
 * whatever `experiment.evaluate` writes (plots).
 
+Curves during training: `experiment.monitor(state, key) -> dict` runs every
+`experiment.monitor_every[phase name]` steps of that phase (phase steps 0,
+every, 2 every, ..., and the phase's last step), on the host between compiled
+calls (a call never crosses a monitoring step); its values go to
+`metrics.jsonl` and TensorBoard as `monitor/<name>`. It reads the state and
+draws from its own key (`fold_in(eval key, step)`), so it changes nothing a
+resumed run depends on.
+
 SIGTERM saves a checkpoint and returns `status='preempted'`. A non-finite loss,
 gradient or parameter stops training within the step where it happens with a
 `NonFiniteError` naming the step and the player; nothing non-finite is saved.
@@ -57,10 +65,16 @@ class Experiment(NamedTuple):
       (`num_batches` comes from the phase, see `gentk.types.Phase`).
     evaluate: `(state, key, workdir, tag) -> dict of floats`, for one seed's
       state; may write artifacts named with `tag`.
+    monitor: `(state, key) -> dict of floats` for one seed's state, logged
+      during training (a learning curve such as SeqGAN's NLL-oracle).
+    monitor_every: `{phase name: steps}`; phases not named are not
+      monitored.
   """
   algorithm: Algorithm
   data_fn: Callable
   evaluate: Callable | None = None
+  monitor: Callable | None = None
+  monitor_every: dict[str, int] | None = None
 
 
 def init_state(experiment: Experiment, key) -> TrainState:
@@ -186,6 +200,23 @@ def phase_spans(phases: tuple[Phase, ...], num_steps: int) -> list[PhaseSpan]:
   return [s for s in spans if s.start < s.end or s.index == 0]
 
 
+def _monitor_period(experiment: Experiment, span: PhaseSpan) -> int | None:
+  if experiment.monitor is None:
+    return None
+  every = (experiment.monitor_every or {}).get(span.name)
+  if every is not None and every < 1:
+    raise ValueError(f"monitor_every[{span.name!r}] must be >= 1, got {every}")
+  return every
+
+
+def _next_monitor_step(span: PhaseSpan, every: int | None, step: int) -> int:
+  """The first monitoring step after `step` in `span` (its end if none)."""
+  if every is None:
+    return span.end
+  return min(span.start + ((step - span.start) // every + 1) * every,
+             span.end)
+
+
 def _span_at(spans: list[PhaseSpan], step: int) -> PhaseSpan:
   return next((s for s in spans if s.start <= step < s.end), spans[-1])
 
@@ -307,6 +338,23 @@ def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
   del state
   start_time, start_step = time.perf_counter(), step
   span = None
+
+  def monitor(state_on_device) -> None:
+    host_state = distributed.to_host(any_step.get(state_on_device))
+    if not primary:  # Every process gathers the state; process 0 logs.
+      return
+    key = jax.random.fold_in(eval_key, step)
+    if not seeded:
+      values = experiment.monitor(host_state, key)
+    else:
+      per_seed = [experiment.monitor(_seed_slice(host_state, i), key[i])
+                  for i in range(num_seeds)]
+      values = {k: np.asarray([v[k] for v in per_seed]) for k in per_seed[0]}
+    writer.write(step, {f"monitor/{k}": v for k, v in values.items()},
+                 tags={"phase_name": span.name})
+    bar.write(f"step {step} ({span.name}): " + ", ".join(
+        f"{k} {np.mean(v):.4g}" for k, v in values.items()))
+
   with _sigterm_flag() as sigterm:
     while step < tc.num_steps:
       if span != _span_at(spans, step):
@@ -315,7 +363,11 @@ def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
           bar.write(f"phase {span.index + 1}/{len(spans)} {span.name!r}: "
                     f"steps {span.start}..{span.end}")
         bar.set_description(span.name if len(spans) > 1 else None)
-      k = min(tc.steps_per_call, span.end - step)
+        every = _monitor_period(experiment, span)
+        if every is not None and step == span.start and (
+            restored is None or step != start_step):  # Not logged yet.
+          monitor(device_state)
+      k = min(tc.steps_per_call, _next_monitor_step(span, every, step) - step)
       device_state, metrics, failure = step_fn(span, k).step_fn(
           device_state, run_key, failure)
       new = _divergence(distributed.to_host(failure), players,
@@ -345,6 +397,9 @@ def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
                      tags={"phase_name": span.name})
         bar.set_postfix({n: f"{np.mean(v):.3g}" for n, v in last.items()
                          if n.endswith("loss")}, refresh=False)
+      if every is not None and (
+          (step - span.start) % every == 0 or step == span.end):
+        monitor(device_state)
       if (step // tc.checkpoint_every > before // tc.checkpoint_every
           or step == span.end or sigterm["set"]):
         save(device_state)

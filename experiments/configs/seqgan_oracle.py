@@ -1,0 +1,157 @@
+r"""SeqGAN on the synthetic oracle (Yu et al. 2017, Section 5), scored by
+NLL-oracle on 10,000 samples.
+
+The oracle is the published random LSTM (`$GENTK_DATA_DIR/seqgan`); the
+training set is 10,000 of its samples drawn from a fixed key
+(`gentk.data.oracle`). Generator: the published LSTM (embedding and hidden
+32, N(0, 0.1) init, Adam 0.01 after global-norm clipping at 5, batch 64).
+One run holds the three phases: MLE pre-training, discriminator
+pre-training, adversarial training; the NLL-oracle curve (every 5
+pre-training epochs, every 10 adversarial steps) goes to TensorBoard and
+`curve.png`, and its value at the end of pre-training is the MLE baseline
+from the same pre-training.
+Run (CPU budget, under an hour on 2 cores):
+  GENTK_DATA_DIR=../shared/data python -m experiments.main \
+    --config=experiments/configs/seqgan_oracle.py --workdir=runs/seqgan_oracle
+Variants: `paper` (the published schedule: the 1,720-filter discriminator,
+50 pre-training d-steps and 5 d-steps of 3 epochs over 10,000 fresh negatives
+per adversarial step; ~2.8 PFLOP, for a GPU), `mle` (the MLE baseline: the
+same pre-training, nothing else), `quick` (seconds; a smoke test).
+
+What the default cuts from the published schedule for the 2-core budget
+(the MLE pre-training, 120 epochs, and the 200 adversarial steps with 16
+rollouts per token are kept): the discriminator is the small variant (6 widths,
+250 filters instead of 12 widths, 1,720 filters); it is pre-trained for 10
+d-steps (published 50) on 5,000 negatives (published 10,000); and each
+adversarial step trains it for one d-step of one epoch (published 5 d-steps of
+3 epochs each), i.e. 1/30 of the published discriminator updates.
+The rollout policy is the delayed copy with rate 0.8 (`seqgan.rollout_rate`;
+0 is what the published code in fact does).
+Expected: see the README's SeqGAN table (NLL-oracle of the MLE pre-training
+and of SeqGAN, with the machine and the wall time). References (published
+code's log): MLE 9.07 after 115 epochs; SeqGAN 8.68 at adversarial step 150
+(paper, Table 1: 8.736).
+"""
+import ml_collections
+
+from gentk.training import spec
+
+BATCH = 64
+NUM_TRAIN, LENGTH = 10_000, 20  # gentk.data.oracle's.
+EPOCH = NUM_TRAIN // BATCH  # 156 steps.
+
+
+def base_config() -> ml_collections.ConfigDict:
+  """The fields every SeqGAN config has, at the oracle's defaults."""
+  config = ml_collections.ConfigDict()
+  # experiments.runners.<runner>.run(config, workdir).
+  config.runner = spec.field("train", spec.module_in("experiments.runners"))
+  # module of gentk/recipes.
+  config.experiment = spec.field("seqgan", spec.module_in("gentk.recipes"))
+  # Root PRNG seed: init, data and noise derive from it.
+  config.seed = spec.field(0, spec.non_negative_int)
+
+  config.data = ml_collections.ConfigDict()
+  # 'oracle', or a text corpus of gentk.data.text.
+  config.data.corpus = spec.field("oracle", spec.one_of(
+      "oracle", "coco", "poems", "emnlp_news", "ptb"))
+  # Sequences per update.
+  config.data.batch_size = spec.field(BATCH, spec.positive_int)
+  # Training sequences (oracle: samples drawn; text: the first ones, 0: all).
+  config.data.num_train = spec.field(NUM_TRAIN, spec.non_negative_int)
+  # Text: tokens per sequence, the end token included (longer: truncated).
+  config.data.length = spec.field(LENGTH, spec.positive_int)
+  # Text: vocabulary size, special tokens included (0: every word).
+  config.data.max_vocab = spec.field(0, spec.non_negative_int)
+
+  config.model = ml_collections.ConfigDict()
+  config.model.embed_dim = spec.field(32, spec.positive_int)  # Generator.
+  config.model.hidden_dim = spec.field(32, spec.positive_int)  # Generator.
+  # Std of the generator's normal initialisation.
+  config.model.init_scale = spec.field(0.1, spec.positive_float)
+  # Discriminator: 'paper' (12 widths, 1,720 filters) or 'small' (6, 250).
+  config.model.d_filters = spec.field("small", spec.one_of("paper", "small"))
+  config.model.d_embed_dim = spec.field(64, spec.positive_int)
+  config.model.d_dropout = spec.field(0.25, spec.fraction)  # Keep 0.75.
+  # L2 weight on the discriminator's output layer.
+  config.model.d_l2 = spec.field(0.2, spec.non_negative_float)
+
+  config.optim = ml_collections.ConfigDict()
+  config.optim.g_lr = spec.field(0.01, spec.positive_float)  # Adam.
+  config.optim.g_clip = spec.field(5.0, spec.positive_float)  # Global norm.
+  config.optim.d_lr = spec.field(1e-4, spec.positive_float)  # Adam.
+
+  config.seqgan = ml_collections.ConfigDict()
+  # 'seqgan', or 'mle' (the baseline: MLE pre-training only).
+  config.seqgan.method = spec.field("seqgan", spec.one_of("seqgan", "mle"))
+  # Generator MLE updates (120 epochs of 10,000 / 64).
+  config.seqgan.mle_steps = spec.field(120 * EPOCH, spec.non_negative_int)
+  # Discriminator pre-training d-steps.
+  config.seqgan.pretrain_rounds = spec.field(10, spec.non_negative_int)
+  # Generator updates per adversarial step.
+  config.seqgan.g_steps = spec.field(1, spec.positive_int)
+  # d-steps per adversarial step.
+  config.seqgan.d_steps = spec.field(1, spec.positive_int)
+  # Epochs over the negatives per d-step.
+  config.seqgan.d_epochs = spec.field(1, spec.positive_int)
+  # Generated sequences per d-step.
+  config.seqgan.num_negatives = spec.field(5_000, spec.positive_int)
+  # Rollouts per token (N).
+  config.seqgan.num_rollouts = spec.field(16, spec.positive_int)
+  # Delayed copy beta <- r beta + (1 - r) theta (0: the current generator).
+  config.seqgan.rollout_rate = spec.field(0.8, spec.fraction)
+  # Sequences sampled at once (memory; the result does not depend on it).
+  config.seqgan.sample_chunk = spec.field(2_000, spec.positive_int)
+  # Rollout rows at once (0: all).
+  config.seqgan.rollout_chunk = spec.field(0, spec.non_negative_int)
+
+  config.eval = ml_collections.ConfigDict()
+  # Samples scored (NLL-oracle, BLEU) and saved.
+  config.eval.num_samples = spec.field(10_000, spec.positive_int)
+  # Monitored curve: every this many MLE steps (0: never).
+  config.eval.monitor_every_mle = spec.field(5 * EPOCH, spec.non_negative_int)
+  # ... and every this many adversarial steps (0: never).
+  config.eval.monitor_every_adv = spec.field(10, spec.non_negative_int)
+  # Text: BLEU orders.
+  config.eval.bleu_orders = spec.field((2, 3, 4, 5), spec.positive_ints())
+  # Text: samples whose self-BLEU is taken (500: Texygen's fast mode; 0: all).
+  config.eval.num_self_bleu = spec.field(500, spec.non_negative_int)
+
+  config.train = spec.train_group(
+      num_steps=120 * EPOCH + 10 + 200, steps_per_call=20, log_every=100,
+      checkpoint_every=1_000, keep_checkpoints=2)
+  return config
+
+
+def apply_variants(config: ml_collections.ConfigDict, args) -> None:
+  """`paper`, `mle` and `quick`, shared with seqgan_text.py."""
+  s = config.seqgan
+  adversarial = config.train.num_steps - s.mle_steps - s.pretrain_rounds
+  if "paper" in args:
+    config.model.d_filters = "paper"
+    s.pretrain_rounds, s.d_steps, s.d_epochs = 50, 5, 3
+    s.num_negatives = 10_000
+  if "quick" in args:
+    config.data.num_train = 640
+    config.model.d_filters = "small"
+    s.mle_steps, s.pretrain_rounds, adversarial = 20, 2, 3
+    s.num_negatives, s.num_rollouts = 128, 2
+    s.sample_chunk = 500
+    config.eval.num_samples = 500
+    config.eval.monitor_every_mle = 10
+    config.eval.monitor_every_adv = 1
+    config.train.steps_per_call = 5
+    config.train.log_every = 5
+    config.train.checkpoint_every = 10
+  config.train.num_steps = s.mle_steps + s.pretrain_rounds + adversarial
+  if "mle" in args:
+    s.method = "mle"
+    config.train.num_steps = s.mle_steps
+
+
+def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
+  """`arg`: None or a comma-separated subset of 'paper', 'mle', 'quick'."""
+  args = spec.variants(arg, __file__, flags=("paper", "mle", "quick"))
+  config = base_config()
+  apply_variants(config, args)
+  return config

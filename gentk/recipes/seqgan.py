@@ -1,0 +1,169 @@
+"""Recipe: SeqGAN and its MLE baseline (`gentk.algorithms.seqgan`) on the
+synthetic oracle (scored by NLL-oracle) or a text corpus (scored by BLEU,
+self-BLEU and NLL-test); see `experiments/configs/seqgan_oracle.py` and
+`seqgan_text.py`.
+
+The workdir receives `vocab.json` (text corpora), `samples.npz` (int32
+`tokens [N, T]`, the evaluated samples), `samples.txt` (one sample a line:
+decoded words, or token ids for the oracle) and `curve.png` (the monitored
+NLL against the step, phase starts marked).
+"""
+import functools
+import pathlib
+from typing import NamedTuple
+
+import jax
+import ml_collections
+import numpy as np
+import optax
+
+from gentk import plotting
+from gentk.algorithms import seqgan
+from gentk.data import oracle as oracle_lib
+from gentk.data import text
+from gentk.metrics import text as text_metrics
+from gentk.models import lstm
+from gentk.models import text_cnn
+from gentk.training import writers
+from gentk.training.loop import Experiment
+
+ORACLE = "oracle"
+FILTERS = {"paper": text_cnn.PAPER_FILTERS, "small": text_cnn.SMALL_FILTERS}
+# Published NLL-oracle (SeqGAN code's experiment log; PROTOCOLS.md).
+ORACLE_REFERENCE = {"published MLE 9.07": 9.07, "published SeqGAN 8.68": 8.68}
+
+
+class Data(NamedTuple):
+  """Token arrays and how to read them."""
+  train: np.ndarray
+  test: np.ndarray | None
+  vocab: text.Vocabulary | None  # None: the oracle's ids.
+  start_token: int
+  vocab_size: int
+
+
+def load_data(config: ml_collections.ConfigDict) -> Data:
+  """The oracle's training set or a text corpus, from `config.data`."""
+  d = config.data
+  if d.corpus == ORACLE:
+    train = oracle_lib.training_set(oracle_lib.load_oracle(), num=d.num_train)
+    return Data(train, None, None, oracle_lib.START_TOKEN,
+                oracle_lib.VOCAB_SIZE)
+  corpus = text.load_corpus(d.corpus, length=d.length,
+                            max_vocab=d.max_vocab or None)
+  train = corpus.train[:d.num_train] if d.num_train else corpus.train
+  return Data(train, corpus.test, corpus.vocab, text.BOS, len(corpus.vocab))
+
+
+def schedule(config: ml_collections.ConfigDict) -> seqgan.Schedule:
+  s = config.seqgan
+  return seqgan.Schedule(
+      mle_steps=s.mle_steps, pretrain_rounds=s.pretrain_rounds,
+      g_steps=s.g_steps, d_steps=s.d_steps, d_epochs=s.d_epochs,
+      num_negatives=s.num_negatives, num_rollouts=s.num_rollouts,
+      rollout_rate=s.rollout_rate, sample_chunk=s.sample_chunk,
+      rollout_chunk=s.rollout_chunk or None)
+
+
+def _mask(tokens: np.ndarray) -> np.ndarray:
+  """1 on the words and the end token, 0 on the padding after it."""
+  return np.arange(tokens.shape[1]) <= text.lengths(tokens)[:, None]
+
+
+def _decode(data: Data, tokens: np.ndarray) -> list[str]:
+  if data.vocab is None:
+    return [" ".join(map(str, row)) for row in tokens]
+  return data.vocab.decode(tokens)
+
+
+def _words(data: Data, tokens: np.ndarray) -> list[list[int]]:
+  """Token ids up to (not including) the end token: what BLEU compares."""
+  return [list(row[:n]) for row, n in zip(tokens.tolist(),
+                                          text.lengths(tokens))]
+
+
+def _plot_curve(workdir: pathlib.Path, tag: str, ylabel: str,
+                reference: dict | None) -> None:
+  records = [r for r in writers.read_metrics(workdir)
+             if f"monitor/{ylabel}" in r]
+  if not records:
+    return
+  value = lambda r: np.asarray(r[f"monitor/{ylabel}"], np.float64)
+  seed = int(tag[len("seed"):]) if tag else None
+  steps = [r["step"] for r in records]
+  values = [value(r)[seed] if seed is not None else value(r) for r in records]
+  starts = {}
+  for r in records:
+    starts.setdefault(r.get("phase_name", ""), r["step"])
+  plotting.curve(steps, values, workdir / (f"curve_{tag}.png" if tag
+                                           else "curve.png"),
+                 ylabel=ylabel, marks=starts, reference=reference)
+
+
+def build(config: ml_collections.ConfigDict, *,
+          axis_name: str | None) -> Experiment:
+  """SeqGAN of `config.seqgan.method` on `config.data.corpus`."""
+  m, o, e = config.model, config.optim, config.eval
+  data = load_data(config)
+  length = data.train.shape[1]
+  generator = lstm.LSTMLanguageModel(
+      data.vocab_size, m.embed_dim, m.hidden_dim,
+      start_token=data.start_token, init_scale=m.init_scale)
+  discriminator = text_cnn.TextCNN(
+      data.vocab_size, m.d_embed_dim, filters=FILTERS[m.d_filters],
+      dropout_rate=m.d_dropout)
+  algorithm = seqgan.make_seqgan(
+      generator, discriminator, schedule=schedule(config),
+      generator_optimizer=optax.chain(optax.clip_by_global_norm(o.g_clip),
+                                      optax.adam(o.g_lr)),
+      discriminator_optimizer=optax.adam(o.d_lr), length=length,
+      batch_size=config.data.batch_size, l2=m.d_l2,
+      method=config.seqgan.method, axis_name=axis_name)
+  data_fn = text.make_batch_fn(data.train, config.data.batch_size)
+  draw = jax.jit(algorithm.sample, static_argnums=2)
+  g_log_prob = text_metrics.token_log_prob_fn(generator.apply)
+  if data.vocab is None:
+    oracle = oracle_lib.load_oracle()
+    oracle_log_prob = functools.partial(
+        text_metrics.token_log_prob_fn(oracle.model.apply),
+        {"params": oracle.params})
+    curve_name, reference = "nll_oracle", ORACLE_REFERENCE
+  else:
+    curve_name, reference = "nll_test", None
+    test_mask = _mask(data.test)
+
+  def curve_value(state, key) -> float:
+    if data.vocab is None:
+      samples = draw(state, key, e.num_samples)
+      return text_metrics.nll_oracle(oracle_log_prob, samples)
+    return text_metrics.nll_test(
+        functools.partial(g_log_prob, state.params[seqgan.GENERATOR]),
+        data.test, test_mask)
+
+  def monitor(state, key) -> dict:
+    return {curve_name: curve_value(state, key)}
+
+  def evaluate(state, key, workdir: pathlib.Path, tag: str) -> dict:
+    key_samples, key_curve = jax.random.split(key)
+    samples = np.asarray(draw(state, key_samples, e.num_samples))
+    suffix = f"_{tag}" if tag else ""
+    np.savez(workdir / f"samples{suffix}.npz", tokens=samples)
+    (workdir / f"samples{suffix}.txt").write_text(
+        "\n".join(_decode(data, samples)) + "\n", encoding="utf-8")
+    result = {curve_name: curve_value(state, key_curve)}
+    if data.vocab is not None:
+      data.vocab.save(workdir / "vocab.json")
+      generated, references = _words(data, samples), _words(data, data.test)
+      orders = tuple(e.bleu_orders)
+      result.update(text_metrics.bleu(generated, references, orders=orders))
+      result.update({f"{k}_fast": v for k, v in text_metrics.bleu(
+          generated, references, orders=orders, fast=True).items()})
+      result.update(text_metrics.self_bleu(
+          generated[:e.num_self_bleu] if e.num_self_bleu else generated,
+          orders=orders))
+    _plot_curve(workdir, tag, curve_name, reference)
+    return result
+
+  every = {"mle": e.monitor_every_mle, "adversarial": e.monitor_every_adv}
+  return Experiment(algorithm, data_fn, evaluate, monitor=monitor,
+                    monitor_every={k: v for k, v in every.items() if v})
