@@ -232,7 +232,8 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
     state, metrics = core.update(state, [GENERATOR], ctx,
                                  optimizers=optimizers, objective=mle,
                                  axis_name=axis_name)
-    state = state.replace(extras={ROLLOUT: state.params[GENERATOR]})
+    state = state.replace(extras={ROLLOUT: state.params[GENERATOR]},
+                          step=state.step + 1)
     return state, core.prefixed(GENERATOR, metrics)
 
   def d_step(state: TrainState, tokens: Array, key: PRNGKey):
@@ -270,7 +271,8 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
                                 jax.tree.map(jnp.mean, metrics))
 
   def discriminator_pretraining_step(state: TrainState, batch, key: PRNGKey):
-    return d_rounds(state, batch["tokens"], step_key(state, key), 1)
+    state, metrics = d_rounds(state, batch["tokens"], step_key(state, key), 1)
+    return state.replace(step=state.step + 1), metrics
 
   def g_update(state: TrainState, key: PRNGKey, batch_size: int, length: int):
     """One policy-gradient update on a fresh batch of generated sequences."""
@@ -304,7 +306,7 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
         lambda s, k: g_update(s, k, batch_size, length), state,
         jax.random.split(key_g, schedule.g_steps))
     state, d_metrics = d_rounds(state, tokens, key_d, schedule.d_steps)
-    return state, {**core.prefixed(GENERATOR,
+    return state.replace(step=state.step + 1), {**core.prefixed(GENERATOR,
                                    jax.tree.map(jnp.mean, g_metrics)),
                    **d_metrics}
 

@@ -1,7 +1,9 @@
 """BLEU and self-BLEU against NLTK's sentence_bleu with method-1 smoothing."""
+import functools
 import math
 import time
 
+import jax.numpy as jnp
 import numpy as np
 import pytest
 from nltk.translate.bleu_score import SmoothingFunction
@@ -195,3 +197,28 @@ def test_speed_10k_by_10k():
   elapsed = time.perf_counter() - start
   assert elapsed < 60, elapsed
   assert 0 < self_scores["self_bleu5"] < self_scores["self_bleu2"] < 1
+
+
+def test_sequence_nll_and_nll_test_against_a_direct_computation():
+  """Per-sequence NLL (masked mean), and NLL-test's token-weighted mean, equal
+  a float64 log-softmax of the same logits; chunking does not matter."""
+  rng = np.random.default_rng(0)
+  table = jnp.asarray(rng.normal(size=(6, 5)), jnp.float32)  # logits by prev
+  apply = lambda params, tokens: params[jnp.concatenate(
+      [jnp.zeros_like(tokens[:, :1]), tokens[:, :-1]], axis=1)]
+  log_prob = functools.partial(text.token_log_prob_fn(apply), table)
+  tokens = rng.integers(0, 5, size=(7, 4))
+  mask = np.arange(4) <= rng.integers(0, 4, size=7)[:, None]
+  logits = np.asarray(table, np.float64)[np.concatenate(
+      [np.zeros((7, 1), int), tokens[:, :-1]], axis=1)]
+  log_p = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+  picked = np.take_along_axis(log_p, tokens[..., None], -1)[..., 0]
+  expected = -(picked * mask).sum(-1) / mask.sum(-1)
+  for chunk in (3, 100):
+    np.testing.assert_allclose(
+        text.sequence_nll(log_prob, tokens, mask, chunk_size=chunk),
+        expected, rtol=1e-5)
+  np.testing.assert_allclose(text.nll_test(log_prob, tokens, mask),
+                             -(picked * mask).sum() / mask.sum(), rtol=1e-5)
+  np.testing.assert_allclose(text.nll_oracle(log_prob, tokens),
+                             -picked.mean(), rtol=1e-5)

@@ -1,0 +1,26 @@
+"""Run in a subprocess: the tiny SeqGAN of seqgan_util through the loop,
+killed with SIGKILL from inside its step when state.step == KILL_AT.
+
+Usage: python -m tests.algorithms._seqgan_probe WORKDIR [KILL_AT]
+Prints the final state's SHA-256 when the run completes.
+"""
+import sys
+
+from gentk.training import loop
+from tests.algorithms import seqgan_util
+from tests.training._phases_probe import killing_at
+
+
+def main(workdir: str, kill_at: int = -1) -> None:
+  experiment = seqgan_util.experiment()
+  algorithm = experiment.algorithm
+  for i, phase in enumerate(algorithm.phases):
+    algorithm = algorithm.with_train_step(killing_at(phase.train_step,
+                                                     kill_at), i)
+  summary = loop.train(seqgan_util.config(), workdir,
+                       experiment._replace(algorithm=algorithm))
+  print("sha256", summary["state_sha256"])
+
+
+if __name__ == "__main__":
+  main(sys.argv[1], *(int(a) for a in sys.argv[2:]))
