@@ -100,6 +100,21 @@ def _plot_curve(workdir: pathlib.Path, tag: str, ylabel: str,
                  ylabel=ylabel, marks=starts, reference=reference)
 
 
+def _pretrained(workdir: pathlib.Path, tag: str) -> dict:
+  """`mle_<name>`: the last monitored figures of the MLE phase, i.e. the MLE
+  baseline from this run's own pre-training (empty if not monitored)."""
+  seed = int(tag[len("seed"):]) if tag else None
+  records = [r for r in writers.read_metrics(workdir)
+             if r.get("phase_name") == "mle"
+             and any(k.startswith("monitor/") for k in r)]
+  if not records:
+    return {}
+  last = records[-1]
+  return {"mle_" + k[len("monitor/"):]: float(
+      np.asarray(v)[seed] if seed is not None else v)
+          for k, v in last.items() if k.startswith("monitor/")}
+
+
 def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """SeqGAN of `config.seqgan.method` on `config.data.corpus`."""
@@ -132,35 +147,40 @@ def build(config: ml_collections.ConfigDict, *,
     curve_name, reference = "nll_test", None
     test_mask = _mask(data.test)
 
-  def curve_value(state, key) -> float:
+  def text_scores(samples: np.ndarray) -> dict:
+    orders = tuple(e.bleu_orders)
+    generated, references = _words(data, samples), _words(data, data.test)
+    result = text_metrics.bleu(generated, references, orders=orders)
+    result.update({f"{k}_fast": v for k, v in text_metrics.bleu(
+        generated, references, orders=orders, fast=True).items()})
+    result.update(text_metrics.self_bleu(
+        generated[:e.num_self_bleu] if e.num_self_bleu else generated,
+        orders=orders))
+    return result
+
+  def scores(state, key) -> tuple[dict, np.ndarray]:
+    """The run's figures and the samples they were computed from."""
+    samples = np.asarray(draw(state, key, e.num_samples))
     if data.vocab is None:
-      samples = draw(state, key, e.num_samples)
-      return text_metrics.nll_oracle(oracle_log_prob, samples)
-    return text_metrics.nll_test(
+      return {"nll_oracle": text_metrics.nll_oracle(oracle_log_prob,
+                                                    samples)}, samples
+    nll = text_metrics.nll_test(
         functools.partial(g_log_prob, state.params[seqgan.GENERATOR]),
         data.test, test_mask)
+    return {"nll_test": nll, **text_scores(samples)}, samples
 
   def monitor(state, key) -> dict:
-    return {curve_name: curve_value(state, key)}
+    return scores(state, key)[0]
 
   def evaluate(state, key, workdir: pathlib.Path, tag: str) -> dict:
-    key_samples, key_curve = jax.random.split(key)
-    samples = np.asarray(draw(state, key_samples, e.num_samples))
+    result, samples = scores(state, key)
     suffix = f"_{tag}" if tag else ""
     np.savez(workdir / f"samples{suffix}.npz", tokens=samples)
     (workdir / f"samples{suffix}.txt").write_text(
         "\n".join(_decode(data, samples)) + "\n", encoding="utf-8")
-    result = {curve_name: curve_value(state, key_curve)}
     if data.vocab is not None:
       data.vocab.save(workdir / "vocab.json")
-      generated, references = _words(data, samples), _words(data, data.test)
-      orders = tuple(e.bleu_orders)
-      result.update(text_metrics.bleu(generated, references, orders=orders))
-      result.update({f"{k}_fast": v for k, v in text_metrics.bleu(
-          generated, references, orders=orders, fast=True).items()})
-      result.update(text_metrics.self_bleu(
-          generated[:e.num_self_bleu] if e.num_self_bleu else generated,
-          orders=orders))
+    result.update(_pretrained(workdir, tag))
     _plot_curve(workdir, tag, curve_name, reference)
     return result
 
