@@ -25,6 +25,7 @@ from gentk.metrics import text as text_metrics
 from gentk.models import lstm
 from gentk.models import text_cnn
 from gentk.training import writers
+from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
 
 ORACLE = "oracle"
@@ -40,6 +41,24 @@ class Data(NamedTuple):
   vocab: text.Vocabulary | None  # None: the oracle's ids.
   start_token: int
   vocab_size: int
+
+
+def check(config: ml_collections.ConfigDict) -> None:
+  """One-line `ConfigError`s for settings that cannot work together."""
+  d, m = config.data, config.model
+  if d.corpus == ORACLE and d.length != oracle_lib.LENGTH:
+    raise ConfigError(
+        f"config.data.length={d.length} does not apply to the oracle, whose "
+        f"sequences have {oracle_lib.LENGTH} tokens: pass e.g. "
+        f"--config.data.length={oracle_lib.LENGTH}.")
+  widest = max(w for w, _ in FILTERS[m.d_filters])
+  if d.length < widest:
+    other = ("" if m.d_filters == "small" else
+             " or --config.model.d_filters=small")
+    raise ConfigError(
+        f"config.data.length={d.length} is shorter than the widest filter "
+        f"({widest}) of config.model.d_filters={m.d_filters!r}: pass e.g. "
+        f"--config.data.length={widest}{other}.")
 
 
 def load_data(config: ml_collections.ConfigDict) -> Data:
@@ -119,6 +138,7 @@ def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """SeqGAN of `config.seqgan.method` on `config.data.corpus`."""
   m, o, e = config.model, config.optim, config.eval
+  check(config)
   data = load_data(config)
   length = data.train.shape[1]
   generator = lstm.LSTMLanguageModel(

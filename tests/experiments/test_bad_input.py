@@ -354,3 +354,22 @@ def test_launcher_refuses_a_bad_workdir(tmp_path, workdir, needle):
   _assert_one_line(lines[0], needle)
   assert _snapshot(tmp_path) == ["afile"]
   assert (tmp_path / "afile").read_text() == "x"
+
+
+@pytest.mark.parametrize("config,args,needle", [
+    ("seqgan_oracle.py:quick", ["--config.data.length=10"],
+     "config.data.length=10 does not apply to the oracle"),
+    ("seqgan_text.py:quick", ["--config.data.length=12",
+                              "--config.model.d_filters=paper"],
+     "config.data.length=12 is shorter than the widest filter (20)"),
+], ids=["oracle_length", "filters_longer_than_text"])
+def test_recipe_checks_refuse_in_one_line(tmp_path, config, args, needle):
+  """Settings that only the recipe can relate are refused before any data is
+  read or anything written."""
+  r = _launch(tmp_path, f"--workdir={tmp_path / 'w'}",
+              f"--config={CONFIG_DIR / config}", *args)
+  assert r.returncode == 2, r.stderr[-2000:]
+  lines = r.stderr.strip().splitlines()
+  assert len(lines) == 1 and lines[0].startswith("error: "), r.stderr
+  _assert_one_line(lines[0], needle)
+  assert _snapshot(tmp_path) == []
