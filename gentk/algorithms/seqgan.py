@@ -27,7 +27,10 @@ Phases of one run (`gentk.types.Phase`):
    $\theta$.
 2. `discriminator_pretraining`: each step is one *d-step* (below).
 3. `adversarial`: each step is `g_steps` policy-gradient updates of $G$ (a
-   fresh batch of $B$ generated sequences each), then `d_steps` d-steps.
+   fresh batch of $B$ generated sequences each), then `d_steps` d-steps. The
+   generator's optimizer state starts afresh with this phase (the published
+   code's policy gradient has its own Adam), unless
+   `Schedule.fresh_adversarial_optimizer` is False.
 
 A d-step regenerates `num_negatives` sequences from $G$, then runs `d_epochs`
 epochs of discriminator updates: $\lceil$`num_negatives`$/B\rceil$ updates per
@@ -85,6 +88,10 @@ class Schedule(NamedTuple):
       (memory: `[chunk, V]` logits per time step); the result does not
       depend on it.
     rollout_chunk: rollout rows at once (`rollout_rewards`' `chunk_size`).
+    fresh_adversarial_optimizer: start the adversarial phase with a fresh
+      generator optimizer state (the published code's policy-gradient Adam
+      is a separate optimizer from its MLE Adam: its moments do not carry
+      the pre-training's gradient scale) [True].
   """
   mle_steps: int
   pretrain_rounds: int
@@ -96,6 +103,7 @@ class Schedule(NamedTuple):
   rollout_rate: float = 0.8
   sample_chunk: int = 2_000
   rollout_chunk: int | None = None
+  fresh_adversarial_optimizer: bool = True
 
   def updates_per_d_step(self, batch_size: int) -> int:
     """Discriminator updates in one d-step."""
@@ -297,7 +305,19 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
                         state.extras[ROLLOUT], state.params[GENERATOR])
     return state.replace(extras={ROLLOUT: beta}), metrics
 
+  def fresh_optimizer_on_entry(state: TrainState) -> TrainState:
+    """The generator's optimizer state re-initialised at phase step 0."""
+    if not schedule.fresh_adversarial_optimizer:
+      return state
+    fresh = generator_optimizer.init(state.params[GENERATOR])
+    entering = state.phase_step == 0
+    opt_state = dict(state.opt_state)
+    opt_state[GENERATOR] = jax.tree.map(
+        lambda f, c: jnp.where(entering, f, c), fresh, opt_state[GENERATOR])
+    return state.replace(opt_state=opt_state)
+
   def adversarial_step(state: TrainState, batch, key: PRNGKey):
+    state = fresh_optimizer_on_entry(state)
     key = step_key(state, key)
     key_g, key_d = jax.random.split(key)
     tokens = batch["tokens"]

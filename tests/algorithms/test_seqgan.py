@@ -56,6 +56,11 @@ def test_steps_advance_the_step_and_beta_is_the_delayed_copy():
   before = state
   state, metrics = _run_phase(algorithm, state, 2, 1, data_fn)
   assert int(state.step) == 4
+  # Entering the adversarial phase (phase_step 0) restarts the generator's
+  # Adam: its step count is 1 after one update (3 MLE updates before).
+  counts = lambda s: {int(l) for l in jax.tree.leaves(
+      s.opt_state[seqgan.GENERATOR]) if l.ndim == 0}
+  assert counts(before) == {3} and counts(state) == {1}
   assert set(metrics) >= {"generator/q", "generator/reward",
                           "discriminator/accuracy"}
   rate = util.SCHEDULE.rollout_rate
