@@ -3,9 +3,10 @@ poems (the SeqGAN paper's), scored by BLEU-2..5 against the test split,
 self-BLEU-2..5 and the generator's NLL of the test split.
 
 Data (`gentk.data.text`): COCO `image_coco.txt` (10,000 captions) for
-training and `image_coco_test.txt` (10,000) as references, words split on
-spaces, vocabulary from the training file (6,094 words + 4 special tokens),
-length 20 tokens with the end token (1% of captions are truncated to 19
+training and `image_coco_test.txt` (10,000) as references, words as
+Texygen's `nltk.word_tokenize` splits them (punctuation separate),
+vocabulary from the training file (4,659 words + 4 special tokens), length
+22 tokens with the end token (under 1% of captions are truncated to 21
 words); poems `shi.txt`, every 10th poem held out as references (14,755 /
 1,639), characters as tokens, length 25 (24 characters + end).
 BLEU is reported against all references (`bleuN`) and against the first 500
@@ -31,7 +32,7 @@ import ml_collections
 from experiments.configs import seqgan_oracle
 from gentk.training import spec
 
-LENGTHS = {"coco": 20, "poems": 25}
+LENGTHS = {"coco": 22, "poems": 25}
 TRAIN_SIZES = {"coco": 10_000, "poems": 14_755}
 
 

@@ -173,8 +173,11 @@ def test_batch_fn_is_pure_in_key_and_step_and_draws_rows():
 def test_coco_sizes_and_round_trip(coco):
   assert coco.train.shape == (10_000, 20) and coco.test.shape == (10_000, 20)
   assert coco.name == "coco" and coco.length == 20
-  assert len(coco.vocab) == 6_094 + 4
+  # Treebank tokenisation (Texygen's): punctuation is a token of its own.
+  assert len(coco.vocab) == 4_659 + 4
+  assert "." in coco.vocab.index and "wheel." not in coco.vocab.index
   train, test = text.corpus_sentences("coco")
+  assert train[0][-2:] == ["wheel", "."]
   # Test sentences that fit and whose words are all in the train vocabulary.
   fit = [s for s in test if len(s) < 20
          and all(w in coco.vocab.index for w in s)]
