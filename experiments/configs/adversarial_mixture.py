@@ -144,7 +144,8 @@ def _minibatch(config: ml_collections.ConfigDict) -> None:
   config.minibatch.num_kernels = spec.field(8, spec.positive_int)
   # C: dimension of each row M_{i,b}.
   config.minibatch.kernel_dim = spec.field(4, spec.positive_int)
-  # GAN generator cost: 'minimax', 'nonsaturating' or 'maximum_likelihood'.
+  # GAN generator cost: 'minimax', 'nonsaturating', 'maximum_likelihood'
+  # or 'boundary_seeking'.
   config.minibatch.generator_cost = spec.field(
       "nonsaturating", spec.one_of(*gan_mixture.GENERATOR_COSTS))
 

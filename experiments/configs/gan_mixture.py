@@ -21,7 +21,8 @@ from gentk.training import spec
 DATASETS = ("grid", "ring")
 FLAGS = ("quick", "seeds5")
 # The generator costs of gentk.losses.adversarial.GENERATOR_LOSSES.
-GENERATOR_COSTS = ("minimax", "nonsaturating", "maximum_likelihood")
+GENERATOR_COSTS = ("minimax", "nonsaturating", "maximum_likelihood",
+                   "boundary_seeking")
 
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
@@ -56,7 +57,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
                                                  spec.positive_ints())
 
   config.gan = ml_collections.ConfigDict()
-  # 'minimax', 'nonsaturating' or 'maximum_likelihood'.
+  # 'minimax', 'nonsaturating', 'maximum_likelihood' or 'boundary_seeking'.
   config.gan.generator_cost = spec.field("nonsaturating",
                                          spec.one_of(*GENERATOR_COSTS))
 

@@ -46,7 +46,8 @@ METHODS = ("gan", "wgan", "wgan_gp", "ebgan", "began")
 PLAYERS = ("dcgan", "mlp")
 VARIANTS = METHODS + PLAYERS + ("quick",)
 # The generator costs of gentk.losses.adversarial.GENERATOR_LOSSES.
-GENERATOR_COSTS = ("minimax", "nonsaturating", "maximum_likelihood")
+GENERATOR_COSTS = ("minimax", "nonsaturating", "maximum_likelihood",
+                   "boundary_seeking")
 SPLIT = spec.tfds_split("train", "test")  # MNIST's splits.
 ACTIVATION = spec.attribute_of("jax.nn", "relu")
 
@@ -126,7 +127,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.optim.decay = spec.field(0.99, spec.fraction)
 
   config.gan = ml_collections.ConfigDict()
-  # 'minimax', 'nonsaturating' or 'maximum_likelihood'.
+  # 'minimax', 'nonsaturating', 'maximum_likelihood' or 'boundary_seeking'.
   config.gan.generator_cost = spec.field("nonsaturating",
                                          spec.one_of(*GENERATOR_COSTS))
   config.wgan = ml_collections.ConfigDict()

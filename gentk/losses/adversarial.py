@@ -1,4 +1,4 @@
-r"""The GAN game: discriminator cross-entropy and the three generator costs.
+r"""The GAN game: discriminator cross-entropy and the generator costs.
 
 All losses take discriminator *logits* l = sigma^{-1}(D(x)) and are written in
 log-sigmoid form: log D = log_sigmoid(l), log(1 - D) = log_sigmoid(-l).
@@ -8,6 +8,8 @@ References:
     https://arxiv.org/abs/1406.2661
   Goodfellow 2016, "NIPS 2016 Tutorial: Generative Adversarial Networks"
     (Section 3.2.3, the maximum-likelihood cost), https://arxiv.org/abs/1701.00160
+  Hjelm et al. 2018, "Boundary-Seeking Generative Adversarial Networks",
+    https://arxiv.org/abs/1702.08431
 """
 import chex
 import jax
@@ -79,10 +81,32 @@ def maximum_likelihood_generator_loss(fake_logits: ArrayLike) -> Array:
   return -jnp.exp(fake_logits)  # sigma^{-1}(D) is the logit itself.
 
 
+def boundary_seeking_generator_loss(fake_logits: ArrayLike) -> Array:
+  r"""Continuous boundary-seeking generator cost, per example:
+  $\frac12 (\log D(G(z)) - \log(1 - D(G(z))))^2 = \frac12 l^2$.
+
+  With an optimal discriminator, $D/(1-D) = p_\text{data}/p_g$, so the cost
+  is zero exactly where the generator's samples lie on the decision boundary
+  $D = 1/2$ ($p_g = p_\text{data}$); it pulls samples towards it from both
+  sides instead of pushing them as far into "real" as possible.
+
+  Args:
+    fake_logits: logits on generated samples, shape `[B]`.
+  Returns:
+    per-example loss, shape `[B]`.
+  References:
+    Hjelm et al. 2018, Eq. 7.
+  """
+  chex.assert_rank(fake_logits, 1)
+  # log D - log(1 - D) = log_sigmoid(l) - log_sigmoid(-l) = l exactly.
+  return 0.5 * jnp.square(fake_logits)
+
+
 GENERATOR_LOSSES = {
     "minimax": minimax_generator_loss,
     "nonsaturating": nonsaturating_generator_loss,
     "maximum_likelihood": maximum_likelihood_generator_loss,
+    "boundary_seeking": boundary_seeking_generator_loss,
 }
 
 

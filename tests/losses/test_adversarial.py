@@ -24,6 +24,7 @@ def test_discriminator_loss_matches_cross_entropy():
     ("minimax", np.log(1 - D)),
     ("nonsaturating", -np.log(D)),
     ("maximum_likelihood", -D / (1 - D)),  # -exp(sigma^{-1}(D)) = -D/(1-D).
+    ("boundary_seeking", 0.5 * (np.log(D) - np.log(1 - D)) ** 2),
 ])
 def test_generator_costs(cost, expected):
   np.testing.assert_allclose(adversarial.generator_loss(LOGITS, cost=cost),
@@ -63,3 +64,14 @@ def test_optimal_discriminator_value_is_log4():
   zero = jnp.zeros(3)
   np.testing.assert_allclose(adversarial.discriminator_loss(zero, zero),
                              math.log(4.0), rtol=1e-6)
+
+
+def test_boundary_seeking_cost_vanishes_on_the_boundary():
+  """Hjelm et al. 2018: the cost and its gradient are zero at D = 1/2 and
+  the gradient pulls the logit towards 0 from both sides."""
+  grad = jax.grad(lambda l: adversarial.boundary_seeking_generator_loss(
+      l[None])[0])
+  assert float(adversarial.boundary_seeking_generator_loss(
+      jnp.zeros([1]))[0]) == 0.0
+  assert float(grad(jnp.array(0.0))) == 0.0
+  assert float(grad(jnp.array(2.0))) > 0 > float(grad(jnp.array(-2.0)))
