@@ -192,6 +192,8 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
                 discriminator: text_cnn.TextCNN, *, schedule: Schedule,
                 generator_optimizer: optax.GradientTransformation,
                 discriminator_optimizer: optax.GradientTransformation,
+                policy_gradient_optimizer: optax.GradientTransformation
+                | None = None,
                 length: int, batch_size: int, l2: float = 0.2,
                 method: str = "seqgan", axis_name: str | None = None) -> Algorithm:
   """SeqGAN (or its MLE baseline) as phases of the training core.
@@ -204,6 +206,9 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
     generator_optimizer: used for MLE and policy gradient (published: Adam
       0.01 after global-norm clipping at 5).
     discriminator_optimizer: published Adam 1e-4.
+    policy_gradient_optimizer: the generator's optimizer in the adversarial
+      phase (e.g. the same with another learning rate; its state must have
+      the structure of `generator_optimizer`'s); None: `generator_optimizer`.
     length: T, the length of every sequence.
     batch_size: B, sequences per update (the data's batch size).
     l2: weight of the output layer's L2 penalty (published 0.2).
@@ -217,6 +222,9 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
     raise ValueError(f"method must be one of {METHODS}, got {method!r}")
   optimizers = {GENERATOR: generator_optimizer,
                 DISCRIMINATOR: discriminator_optimizer}
+  pg_optimizers = dict(optimizers)
+  if policy_gradient_optimizer is not None:
+    pg_optimizers[GENERATOR] = policy_gradient_optimizer
   mle = mle_objective(generator)
   pg = policy_gradient_objective(generator)
   d_objective = discriminator_objective(discriminator, l2=l2)
@@ -299,7 +307,7 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
     ctx = core.Context(batch={"tokens": tokens, "q": q}, key=key,
                        extras=state.extras, step=state.step)
     state, metrics = core.update(state, [GENERATOR], ctx,
-                                 optimizers=optimizers, objective=pg,
+                                 optimizers=pg_optimizers, objective=pg,
                                  axis_name=axis_name)
     beta = jax.tree.map(lambda b, t: rate * b + (1.0 - rate) * t,
                         state.extras[ROLLOUT], state.params[GENERATOR])
@@ -309,7 +317,7 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
     """The generator's optimizer state re-initialised at phase step 0."""
     if not schedule.fresh_adversarial_optimizer:
       return state
-    fresh = generator_optimizer.init(state.params[GENERATOR])
+    fresh = pg_optimizers[GENERATOR].init(state.params[GENERATOR])
     entering = state.phase_step == 0
     opt_state = dict(state.opt_state)
     opt_state[GENERATOR] = jax.tree.map(

@@ -147,11 +147,13 @@ def build(config: ml_collections.ConfigDict, *,
   discriminator = text_cnn.TextCNN(
       data.vocab_size, m.d_embed_dim, filters=FILTERS[m.d_filters],
       dropout_rate=m.d_dropout)
+  adam = lambda lr: optax.chain(optax.clip_by_global_norm(o.g_clip),
+                                optax.adam(lr))
   algorithm = seqgan.make_seqgan(
       generator, discriminator, schedule=schedule(config),
-      generator_optimizer=optax.chain(optax.clip_by_global_norm(o.g_clip),
-                                      optax.adam(o.g_lr)),
-      discriminator_optimizer=optax.adam(o.d_lr), length=length,
+      generator_optimizer=adam(o.g_lr),
+      discriminator_optimizer=optax.adam(o.d_lr),
+      policy_gradient_optimizer=adam(o.pg_lr or o.g_lr), length=length,
       batch_size=config.data.batch_size, l2=m.d_l2,
       method=config.seqgan.method, axis_name=axis_name)
   data_fn = text.make_batch_fn(data.train, config.data.batch_size)

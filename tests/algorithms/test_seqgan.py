@@ -10,6 +10,7 @@ import sys
 import jax
 import jax.numpy as jnp
 import numpy as np
+import optax
 import pytest
 
 from gentk.algorithms import seqgan
@@ -198,3 +199,19 @@ def test_killed_in_each_phase_resumes_bit_identical(tmp_path):
   resumed = _probe(workdir)
   assert "resuming from step 34" in resumed.stdout
   assert _sha(resumed) == reference
+
+
+def test_policy_gradient_optimizer_drives_the_adversarial_phase():
+  """With a policy-gradient Adam of rate 0 the adversarial step leaves the
+  generator as it was (the discriminator still trains)."""
+  frozen = optax.chain(optax.clip_by_global_norm(5.0), optax.adam(0.0))
+  algorithm = util.algorithm(policy_gradient_optimizer=frozen)
+  data_fn = util.data_fn()
+  state = algorithm.init(jax.random.PRNGKey(0),
+                         data_fn(jax.random.PRNGKey(0), 0))
+  after, _ = _run_phase(algorithm, state, 2, 1, data_fn)
+  jax.tree.map(np.testing.assert_array_equal,
+               after.params[seqgan.GENERATOR], state.params[seqgan.GENERATOR])
+  assert not np.allclose(
+      after.params[seqgan.DISCRIMINATOR]["params"]["output"]["kernel"],
+      state.params[seqgan.DISCRIMINATOR]["params"]["output"]["kernel"])
