@@ -64,7 +64,7 @@ def curve(steps, values, path: str | pathlib.Path, *, ylabel: str,
   fig = Figure(figsize=(6, 4), dpi=100)
   ax = fig.subplots()
   ax.plot(np.asarray(steps), np.asarray(values), marker=".", label=ylabel)
-  for i, (label, step) in enumerate((marks or {}).items()):
+  for label, step in (marks or {}).items():
     ax.axvline(step, color="gray", ls=":", lw=1)
     ax.annotate(label, (step, 1.0), xycoords=("data", "axes fraction"),
                 fontsize=7, rotation=90, va="top", ha="right")

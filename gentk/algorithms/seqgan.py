@@ -60,6 +60,7 @@ import jax.numpy as jnp
 import optax
 
 from gentk.algorithms import core
+from gentk.estimators import categorical
 from gentk.estimators import rollout
 from gentk.estimators import score_function
 from gentk.models import lstm
@@ -110,21 +111,14 @@ class Schedule(NamedTuple):
     return self.d_epochs * math.ceil(self.num_negatives / batch_size)
 
 
-def token_log_probs(logits: Array, tokens: Array) -> Array:
-  r"""$\log G(y_t \mid Y_{1:t-1})$, `[..., T]`, from teacher-forced logits
-  `[..., T, V]`."""
-  log_p = jax.nn.log_softmax(logits)
-  return jnp.take_along_axis(log_p, tokens[..., None], axis=-1)[..., 0]
-
-
 def mle_objective(generator: lstm.LSTMLanguageModel):
   r"""`(params, ctx) -> (loss, metrics)`: the mean per-token NLL of
   `ctx.batch["tokens"]` `[B, T]`, $-\frac{1}{BT} \sum_{b,t} \log
   G_\theta(y^b_t \mid Y^b_{1:t-1})$."""
   def objective(params, ctx):
     tokens = ctx.batch["tokens"]
-    nll = -token_log_probs(generator.apply(params[GENERATOR], tokens),
-                           tokens).mean()
+    nll = -categorical.categorical_log_prob(
+        generator.apply(params[GENERATOR], tokens), tokens).mean()
     return nll, {"nll": nll}
   return objective
 
@@ -140,7 +134,8 @@ def policy_gradient_objective(generator: lstm.LSTMLanguageModel):
   """
   def objective(params, ctx):
     tokens, q = ctx.batch["tokens"], ctx.batch["q"]
-    log_p = token_log_probs(generator.apply(params[GENERATOR], tokens), tokens)
+    log_p = categorical.categorical_log_prob(
+        generator.apply(params[GENERATOR], tokens), tokens)
     surrogate, _ = score_function.score_function_surrogate(log_p, q)
     return -surrogate.mean(), {"q": q.mean(), "reward": q[:, -1].mean(),
                                "log_prob": log_p.sum(-1).mean()}
@@ -157,10 +152,10 @@ def discriminator_objective(discriminator: text_cnn.TextCNN, *, l2: float):
     d = params[DISCRIMINATOR]
     real_logits = discriminator.apply(d, real, dropout_key=key_real)
     fake_logits = discriminator.apply(d, fake, dropout_key=key_fake)
-    cross_entropy = 0.5 * (optax.sigmoid_binary_cross_entropy(
-        real_logits, jnp.ones_like(real_logits)).mean()
-                           + optax.sigmoid_binary_cross_entropy(
-                               fake_logits, jnp.zeros_like(fake_logits)).mean())
+    bce = optax.sigmoid_binary_cross_entropy
+    cross_entropy = 0.5 * (bce(real_logits, jnp.ones_like(real_logits)).mean()
+                           + bce(fake_logits,
+                                 jnp.zeros_like(fake_logits)).mean())
     accuracy = 0.5 * ((real_logits > 0).mean() + (fake_logits < 0).mean())
     return (cross_entropy + l2 * text_cnn.output_l2(d["params"]),
             {"cross_entropy": cross_entropy, "accuracy": accuracy})
@@ -304,7 +299,7 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
         num_rollouts=schedule.num_rollouts,
         initial_state=generator.initial_state((batch_size,)),
         start_token=generator.start_token, chunk_size=schedule.rollout_chunk)
-    ctx = core.Context(batch={"tokens": tokens, "q": q}, key=key,
+    ctx = core.Context(batch={"tokens": tokens, "q": q}, key=None,
                        extras=state.extras, step=state.step)
     state, metrics = core.update(state, [GENERATOR], ctx,
                                  optimizers=pg_optimizers, objective=pg,
@@ -334,9 +329,8 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
         lambda s, k: g_update(s, k, batch_size, length), state,
         jax.random.split(key_g, schedule.g_steps))
     state, d_metrics = d_rounds(state, tokens, key_d, schedule.d_steps)
-    return state.replace(step=state.step + 1), {**core.prefixed(GENERATOR,
-                                   jax.tree.map(jnp.mean, g_metrics)),
-                   **d_metrics}
+    g_metrics = core.prefixed(GENERATOR, jax.tree.map(jnp.mean, g_metrics))
+    return state.replace(step=state.step + 1), {**g_metrics, **d_metrics}
 
   def sample(state: TrainState, key: PRNGKey, num: int) -> Array:
     return sample_tokens(generator, state.params[GENERATOR], key, num,

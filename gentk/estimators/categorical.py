@@ -102,3 +102,21 @@ def categorical(key: PRNGKey, logits: ArrayLike, *,
   chex.assert_rank(logits, {i for i in range(1, 9)})
   u = jax.random.uniform(key, logits.shape[:-1])
   return categorical_from_uniform(u, logits, block_size=block_size)
+
+
+def categorical_log_prob(logits: ArrayLike, x: ArrayLike) -> Array:
+  r"""$\log \mathrm{softmax}(l)_x = l_x - \log \sum_j e^{l_j}$ per row: the
+  log-probability of tokens `x` (a sequence model's per-token
+  $\log G(y_t \mid Y_{1:t-1})$ from teacher-forced logits), the score that
+  score-function estimators differentiate.
+
+  Args:
+    logits: `[..., V]`.
+    x: int indices `[...]`.
+  Returns:
+    float `[...]`.
+  """
+  logits, x = jnp.asarray(logits), jnp.asarray(x)
+  chex.assert_equal_shape_prefix([logits, x], x.ndim)
+  log_p = jax.nn.log_softmax(logits)
+  return jnp.take_along_axis(log_p, x[..., None], axis=-1)[..., 0]

@@ -62,8 +62,9 @@ import math
 from typing import Callable, Hashable, Iterable, Sequence
 
 import jax
-import jax.numpy as jnp
 import numpy as np
+
+from gentk.estimators import categorical
 
 EPSILON = 0.1  # NLTK's SmoothingFunction().method1 default.
 NUM_FAST_REFERENCES = 500  # Texygen's `sample_size` in fast mode.
@@ -393,8 +394,7 @@ def token_log_prob_fn(apply: Callable) -> Callable:
   Bind the parameters with `functools.partial(log_prob, params)`; the
   program compiles once per chunk shape, not per parameter value."""
   def log_prob(params, tokens):
-    log_p = jax.nn.log_softmax(apply(params, tokens))
-    return jnp.take_along_axis(log_p, tokens[..., None], axis=-1)[..., 0]
+    return categorical.categorical_log_prob(apply(params, tokens), tokens)
   return jax.jit(log_prob)
 
 

@@ -41,6 +41,7 @@ class Data(NamedTuple):
   vocab: text.Vocabulary | None  # None: the oracle's ids.
   start_token: int
   vocab_size: int
+  oracle: oracle_lib.Oracle | None = None  # The synthetic data's source.
 
 
 def check(config: ml_collections.ConfigDict) -> None:
@@ -65,9 +66,9 @@ def load_data(config: ml_collections.ConfigDict) -> Data:
   """The oracle's training set or a text corpus, from `config.data`."""
   d = config.data
   if d.corpus == ORACLE:
-    train = oracle_lib.training_set(oracle_lib.load_oracle(), num=d.num_train)
-    return Data(train, None, None, oracle_lib.START_TOKEN,
-                oracle_lib.VOCAB_SIZE)
+    oracle = oracle_lib.load_oracle()
+    return Data(oracle_lib.training_set(oracle, num=d.num_train), None, None,
+                oracle_lib.START_TOKEN, oracle_lib.VOCAB_SIZE, oracle)
   corpus = text.load_corpus(d.corpus, length=d.length,
                             max_vocab=d.max_vocab or None)
   train = corpus.train[:d.num_train] if d.num_train else corpus.train
@@ -75,6 +76,8 @@ def load_data(config: ml_collections.ConfigDict) -> Data:
 
 
 def schedule(config: ml_collections.ConfigDict) -> seqgan.Schedule:
+  """`seqgan.Schedule` from `config.seqgan` (0 for `rollout_chunk`: all rows
+  at once)."""
   s = config.seqgan
   return seqgan.Schedule(
       mle_steps=s.mle_steps, pretrain_rounds=s.pretrain_rounds,
@@ -101,37 +104,42 @@ def _words(data: Data, tokens: np.ndarray) -> list[list[int]]:
                                           text.lengths(tokens))]
 
 
-def _plot_curve(workdir: pathlib.Path, tag: str, ylabel: str,
-                reference: dict | None) -> None:
-  records = [r for r in writers.read_metrics(workdir)
-             if f"monitor/{ylabel}" in r]
-  if not records:
-    return
-  value = lambda r: np.asarray(r[f"monitor/{ylabel}"], np.float64)
+def _monitored(workdir: pathlib.Path, tag: str) -> list[dict]:
+  """The monitored records of `workdir/metrics.jsonl` for one seed (`tag`
+  "seed<i>", or "" for a one-seed run): `step`, `phase_name` and the
+  `monitor/<name>` values as floats of that seed."""
   seed = int(tag[len("seed"):]) if tag else None
-  steps = [r["step"] for r in records]
-  values = [value(r)[seed] if seed is not None else value(r) for r in records]
-  starts = {}
-  for r in records:
-    starts.setdefault(r.get("phase_name", ""), r["step"])
-  plotting.curve(steps, values, workdir / (f"curve_{tag}.png" if tag
-                                           else "curve.png"),
-                 ylabel=ylabel, marks=starts, reference=reference)
+  out = []
+  for r in writers.read_metrics(workdir):
+    values = {k[len("monitor/"):]: float(np.asarray(v)[seed] if seed
+                                         is not None else v)
+              for k, v in r.items() if k.startswith("monitor/")}
+    if values:
+      out.append({"step": r["step"], "phase_name": r.get("phase_name", ""),
+                  **values})
+  return out
 
 
-def _pretrained(workdir: pathlib.Path, tag: str) -> dict:
+def _plot_curve(records: list[dict], path: pathlib.Path, name: str,
+                reference: dict | None) -> None:
+  """`name` against the step, phase starts marked."""
+  records = [r for r in records if name in r]
+  if records:
+    starts = {}
+    for r in records:
+      starts.setdefault(r["phase_name"], r["step"])
+    plotting.curve([r["step"] for r in records], [r[name] for r in records],
+                   path, ylabel=name, marks=starts, reference=reference)
+
+
+def _pretrained(records: list[dict]) -> dict:
   """`mle_<name>`: the last monitored figures of the MLE phase, i.e. the MLE
   baseline from this run's own pre-training (empty if not monitored)."""
-  seed = int(tag[len("seed"):]) if tag else None
-  records = [r for r in writers.read_metrics(workdir)
-             if r.get("phase_name") == "mle"
-             and any(k.startswith("monitor/") for k in r)]
-  if not records:
+  mle = [r for r in records if r["phase_name"] == "mle"]
+  if not mle:
     return {}
-  last = records[-1]
-  return {"mle_" + k[len("monitor/"):]: float(
-      np.asarray(v)[seed] if seed is not None else v)
-          for k, v in last.items() if k.startswith("monitor/")}
+  return {f"mle_{k}": v for k, v in mle[-1].items()
+          if k not in ("step", "phase_name")}
 
 
 def build(config: ml_collections.ConfigDict, *,
@@ -159,22 +167,27 @@ def build(config: ml_collections.ConfigDict, *,
   data_fn = text.make_batch_fn(data.train, config.data.batch_size)
   draw = jax.jit(algorithm.sample, static_argnums=2)
   g_log_prob = text_metrics.token_log_prob_fn(generator.apply)
+  orders = tuple(e.bleu_orders)
   if data.vocab is None:
-    oracle = oracle_lib.load_oracle()
     oracle_log_prob = functools.partial(
-        text_metrics.token_log_prob_fn(oracle.model.apply),
-        {"params": oracle.params})
+        text_metrics.token_log_prob_fn(data.oracle.model.apply),
+        {"params": data.oracle.params})
     curve_name, reference = "nll_oracle", ORACLE_REFERENCE
   else:
     curve_name, reference = "nll_test", None
     test_mask = _mask(data.test)
+    # Built once: every monitored point scores against the same references
+    # (all of them, and Texygen's fast mode: the first 500).
+    test_words = _words(data, data.test)
+    references = text_metrics.References(test_words, max_n=max(orders))
+    fast_references = text_metrics.References(
+        test_words[:text_metrics.NUM_FAST_REFERENCES], max_n=max(orders))
 
   def text_scores(samples: np.ndarray) -> dict:
-    orders = tuple(e.bleu_orders)
-    generated, references = _words(data, samples), _words(data, data.test)
+    generated = _words(data, samples)
     result = text_metrics.bleu(generated, references, orders=orders)
     result.update({f"{k}_fast": v for k, v in text_metrics.bleu(
-        generated, references, orders=orders, fast=True).items()})
+        generated, fast_references, orders=orders).items()})
     result.update(text_metrics.self_bleu(
         generated[:e.num_self_bleu] if e.num_self_bleu else generated,
         orders=orders))
@@ -202,8 +215,10 @@ def build(config: ml_collections.ConfigDict, *,
         "\n".join(_decode(data, samples)) + "\n", encoding="utf-8")
     if data.vocab is not None:
       data.vocab.save(workdir / "vocab.json")
-    result.update(_pretrained(workdir, tag))
-    _plot_curve(workdir, tag, curve_name, reference)
+    records = _monitored(workdir, tag)
+    result.update(_pretrained(records))
+    _plot_curve(records, workdir / f"curve{suffix}.png", curve_name,
+                reference)
     return result
 
   every = {"mle": e.monitor_every_mle, "adversarial": e.monitor_every_adv}

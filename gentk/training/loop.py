@@ -201,6 +201,8 @@ def phase_spans(phases: tuple[Phase, ...], num_steps: int) -> list[PhaseSpan]:
 
 
 def _monitor_period(experiment: Experiment, span: PhaseSpan) -> int | None:
+  """Steps between monitored points in `span`'s phase, or None: not
+  monitored."""
   if experiment.monitor is None:
     return None
   every = (experiment.monitor_every or {}).get(span.name)

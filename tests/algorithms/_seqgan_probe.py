@@ -8,7 +8,7 @@ import sys
 
 from gentk.training import loop
 from tests.algorithms import seqgan_util
-from tests.training._phases_probe import killing_at
+from tests.training.kill_util import killing_at
 
 
 def main(workdir: str, kill_at: int = -1) -> None:

@@ -1,11 +1,6 @@
 """Tests for gentk.algorithms.seqgan (tiny models on synthetic sequences)."""
-import functools
 import itertools
-import os
-import pathlib
 import signal
-import subprocess
-import sys
 
 import jax
 import jax.numpy as jnp
@@ -14,12 +9,15 @@ import optax
 import pytest
 
 from gentk.algorithms import seqgan
-from gentk.estimators import rollout
+from gentk.estimators import categorical
 from gentk.models import lstm
 from gentk.training import loop
 from tests.algorithms import seqgan_util as util
+from tests.training import kill_util
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+def _probe(workdir, *args):
+  return kill_util.run_probe("tests.algorithms._seqgan_probe", workdir, *args)
 
 
 def test_phases_batches_and_the_mle_baseline():
@@ -86,7 +84,7 @@ def test_policy_gradient_surrogate_matches_the_enumerated_gradient():
   reward = jax.random.uniform(jax.random.PRNGKey(1), (every.shape[0],))
 
   def log_p_tokens(p):
-    return seqgan.token_log_probs(generator.apply(p, every), every)
+    return categorical.categorical_log_prob(generator.apply(p, every), every)
 
   def expected_reward(p):
     return jnp.sum(jnp.exp(log_p_tokens(p).sum(-1)) * reward)
@@ -151,16 +149,17 @@ def test_discriminator_pretraining_separates_data_from_the_generator():
   assert np.median(accuracies) > 0.8, accuracies
 
 
-def test_sample_tokens_does_not_depend_on_the_chunk_count_of_the_rows():
+def test_sample_tokens_in_chunks():
+  """Chunked sampling returns exactly `num` rows (the last chunk cut), tokens
+  of the vocabulary, and different rows per chunk (each chunk its own key)."""
   generator, _ = util.modules()
   params = generator.init(jax.random.PRNGKey(0), jnp.zeros((1, util.T),
                                                            jnp.int32))
-  whole = seqgan.sample_tokens(generator, params, jax.random.PRNGKey(1), 10,
-                               length=util.T)
-  chunked = seqgan.sample_tokens(generator, params, jax.random.PRNGKey(1), 10,
-                                 length=util.T, chunk=4)
-  assert whole.shape == chunked.shape == (10, util.T)
-  assert int(whole.min()) >= 0 and int(whole.max()) < util.V
+  chunked = np.asarray(seqgan.sample_tokens(
+      generator, params, jax.random.PRNGKey(1), 10, length=util.T, chunk=4))
+  assert chunked.shape == (10, util.T)
+  assert chunked.min() >= 0 and chunked.max() < util.V
+  assert not np.array_equal(chunked[:4], chunked[4:8])
 
 
 def test_mle_baseline_shares_the_pretraining(tmp_path):
@@ -173,32 +172,20 @@ def test_mle_baseline_shares_the_pretraining(tmp_path):
   assert cut["state_sha256"] == baseline["state_sha256"]
 
 
-def _probe(workdir, *args):
-  env = dict(os.environ, JAX_PLATFORMS="cpu")
-  return subprocess.run(
-      [sys.executable, "-m", "tests.algorithms._seqgan_probe", str(workdir),
-       *map(str, args)], cwd=ROOT, env=env, capture_output=True, text=True,
-      timeout=300)
-
-
-def _sha(result) -> str:
-  assert result.returncode == 0, result.stderr[-2000:]
-  return result.stdout.split("sha256")[-1].strip()
-
 
 @pytest.mark.slow
 def test_killed_in_each_phase_resumes_bit_identical(tmp_path):
   """Killed (SIGKILL, no checkpoint) once in MLE pre-training (step 21),
   discriminator pre-training (33) and the adversarial phase (38); the resumed
   run ends with the uninterrupted run's state hash."""
-  reference = _sha(_probe(tmp_path / "uninterrupted"))
+  reference = kill_util.final_sha(_probe(tmp_path / "uninterrupted"))
   workdir = tmp_path / "killed"
   for kill_at in (21, 33, 38):
     result = _probe(workdir, kill_at)
     assert result.returncode == -signal.SIGKILL, result.stderr[-2000:]
   resumed = _probe(workdir)
   assert "resuming from step 34" in resumed.stdout
-  assert _sha(resumed) == reference
+  assert kill_util.final_sha(resumed) == reference
 
 
 def test_policy_gradient_optimizer_drives_the_adversarial_phase():

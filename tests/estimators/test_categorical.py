@@ -72,3 +72,18 @@ def test_batch_shapes_and_vmap():
   keys = jax.random.split(jax.random.PRNGKey(2), 6)
   mapped = jax.jit(jax.vmap(categorical.categorical))(keys, logits.reshape(6, 50))
   assert mapped.shape == (6,) and np.all((mapped >= 0) & (mapped < 50))
+
+
+def test_categorical_log_prob_is_the_log_softmax_entry():
+  """Equals log softmax(l)_x in float64 and exponentiates to a distribution
+  over x (float32 tolerance)."""
+  logits = np.random.default_rng(0).normal(size=(3, 4, 7)) * 3
+  x = np.random.default_rng(1).integers(0, 7, size=(3, 4))
+  log_p = categorical.categorical_log_prob(jnp.asarray(logits, jnp.float32), x)
+  expected = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+  np.testing.assert_allclose(
+      log_p, np.take_along_axis(expected, x[..., None], -1)[..., 0],
+      rtol=1e-5, atol=1e-5)
+  every = np.stack([categorical.categorical_log_prob(
+      jnp.asarray(logits, jnp.float32), np.full((3, 4), v)) for v in range(7)])
+  np.testing.assert_allclose(np.exp(every).sum(0), 1.0, rtol=1e-5)

@@ -8,15 +8,12 @@ Prints the final state's SHA-256 when the run completes. With KILL_AT, the
 process kills itself (SIGKILL: no handler, no checkpoint) when the train step
 of state.step == KILL_AT runs; a rerun of the same command resumes.
 """
-import os
-import signal
 import sys
-
-import jax
 
 from experiments.configs import gan_mixture
 from gentk import recipes
 from gentk.training import loop
+from tests.training.kill_util import killing_at
 
 PRETRAIN_STEPS, NUM_STEPS = 120, 300
 
@@ -34,18 +31,6 @@ def config():
   c.train.progress_bar = False
   c.eval.num_samples = 100
   return c
-
-
-def killing_at(train_step, kill_at: int):
-  """`train_step` that SIGKILLs this process when it runs step `kill_at`."""
-  def die_if(step):
-    if int(step) == kill_at:
-      os.kill(os.getpid(), signal.SIGKILL)
-
-  def step(state, batch, key):
-    jax.debug.callback(die_if, state.step)
-    return train_step(state, batch, key)
-  return step
 
 
 def main(workdir: str, kill_at: int = -1) -> None:

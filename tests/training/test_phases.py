@@ -2,11 +2,7 @@
 ends with the same state SHA-256 as an uninterrupted run; the phase is in the
 state, the checkpoint and the metrics."""
 import json
-import os
-import pathlib
 import signal
-import subprocess
-import sys
 
 import jax
 import jax.numpy as jnp
@@ -20,35 +16,25 @@ from gentk.training import checkpoint as checkpoint_lib
 from gentk.training import loop
 from gentk.types import Phase
 from tests.training import _phases_probe as probe
-
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-
-
-def _run(workdir, *args):
-  env = dict(os.environ, JAX_PLATFORMS="cpu")
-  return subprocess.run(
-      [sys.executable, "-m", "tests.training._phases_probe", str(workdir),
-       *map(str, args)], cwd=ROOT, env=env, capture_output=True, text=True,
-      timeout=300)
+from tests.training import kill_util
 
 
-def _sha(result) -> str:
-  assert result.returncode == 0, result.stderr[-2000:]
-  return result.stdout.split("sha256")[-1].strip()
+def _probe(workdir, *args):
+  return kill_util.run_probe("tests.training._phases_probe", workdir, *args)
 
 
 @pytest.mark.slow
 def test_killed_once_in_each_phase_resumes_bit_identical(tmp_path):
-  reference = _sha(_run(tmp_path / "uninterrupted"))
+  reference = kill_util.final_sha(_probe(tmp_path / "uninterrupted"))
   workdir = tmp_path / "killed"
   # Killed in the middle of a fused call of the pre-training phase (steps
   # 0..119; checkpoints every 40), then of the adversarial phase.
   for kill_at in (97, 251):
-    result = _run(workdir, kill_at)
+    result = _probe(workdir, kill_at)
     assert result.returncode == -signal.SIGKILL, result.stderr[-2000:]
-  resumed = _run(workdir)
+  resumed = _probe(workdir)
   assert "resuming from step 240" in resumed.stdout
-  assert _sha(resumed) == reference
+  assert kill_util.final_sha(resumed) == reference
   records = [r for r in map(json.loads, (workdir / "metrics.jsonl")
                             .read_text().splitlines()) if "phase" in r]
   assert [r["step"] for r in records] == list(range(10, 301, 10))
