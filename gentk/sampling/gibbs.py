@@ -21,6 +21,7 @@ References:
   Salakhutdinov & Hinton 2009, "Deep Boltzmann machines" (Section 2),
     https://proceedings.mlr.press/v5/salakhutdinov09a.html
 """
+import itertools
 from typing import Callable, NamedTuple, Sequence
 
 import chex
@@ -170,3 +171,92 @@ def build_kernel(*, clamped: Sequence[int] = ()
     return GibbsState(tuple(layers)), GibbsInfo(tuple(probs))
 
   return kernel
+
+
+def free_energy(params: LayeredParams, layers: Sequence[Array]) -> Array:
+  r"""Free energy of the even layers, the odd layers summed out exactly.
+
+  Given the even layers the odd units are independent, so
+  $$F(x_{\mathrm{even}}) = -\log \sum_{x_{\mathrm{odd}}} e^{-E(x)}
+  = -\sum_{l\ \mathrm{even}} b_l^\top x_l - \sum_{l\ \mathrm{odd}} \sum_j
+  \mathrm{softplus}(b_l + W_l^\top x_{l-1} + W_{l+1} x_{l+1})_j.$$
+  For an RBM this is the familiar $F(v) = -b^\top v - \sum_j
+  \mathrm{softplus}(c_j + v^\top W_{:j})$; for a two-hidden-layer DBM it is
+  the energy of $(v, h^2)$ with $h^1$ summed out (what AIS anneals).
+
+  Args:
+    params: the machine.
+    layers: $(x_0, ..., x_L)$; the odd entries are not read (any array of
+      the layer's shape, e.g. zeros).
+  Returns:
+    $F$, shape `[...]`.
+  References:
+    Salakhutdinov & Murray 2008, "On the quantitative analysis of deep belief
+      networks", Eq. 4 (RBM); Salakhutdinov & Hinton 2009, Section 4 (DBM).
+  """
+  _check(params, layers)
+  total = sum(jnp.sum(layers[l] * params.biases[l], axis=-1)
+              for l in range(0, len(layers), 2))
+  for l in range(1, len(layers), 2):
+    total += jnp.sum(jax.nn.softplus(conditional_logits(params, layers, l)),
+                     axis=-1)
+  return -total
+
+
+def odd_conditionals(params: LayeredParams, layers: Sequence[Array]
+                     ) -> tuple[Array, ...]:
+  r"""`layers` with every odd layer replaced by $p(x_l = 1 | \text{even
+  layers})$: the Rao-Blackwellised statistics $E[x_{l-1} x_l^\top | x_{
+  \mathrm{even}}] = x_{l-1}\, p(x_l | \cdot)^\top$ of CD / PCD."""
+  return tuple(jax.nn.sigmoid(conditional_logits(params, layers, l))
+               if l % 2 else x for l, x in enumerate(layers))
+
+
+def _all_configurations(n: int) -> Array:
+  """Every binary vector of length n, `[2^n, n]`."""
+  bits = jnp.arange(2 ** n)[:, None] >> jnp.arange(n)[None, :]
+  return (bits & 1).astype(jnp.float32)
+
+
+def _even_configurations(sizes: Sequence[int], fixed: Array | None = None
+                         ) -> tuple[Array, ...]:
+  """Every configuration of the even layers (of the even hidden layers when
+  `fixed` gives the visible units, broadcast `[..., 2^n, n_0]`); odd layers
+  zero."""
+  free = [l for l in range(0, len(sizes), 2) if fixed is None or l > 0]
+  configs = _all_configurations(sum(sizes[l] for l in free))
+  splits = list(itertools.accumulate(sizes[l] for l in free))[:-1]
+  parts = jnp.split(configs, splits, axis=1) if free else []
+  layers = [jnp.zeros((len(configs), n)) for n in sizes]
+  for l, part in zip(free, parts):
+    layers[l] = part
+  if fixed is not None:
+    batch = fixed.shape[:-1]
+    layers = [jnp.broadcast_to(x, batch + x.shape) for x in layers]
+    layers[0] = jnp.broadcast_to(fixed[..., None, :],
+                                 batch + (len(configs), sizes[0]))
+  return tuple(layers)
+
+
+def exact_log_normalizer(params: LayeredParams) -> Array:
+  r"""$\log Z = \log \sum_{x_{\mathrm{even}}} e^{-F(x_{\mathrm{even}})}$ by
+  enumerating the even layers (tiny machines only: $2^{\sum n_{\mathrm{even}}}$
+  terms). The reference AIS is tested against."""
+  sizes = [b.shape[-1] for b in params.biases]
+  return jax.nn.logsumexp(-free_energy(params, _even_configurations(sizes)))
+
+
+def exact_log_marginal(params: LayeredParams, visible: Array) -> Array:
+  r"""$\log p^*(v) = \log \sum_{x_{\mathrm{even}} \setminus v}
+  e^{-F(v, \dots)}$, unnormalised, by enumeration (tiny machines); subtract
+  `exact_log_normalizer` for $\log p(v)$.
+
+  Args:
+    params: the machine.
+    visible: $v$, `[..., n_0]`.
+  Returns:
+    shape `[...]`.
+  """
+  sizes = [b.shape[-1] for b in params.biases]
+  layers = _even_configurations(sizes, jnp.asarray(visible, jnp.float32))
+  return jax.nn.logsumexp(-free_energy(params, layers), axis=-1)

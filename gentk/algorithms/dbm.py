@@ -1,0 +1,317 @@
+r"""Deep Boltzmann machines: greedy layer-wise pre-training, then joint
+training with a mean-field positive phase and a persistent-chain negative
+phase.
+
+A DBM with layers $v = x_0, h^1 = x_1, \dots, h^L = x_L$ has the layered
+energy of `gentk.models.boltzmann`. Its log-likelihood gradient is again
+positive minus negative statistics, but the positive phase $E_{p(h|v)}$ is
+intractable. Salakhutdinov & Hinton (2009) replace $p(h|v)$ by the fully
+factorised $q(h|v) = \prod_{l, j} \mu_{l,j}^{h_{l,j}} (1 - \mu_{l,j})^{1 -
+h_{l,j}}$ that maximises the variational lower bound
+$$\log p(v) \ge \mathcal{L}(v) = -E(v, \mu) + \sum_{l \ge 1} H(\mu_l) -
+\log Z$$
+($E$ is linear in each layer and $q$ factorises, so $E_q[E] = E(v, \mu)$).
+Its stationary points satisfy the mean-field fixed-point equations
+$$\mu_l = \sigma(b_l + W_l^\top \mu_{l-1} + W_{l+1} \mu_{l+1}),$$
+iterated here as block sweeps (odd layers, then even ones, $v$ clamped) from
+a bottom-up pass with doubled weights below the top layer, until the largest
+change is below a tolerance or a maximum of sweeps (`mean_field`). The
+negative phase runs persistent chains of block Gibbs
+(`gentk.sampling.gibbs`) kept in the state (`extras["chains"]`).
+
+Pre-training (Section 3.1): RBM $l$ is trained on the representation of the
+data below it, with CD; the bottom RBM doubles its visible input to the
+hidden units, the top RBM doubles its hidden input to the visible ones, a
+middle RBM both (`pretraining_factors`), so that the composed DBM, whose
+$h^l$ sees both neighbours once, starts where each RBM saw one neighbour
+twice. Each RBM is a player (`rbm_1`, ..., `rbm_L`) trained in its own phase
+(`pretrain_1`, ...); entering the `joint` phase composes them into the `dbm`
+player: $W_l$ from RBM $l$, $b_0$ from RBM 1's visible bias, $b_L$ from RBM
+$L$'s hidden bias and a middle $b_l$ the mean of RBM $l$'s hidden bias and RBM
+$l + 1$'s visible bias. The next layer's training data are the lower RBMs'
+$p(h | \cdot)$ (probabilities, as in Hinton's DBN code), computed in the step
+from the data batch.
+
+References:
+  Salakhutdinov & Hinton 2009, "Deep Boltzmann machines" (Sections 2-3),
+    https://proceedings.mlr.press/v5/salakhutdinov09a.html
+  Salakhutdinov & Larochelle 2010, "Efficient learning of deep Boltzmann
+    machines" (the doubled bottom-up initialisation of mean field).
+"""
+from typing import NamedTuple, Sequence
+
+import jax
+import jax.numpy as jnp
+import optax
+
+from gentk.algorithms import core
+from gentk.algorithms import rbm
+from gentk.models import boltzmann
+from gentk.sampling import gibbs
+from gentk.types import Algorithm, Array, Phase, PRNGKey, TrainState
+
+DBM = "dbm"
+CHAINS = "chains"  # extras: the persistent chains, a tuple of [C, n_l].
+
+
+def rbm_player(l: int) -> str:
+  """The name of pre-training RBM l (1-based: between layers l-1 and l)."""
+  return f"rbm_{l}"
+
+
+class Settings(NamedTuple):
+  """DBM training settings.
+
+  Attributes:
+    pretrain_steps: updates of each pre-training RBM (0: no pre-training).
+    pretrain_k: CD-k of pre-training.
+    num_chains: persistent chains of the joint phase (S&H: 100).
+    gibbs_steps: block Gibbs transitions of the chains per update.
+    mean_field_tolerance: sweeps stop when no $\\mu$ moves more than this.
+    mean_field_iterations: the most sweeps.
+    sample_steps: Gibbs transitions of `sample`'s chains.
+  """
+  pretrain_steps: int = 0
+  pretrain_k: int = 1
+  num_chains: int = 100
+  gibbs_steps: int = 5
+  mean_field_tolerance: float = 1e-5
+  mean_field_iterations: int = 30
+  sample_steps: int = 1_000
+
+
+def pretraining_factors(l: int, num_layers: int) -> tuple[float, float]:
+  """`(up, down)` input multipliers of pre-training RBM l of L: 2 where the
+  composed DBM gives that side a second neighbour (S&H 2009, Section 3.1)."""
+  return (2.0 if l < num_layers else 1.0), (2.0 if l > 1 else 1.0)
+
+
+def mean_field_init(machine: gibbs.LayeredParams, v: Array
+                    ) -> tuple[Array, ...]:
+  """The bottom-up pass $\\mu_l = \\sigma(b_l + c_l W_l^\\top \\mu_{l-1})$,
+  $c_l = 2$ below the top layer (which has no input from above)."""
+  layers = [v]
+  num_layers = len(machine.weights)
+  for l in range(1, num_layers + 1):
+    factor = 2.0 if l < num_layers else 1.0
+    layers.append(jax.nn.sigmoid(machine.biases[l]
+                                 + factor * layers[-1] @ machine.weights[l - 1]))
+  return tuple(layers)
+
+
+def mean_field_sweep(machine: gibbs.LayeredParams, mu: Sequence[Array]
+                     ) -> tuple[Array, ...]:
+  """One block sweep of the fixed-point equations: the odd layers from the
+  even ones, then the even hidden layers from the new odd ones ($v$ fixed)."""
+  mu = list(mu)
+  for parity in (1, 0):
+    snapshot = tuple(mu)
+    for l in range(1 if parity else 2, len(mu), 2):  # v = mu[0] is clamped.
+      mu[l] = jax.nn.sigmoid(gibbs.conditional_logits(machine, snapshot, l))
+  return tuple(mu)
+
+
+def mean_field(machine: gibbs.LayeredParams, v: Array, *,
+               tolerance: float = 1e-5, max_iterations: int = 30
+               ) -> tuple[tuple[Array, ...], Array]:
+  r"""The mean-field posterior $q(h | v)$: $(v, \mu_1, \dots, \mu_L)$.
+
+  Sweeps (`mean_field_sweep`) from `mean_field_init` in a `lax.while_loop`
+  until $\max |\Delta \mu| <$ `tolerance` or `max_iterations` sweeps.
+
+  Args:
+    machine: the DBM.
+    v: `[B, n_0]`.
+    tolerance: the stopping change.
+    max_iterations: the most sweeps.
+  Returns:
+    `(mu, sweeps)`: the layers (gradient-stopped) and the sweeps made.
+  """
+  v = jax.lax.stop_gradient(v)
+  machine = jax.lax.stop_gradient(machine)
+
+  def cond(carry):
+    _, change, i = carry
+    return (change > tolerance) & (i < max_iterations)
+
+  def body(carry):
+    mu, _, i = carry
+    new = mean_field_sweep(machine, mu)
+    change = jnp.max(jnp.stack([jnp.max(jnp.abs(a - b))
+                                for a, b in zip(new[1:], mu[1:])]))
+    return new, change, i + 1
+
+  mu, _, sweeps = jax.lax.while_loop(
+      cond, body, (mean_field_init(machine, v), jnp.asarray(jnp.inf),
+                   jnp.asarray(0)))
+  return mu, sweeps
+
+
+def mean_field_residual(machine: gibbs.LayeredParams, mu: Sequence[Array]
+                        ) -> Array:
+  r"""$\max_{l \ge 1} |\mu_l - \sigma(b_l + W_l^\top \mu_{l-1} + W_{l+1}
+  \mu_{l+1})|$: zero at a fixed point."""
+  return jnp.max(jnp.stack([jnp.max(jnp.abs(mu[l] - jax.nn.sigmoid(
+      gibbs.conditional_logits(machine, mu, l)))) for l in range(1, len(mu))]))
+
+
+def _bernoulli_entropy(mu: Array) -> Array:
+  return -jnp.sum(jax.scipy.special.xlogy(mu, mu)
+                  + jax.scipy.special.xlogy(1.0 - mu, 1.0 - mu), axis=-1)
+
+
+def unnormalized_bound(machine: gibbs.LayeredParams, mu: Sequence[Array]
+                       ) -> Array:
+  r"""$-E(v, \mu) + \sum_{l \ge 1} H(\mu_l)$, per example `[B]`: the
+  variational lower bound on $\log p(v)$ plus $\log Z$ (S&H 2009, Eq. 4)."""
+  return -gibbs.energy(machine, mu) + sum(
+      _bernoulli_entropy(m) for m in mu[1:])
+
+
+def compose(rbms: Sequence[dict]) -> dict:
+  """The DBM variables composed from pre-training RBMs' variables (see the
+  module docstring)."""
+  machines = [boltzmann.machine(p) for p in rbms]
+  weights = tuple(w for ws, _ in machines for w in ws)
+  num_layers = len(machines)
+  biases = [machines[0][1][0]]
+  for l in range(1, num_layers):
+    biases.append(0.5 * (machines[l - 1][1][1] + machines[l][1][0]))
+  biases.append(machines[-1][1][1])
+  return boltzmann.from_machine(weights, biases)
+
+
+def make_dbm(sizes: Sequence[int], *, optimizer: optax.GradientTransformation,
+             pretrain_optimizer: optax.GradientTransformation | None = None,
+             settings: Settings = Settings(),
+             visible_bias: Array | None = None, weight_scale: float = 0.01,
+             axis_name: str | None = None) -> Algorithm:
+  r"""A DBM: phases `pretrain_1..pretrain_L` (if `pretrain_steps`), `joint`.
+
+  Args:
+    sizes: $(n_0, n_1, \dots, n_L)$, e.g. `(784, 500, 1000)`.
+    optimizer: the joint phase's (`rbm.optimizer`: SGD, momentum, decay).
+    pretrain_optimizer: the pre-training RBMs' (default: `optimizer`).
+    settings: `Settings`.
+    visible_bias: initial $b_0$ of the DBM and the bottom RBM (log-odds of
+      the pixel means), or None for zeros.
+    weight_scale: $W_l \sim N(0, \text{scale}^2)$ at init.
+    axis_name: the `pmap` axis, or None.
+  Returns:
+    the `Algorithm` on `{"x": [B, ...]}`; metrics `rbm_l/...` in
+    pre-training, `dbm/mean_field_sweeps`, `dbm/bound_plus_log_z`,
+    `dbm/grad_norm` in the joint phase; `sample(state, key, n)` gives
+    $p(v | h^1)$ `[n, n_0]` after `settings.sample_steps` transitions.
+  """
+  s = settings
+  sizes = tuple(sizes)
+  num_layers = len(sizes) - 1
+  pretrain_optimizer = pretrain_optimizer or optimizer
+  names = [rbm_player(l) for l in range(1, num_layers + 1)]
+  modules = {name: boltzmann.LayeredBoltzmann(sizes[l - 1:l + 1], weight_scale)
+             for l, name in enumerate(names, start=1)}
+  modules[DBM] = boltzmann.LayeredBoltzmann(sizes, weight_scale)
+  optimizers = {name: pretrain_optimizer for name in names}
+  optimizers[DBM] = optimizer
+  kernel = gibbs.build_kernel()
+
+  def with_visible_bias(variables):
+    return {"params": {**variables["params"],
+                       "b_0": jnp.asarray(visible_bias, jnp.float32)}}
+
+  def init(key: PRNGKey, batch) -> TrainState:
+    state = core.init_state(key, {n: (m, ()) for n, m in modules.items()},
+                            optimizers)
+    params = dict(state.params)
+    if visible_bias is not None:
+      for name in (DBM, names[0]):
+        params[name] = with_visible_bias(params[name])
+    keys = jax.random.split(jax.random.fold_in(key, len(modules)), len(sizes))
+    chains = [rbm.draw_visible(keys[0], params[DBM]["params"]["b_0"],
+                               s.num_chains)]
+    chains += [jax.random.bernoulli(k, 0.5, (s.num_chains, n)).astype(
+        jnp.float32) for k, n in zip(keys[1:], sizes[1:])]
+    return state.replace(params=params, extras={CHAINS: tuple(chains)})
+
+  def machine_of(state, name):
+    return gibbs.LayeredParams(*boltzmann.machine(state.params[name]))
+
+  def pretrain_step(l: int):
+    name = names[l - 1]
+    up, down = pretraining_factors(l, num_layers)
+
+    def step(state: TrainState, batch, key: PRNGKey):
+      key = jax.random.fold_in(key, state.step)
+      x = rbm.flat(batch["x"])
+      for j in range(1, l):  # The data's representation below RBM l.
+        x = rbm.hidden_probs(machine_of(state, names[j - 1]), x,
+                             up=pretraining_factors(j, num_layers)[0])
+      x_negative = rbm.gibbs_chain(key, x, machine_of(state, name),
+                                   s.pretrain_k, up=up, down=down)
+
+      def rule(params, ctx):
+        direction, metrics = rbm.cd_direction(
+            gibbs.LayeredParams(*boltzmann.machine(params[name])), x,
+            x_negative, up=up, down=down)
+        return {name: direction}, metrics
+
+      state, metrics = core.update(state, [name], core.Context(batch, key),
+                                   optimizers=optimizers, rule=rule,
+                                   axis_name=axis_name)
+      return state.replace(step=state.step + 1), core.prefixed(name, metrics)
+
+    return step
+
+  def compose_on_entry(state: TrainState) -> TrainState:
+    """At the joint phase's first step the DBM starts from the RBMs."""
+    if not s.pretrain_steps:
+      return state
+    composed = compose([state.params[name] for name in names])
+    entering = state.phase_step == 0
+    params = dict(state.params)
+    params[DBM] = jax.tree.map(lambda c, d: jnp.where(entering, c, d),
+                               composed, params[DBM])
+    return state.replace(params=params)
+
+  def joint_step(state: TrainState, batch, key: PRNGKey):
+    state = compose_on_entry(state)
+    key = jax.random.fold_in(key, state.step)
+    machine = machine_of(state, DBM)
+    chains, _ = jax.lax.scan(
+        lambda c, k: kernel(k, c, machine),
+        gibbs.GibbsState(state.extras[CHAINS]),
+        jax.random.split(key, s.gibbs_steps))
+    v = rbm.flat(batch["x"])
+
+    def rule(params, ctx):
+      m = gibbs.LayeredParams(*boltzmann.machine(params[DBM]))
+      mu, sweeps = mean_field(m, v, tolerance=s.mean_field_tolerance,
+                              max_iterations=s.mean_field_iterations)
+      positive = rbm.statistics(mu)
+      negative = rbm.statistics(gibbs.odd_conditionals(m, chains.layers))
+      return {DBM: rbm.descent_direction(positive, negative)}, {
+          "mean_field_sweeps": sweeps.astype(jnp.float32),
+          "bound_plus_log_z": jnp.mean(unnormalized_bound(m, mu))}
+
+    state, metrics = core.update(state, [DBM], core.Context(batch, key),
+                                 optimizers=optimizers, rule=rule,
+                                 axis_name=axis_name)
+    state = state.replace(extras={CHAINS: chains.layers},
+                          step=state.step + 1)
+    return state, core.prefixed(DBM, metrics)
+
+  def sample(state: TrainState, key: PRNGKey, num: int) -> Array:
+    machine = machine_of(state, DBM)
+    keys = jax.random.split(key, len(sizes) + 1)
+    layers = [rbm.draw_visible(keys[0], machine.biases[0], num)]
+    layers += [jax.random.bernoulli(k, 0.5, (num, n)).astype(jnp.float32)
+               for k, n in zip(keys[1:-1], sizes[1:])]
+    chains, _ = jax.lax.scan(lambda c, k: kernel(k, c, machine),
+                             gibbs.GibbsState(tuple(layers)),
+                             jax.random.split(keys[-1], s.sample_steps))
+    return jax.nn.sigmoid(gibbs.conditional_logits(machine, chains.layers, 0))
+
+  phases = [Phase(f"pretrain_{l}", pretrain_step(l), s.pretrain_steps)
+            for l in range(1, num_layers + 1) if s.pretrain_steps]
+  phases.append(Phase("joint", joint_step))
+  return Algorithm(init, tuple(phases), sample)
