@@ -89,6 +89,10 @@ class BinaryDigits(NamedTuple):
   data_fn: Callable
   valid: np.ndarray
   test: np.ndarray
+  # The training images' mean intensities [H, W, C] (= E[pixel] of the
+  # dynamically binarised batches) and their number.
+  pixel_means: np.ndarray
+  num_train: int
 
 
 def binary_digits(config: ml_collections.ConfigDict) -> BinaryDigits:
@@ -113,7 +117,10 @@ def binary_digits(config: ml_collections.ConfigDict) -> BinaryDigits:
                                   d.batch_size)
   else:
     data_fn = mnist.make_binarized_batch_fn(train, labels, d.batch_size)
-  return BinaryDigits(data_fn, _binary(valid, 1), _binary(test, 0))
+  means = (np.mean(_binary(train, d.static_seed), axis=0)
+           if d.binarization == "static" else np.mean(train, axis=0))
+  return BinaryDigits(data_fn, _binary(valid, 1), _binary(test, 0), means,
+                      len(train))
 
 
 def _binary(images: np.ndarray, seed: int) -> np.ndarray:

@@ -81,13 +81,21 @@ class AISResult(NamedTuple):
   log_z_base: Array
 
 
-def published_betas() -> np.ndarray:
-  r"""Salakhutdinov & Murray's 14,501 inverse temperatures (14,500
-  transitions): steps of 1e-3 on [0, 0.5], 1e-4 on [0.5, 0.9], 1e-5 on
-  [0.9, 1]."""
-  return np.concatenate([np.linspace(0.0, 0.5, 501),
-                         np.linspace(0.5, 0.9, 4001)[1:],
-                         np.linspace(0.9, 1.0, 10001)[1:]])
+PUBLISHED_TRANSITIONS = 14_500
+
+
+def published_betas(num_transitions: int = PUBLISHED_TRANSITIONS
+                    ) -> np.ndarray:
+  r"""Salakhutdinov & Murray's inverse temperatures: 14,500 transitions in
+  steps of 1e-3 on [0, 0.5], 1e-4 on [0.5, 0.9] and 1e-5 on [0.9, 1]; another
+  `num_transitions` splits them between the three stretches in the same
+  proportions (500 : 4,000 : 10,000), e.g. 20,000 for a DBM."""
+  counts = [max(1, round(num_transitions * c / PUBLISHED_TRANSITIONS))
+            for c in (500, 4_000)]
+  counts.append(max(1, num_transitions - sum(counts)))
+  return np.concatenate([np.linspace(0.0, 0.5, counts[0] + 1),
+                         np.linspace(0.5, 0.9, counts[1] + 1)[1:],
+                         np.linspace(0.9, 1.0, counts[2] + 1)[1:]])
 
 
 def linear_betas(num_transitions: int) -> np.ndarray:
