@@ -1,5 +1,6 @@
 """Flax modules."""
 from gentk.models import autoencoder
+from gentk.models import boltzmann
 from gentk.models import classifier
 from gentk.models import conv
 from gentk.models import dcgan

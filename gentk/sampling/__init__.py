@@ -29,10 +29,13 @@ chain in one `lax.scan` and returns every state and info (leading axis
 Exact samplers are functions of a key returning samples and an info record:
 `inverse_cdf` (from a quantile function, or a 1-D density inverted on a grid),
 `rejection_sample` (fixed output shape with a validity mask),
+`ais.log_normalizer` (annealed importance sampling of a Boltzmann machine's
+log Z, every run one batch row, the temperatures one `lax.scan`),
 `importance_estimate` / `importance_resample` (plain and self-normalised
 estimates, Z_p / Z_q, ESS, SIR). `targets` holds 2-D test densities with exact
 moments (Gaussian, banana, Gaussian mixture).
 """
+from gentk.sampling import ais
 from gentk.sampling import diagnostics
 from gentk.sampling import gibbs
 from gentk.sampling import importance
@@ -54,7 +57,7 @@ from gentk.sampling.rejection import rejection_sample
 sgld = langevin  # The module of the SGLD kernel.
 
 __all__ = [
-    "acceptance_rate", "diagnostics", "effective_sample_size", "gibbs",
+    "acceptance_rate", "ais", "diagnostics", "effective_sample_size", "gibbs",
     "importance", "importance_estimate", "importance_resample",
     "inverse_cdf", "langevin", "mala", "metropolis",
     "monte_carlo_standard_error", "rejection", "rejection_sample",

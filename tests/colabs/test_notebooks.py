@@ -12,7 +12,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "colabs").glob("*.ipynb"))
 # Small settings: the first cell assigns these upper-case parameters.
 SMALL = {"NUM_STEPS": "200", "NUM_SEEDS": "2", "NUM_SAMPLES": "200",
-         "NUM_CHAINS": "8", "NUM_TEST": "500", "NUM_ADVERSARIAL": "3"}
+         "NUM_CHAINS": "8", "NUM_TEST": "500", "NUM_ADVERSARIAL": "3",
+         "NUM_TEMPERATURES": "200"}
 
 
 def _shrink(source: str, workdir: pathlib.Path) -> str:
