@@ -8,7 +8,7 @@ images, binarised once with key 0). log Z by AIS over (v, h2) with h1 summed
 out, 20,000 transitions in the proportions of Salakhutdinov & Murray's
 schedule, 100 runs; test figure = mean-field lower bound - log Z (a lower
 bound on the test log-likelihood, up to the error of log Z).
-Run (CPU budget, about an hour on 2 cores):
+Run (CPU budget, about 60 minutes on 2 cores):
   GENTK_DATA_DIR=../shared/data python -m experiments.main \
     --config=experiments/configs/dbm_mnist.py --workdir=runs/dbm_mnist
 Variants: `paper` (100 epochs of pre-training per layer, 300 epochs of
@@ -17,7 +17,7 @@ joint training: about 3 hours on 2 cores; for a GPU), `quick` (2,000 train /
 $GENTK_DATA_DIR holds no MNIST).
 
 Settings: batch 100; pre-training CD-1 at rate 0.05 for 30,000 steps per
-layer (50 epochs), joint training 60,000 steps (100 epochs) at rate 0.005,
+layer (50 epochs), joint training 30,000 steps (50 epochs) at rate 0.005,
 both decaying linearly to 0, momentum 0.9, weight decay 2e-4; mean field up
 to 30 sweeps (tolerance 1e-5); 5 Gibbs transitions of the chains per update.
 Expected (measured 2026-11-26, 2-core CPU): see README "Boltzmann machines".
@@ -30,7 +30,7 @@ from experiments.configs import rbm_mnist
 from gentk.training import spec
 
 PRETRAIN_STEPS = 30_000
-JOINT_STEPS = 60_000
+JOINT_STEPS = 30_000
 
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
