@@ -47,6 +47,7 @@ import optax
 from gentk.algorithms import core
 from gentk.algorithms import rbm
 from gentk.models import boltzmann
+from gentk.sampling import ais
 from gentk.sampling import gibbs
 from gentk.types import Algorithm, Array, Phase, PRNGKey, TrainState
 
@@ -166,6 +167,26 @@ def unnormalized_bound(machine: gibbs.LayeredParams, mu: Sequence[Array]
   variational lower bound on $\log p(v)$ plus $\log Z$ (S&H 2009, Eq. 4)."""
   return -gibbs.energy(machine, mu) + sum(
       _bernoulli_entropy(m) for m in mu[1:])
+
+
+def ais_base_biases(machine: gibbs.LayeredParams, v: Array,
+                    visible_bias: Array, *, tolerance: float = 1e-5,
+                    max_iterations: int = 30) -> tuple[Array, ...]:
+  r"""Base-model biases for AIS on the DBM (`gentk.sampling.ais`), one per
+  even layer: `visible_bias` for $v$ (the base-rate model) and, for every
+  even hidden layer, the log-odds of its mean-field marginals averaged over
+  data `v` `[N, n_0]` (pseudo-count 1).
+
+  A base model with uniform even hidden layers (bias 0) starts every run far
+  from where a trained DBM puts its mass, and AIS then misses it (measured on
+  the 784-500-1000 DBM: log Z 522 against a sure lower bound of 615); fitted
+  to the data's posteriors it gives a consistent estimate (659.5 +- 0.14).
+  """
+  mu, _ = mean_field(machine, v, tolerance=tolerance,
+                     max_iterations=max_iterations)
+  fitted = [ais.base_rate_bias(jnp.mean(m, axis=0), m.shape[0])
+            for m in mu[2::2]]
+  return (jnp.asarray(visible_bias, jnp.float32), *fitted)
 
 
 def compose(rbms: Sequence[dict]) -> dict:

@@ -33,6 +33,7 @@ from gentk.training.loop import Experiment
 
 METHODS = ("rbm", "dbm")
 CHUNK = 1_000  # Test images scored per compiled call.
+BASE_BATCHES = 20  # Training batches the DBM's AIS base model is fitted to.
 
 
 def _optimizer(optim: ml_collections.ConfigDict, lr: float, num_steps: int):
@@ -141,7 +142,16 @@ def build(config: ml_collections.ConfigDict, *,
     ais_key, sample_key = jax.random.split(key)
     machine = gibbs.LayeredParams(*boltzmann.machine(state.params[player]))
     start = time.perf_counter()
-    z = estimate(ais_key, machine, base_bias, betas)
+    base = base_bias
+    if config.method == "dbm":  # Fit the even hidden layers' base too.
+      m = config.model
+      v = rbm.flat(data.data_fn(jax.random.PRNGKey(config.seed), 0,
+                                BASE_BATCHES)["x"].swapaxes(0, 1)
+                   .reshape((-1,) + mnist.IMAGE_SHAPE))
+      base = jax.jit(functools.partial(
+          dbm.ais_base_biases, tolerance=m.mean_field_tolerance,
+          max_iterations=m.mean_field_iterations))(machine, v, base_bias)
+    z = estimate(ais_key, machine, base, betas)
     log_z = float(z.log_z)
     result = {"log_z": log_z, "log_z_stderr": float(z.log_z_stderr),
               "log_z_lower": float(z.log_z_lower),

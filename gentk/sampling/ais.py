@@ -14,16 +14,18 @@ exactly (`gentk.sampling.gibbs.free_energy`): for an RBM the visible units
 (Salakhutdinov & Murray 2008), for a two-hidden-layer DBM $(v, h^2)$
 (Salakhutdinov & Hinton 2009). The base model $A$ is the *base-rate* model:
 independent visible units $\sigma(b_A)$, $b_A$ the log-odds of the data's pixel
-means (`base_rate_bias`), every other even unit uniform. Then
-$$\log f_\beta(x) = (1 - \beta)\, b_A^\top v + \beta \sum_{l\ \mathrm{even}}
-b_l^\top x_l + \sum_{l\ \mathrm{odd}} \sum_j \mathrm{softplus}(\beta\,
+means (`base_rate_bias`), every other even unit uniform, or independent with
+biases of its own (`base_biases`; for a trained DBM fit them to the data's
+mean-field marginals, `gentk.algorithms.dbm.ais_base_biases`). Then
+$$\log f_\beta(x) = \sum_{l\ \mathrm{even}} ((1 - \beta)\, b_{A,l} + \beta
+b_l)^\top x_l + \sum_{l\ \mathrm{odd}} \sum_j \mathrm{softplus}(\beta\,
 a_{l,j}(x)),$$
 $a_l$ the logits of $p(x_l | \text{even layers})$, which is the free energy
 of the machine with every weight and bias scaled by $\beta$ and $(1 - \beta)
-b_A$ added to the visible bias: its block Gibbs transition (odd layers given
+b_{A,l}$ added to each even layer's bias: its block Gibbs transition (odd layers given
 the even ones, then the even ones given the new odd ones) leaves $f_\beta$
-invariant. $\log Z_A = \sum_i \mathrm{softplus}(b_{A,i}) + \log 2 \sum_{l
-\ge 1} n_l$.
+invariant. $\log Z_A = \sum_{l\ \mathrm{even}} \sum_i \mathrm{softplus}(
+b_{A,l,i}) + \log 2 \sum_{l\ \mathrm{odd}} n_l$.
 
 The runs are one batch (the leading axis of every layer), so a run of K
 temperatures is one `lax.scan` of K block Gibbs transitions on `[M, n_l]`
@@ -113,10 +115,26 @@ def base_rate_bias(pixel_means: ArrayLike, num_examples: int,
   return jnp.log(p) - jnp.log1p(-p)
 
 
-def base_log_normalizer(base_bias: Array, sizes) -> Array:
-  r"""$\log Z_A = \sum_i \mathrm{softplus}(b_{A,i}) + \log 2 \sum_{l \ge 1}
-  n_l$ (the hidden units of the base model carry no energy)."""
-  return jnp.sum(jax.nn.softplus(base_bias)) + math.log(2.0) * sum(sizes[1:])
+def base_biases(base_bias, sizes) -> dict[int, Array]:
+  r"""`{even l: b_{A,l}}`: `base_bias` is the visible layer's (the other
+  even layers uniform, bias 0) or a tuple with one bias per even layer
+  $(b_{A,0}, b_{A,2}, \dots)$, e.g. a DBM's $h^2$ fitted too."""
+  even = range(0, len(sizes), 2)
+  if not isinstance(base_bias, (tuple, list)):
+    base_bias = (base_bias,)
+  biases = {l: jnp.zeros((sizes[l],)) for l in even}
+  biases.update({l: jnp.asarray(b, jnp.float32)
+                 for l, b in zip(even, base_bias)})
+  return biases
+
+
+def base_log_normalizer(base_bias, sizes) -> Array:
+  r"""$\log Z_A = \sum_{l\ \mathrm{even}} \sum_i \mathrm{softplus}(b_{A,l,i})
+  + \log 2 \sum_{l\ \mathrm{odd}} n_l$ (the odd units of the base model
+  carry no energy)."""
+  return sum(jnp.sum(jax.nn.softplus(b))
+             for b in base_biases(base_bias, sizes).values()
+             ) + math.log(2.0) * sum(sizes[1::2])
 
 
 def _sizes(machine: gibbs.LayeredParams) -> tuple[int, ...]:
@@ -128,23 +146,24 @@ def init(key: PRNGKey, machine: gibbs.LayeredParams, base_bias: Array,
   """M exact draws from the base model (odd layers zero: they are summed
   out); log-weights zero."""
   sizes = _sizes(machine)
+  biases = base_biases(base_bias, sizes)
   keys = jax.random.split(key, len(sizes))
   layers = []
   for l, (n, key_l) in enumerate(zip(sizes, keys)):
     if l % 2:
       layers.append(jnp.zeros((num_runs, n)))
     else:
-      p = jax.nn.sigmoid(base_bias) if l == 0 else jnp.full((n,), 0.5)
-      layers.append(jax.random.bernoulli(key_l, p, (num_runs, n)).astype(
-          jnp.float32))
+      layers.append(jax.random.bernoulli(
+          key_l, jax.nn.sigmoid(biases[l]), (num_runs, n)).astype(
+              jnp.float32))
   return AISState(tuple(layers), jnp.zeros((num_runs,)))
 
 
-def _log_f(machine, base_bias, beta, layers, odd_logits) -> Array:
+def _log_f(machine, biases, beta, layers, odd_logits) -> Array:
   """$\\log f_\\beta$ of the even layers, given their odd logits $a_l$."""
-  total = (1.0 - beta) * (layers[0] @ base_bias)
+  total = 0.0
   for l in range(0, len(layers), 2):
-    total += beta * (layers[l] @ machine.biases[l])
+    total += layers[l] @ ((1.0 - beta) * biases[l] + beta * machine.biases[l])
   for a in odd_logits.values():
     total += jnp.sum(jax.nn.softplus(beta * a), axis=-1)
   return total
@@ -163,22 +182,22 @@ def build_kernel(machine: gibbs.LayeredParams, base_bias: Array
     new odd ones). The odd logits are computed once and serve both.
   """
   num_layers = len(machine.biases)
+  biases = base_biases(base_bias, _sizes(machine))
 
   def kernel(key, state: AISState, beta_prev, beta):
     layers = list(state.layers)
     odd = {l: gibbs.conditional_logits(machine, layers, l)
            for l in range(1, num_layers, 2)}
-    increment = (_log_f(machine, base_bias, beta, layers, odd)
-                 - _log_f(machine, base_bias, beta_prev, layers, odd))
+    increment = (_log_f(machine, biases, beta, layers, odd)
+                 - _log_f(machine, biases, beta_prev, layers, odd))
     keys = jax.random.split(key, num_layers)
     for l, a in odd.items():
       layers[l] = jax.random.bernoulli(keys[l], jax.nn.sigmoid(beta * a)
                                        ).astype(jnp.float32)
     snapshot = tuple(layers)
     for l in range(0, num_layers, 2):
-      logits = beta * gibbs.conditional_logits(machine, snapshot, l)
-      if l == 0:
-        logits += (1.0 - beta) * base_bias
+      logits = (beta * gibbs.conditional_logits(machine, snapshot, l)
+                + (1.0 - beta) * biases[l])
       layers[l] = jax.random.bernoulli(keys[l], jax.nn.sigmoid(logits)
                                        ).astype(jnp.float32)
     return AISState(tuple(layers), state.log_w + increment), increment
@@ -212,7 +231,8 @@ def log_normalizer(key: PRNGKey, machine: gibbs.LayeredParams,
     key: PRNG key.
     machine: the RBM or DBM.
     base_bias: $b_A$, the base-rate model's visible bias `[n_0]`
-      (`base_rate_bias`).
+      (`base_rate_bias`), or a tuple of biases for every even layer (see
+      `base_biases`).
     betas: $(\beta_0 = 0, \dots, \beta_K = 1)$ (`published_betas`,
       `linear_betas`).
     num_runs: M (Salakhutdinov & Murray: 100).
