@@ -138,20 +138,23 @@ def build(config: ml_collections.ConfigDict, *,
   estimate = jax.jit(functools.partial(ais.log_normalizer,
                                        num_runs=e.ais_runs))
 
+  def ais_base(machine):
+    """The base-rate visible bias; a DBM's even hidden layers fitted to the
+    mean-field marginals of `BASE_BATCHES` training batches."""
+    if config.method == "rbm":
+      return base_bias
+    m = config.model
+    x = data.data_fn(jax.random.PRNGKey(config.seed), 0, BASE_BATCHES)["x"]
+    v = rbm.flat(x.swapaxes(0, 1).reshape((-1,) + mnist.IMAGE_SHAPE))
+    return jax.jit(functools.partial(
+        dbm.ais_base_biases, tolerance=m.mean_field_tolerance,
+        max_iterations=m.mean_field_iterations))(machine, v, base_bias)
+
   def evaluate(state, key, workdir: pathlib.Path, tag: str) -> dict:
     ais_key, sample_key = jax.random.split(key)
     machine = gibbs.LayeredParams(*boltzmann.machine(state.params[player]))
     start = time.perf_counter()
-    base = base_bias
-    if config.method == "dbm":  # Fit the even hidden layers' base too.
-      m = config.model
-      v = rbm.flat(data.data_fn(jax.random.PRNGKey(config.seed), 0,
-                                BASE_BATCHES)["x"].swapaxes(0, 1)
-                   .reshape((-1,) + mnist.IMAGE_SHAPE))
-      base = jax.jit(functools.partial(
-          dbm.ais_base_biases, tolerance=m.mean_field_tolerance,
-          max_iterations=m.mean_field_iterations))(machine, v, base_bias)
-    z = estimate(ais_key, machine, base, betas)
+    z = estimate(ais_key, machine, ais_base(machine), betas)
     log_z = float(z.log_z)
     result = {"log_z": log_z, "log_z_stderr": float(z.log_z_stderr),
               "log_z_lower": float(z.log_z_lower),
