@@ -8,7 +8,7 @@ images, binarised once with key 0). log Z by AIS over (v, h2) with h1 summed
 out, 20,000 transitions in the proportions of Salakhutdinov & Murray's
 schedule, 100 runs; test figure = mean-field lower bound - log Z (a lower
 bound on the test log-likelihood, up to the error of log Z).
-Run (CPU budget, about 60 minutes on 2 cores):
+Run (CPU budget, about 36 minutes on 2 cores):
   GENTK_DATA_DIR=../shared/data python -m experiments.main \
     --config=experiments/configs/dbm_mnist.py --workdir=runs/dbm_mnist
 Variants: `paper` (100 epochs of pre-training per layer, 300 epochs of
@@ -20,11 +20,10 @@ Settings: batch 100; pre-training CD-1 at rate 0.05 for 30,000 steps per
 layer (50 epochs), joint training 30,000 steps (50 epochs) at rate 0.005,
 both decaying linearly to 0, momentum 0.9, weight decay 2e-4; mean field up
 to 30 sweeps (tolerance 1e-5); 5 Gibbs transitions of the chains per update.
-Expected (measured 2026-11-26, 2-core CPU, one seed, ~70 minutes sharing the
-machine; the run's joint schedule was cut from 60,000 to 30,000 steps at
-joint step 22,500): log Z 659.04 +- 0.13 (AIS base fitted to the data's
-mean-field marginals of h2), test lower bound -90.03 +- 0.26 nats; samples
-are digits. See README "Boltzmann machines".
+Expected (measured 2026-11-26, 2-core CPU, one seed, 36 minutes): log Z
+552.72 +- 0.22 (AIS base fitted to the data's mean-field marginals of h2),
+test lower bound -87.99 +- 0.24 nats; samples are digits. See README
+"Boltzmann machines".
 Reference: Salakhutdinov & Hinton 2009, test lower bound -84.62 nats
 (a later reproduction: -86.37).
 """
