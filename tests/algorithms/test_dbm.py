@@ -10,16 +10,8 @@ from gentk.algorithms import rbm
 from gentk.models import boltzmann
 from gentk.sampling import gibbs
 from tests.algorithms import boltzmann_util as util
+from tests.sampling import stats_util
 from tests.training import kill_util
-
-
-def _machine(seed, sizes, scale):
-  rng = np.random.default_rng(seed)
-  return gibbs.LayeredParams(
-      tuple(np.float32(scale) * rng.standard_normal((m, n), np.float32)
-            for m, n in zip(sizes[:-1], sizes[1:])),
-      tuple(np.float32(0.5) * rng.standard_normal(n, np.float32)
-            for n in sizes))
 
 
 def _visible(seed, num, n):
@@ -32,7 +24,7 @@ def _visible(seed, num, n):
 def test_mean_field_solves_its_fixed_point_equations(sizes):
   """Converged to tolerance 1e-6, every mu_l equals sigma(b_l + W_l^T
   mu_{l-1} + W_{l+1} mu_{l+1}) to 1e-5."""
-  machine = _machine(0, sizes, scale=0.3)
+  machine = stats_util.random_machine(0, sizes, scale=0.3)
   mu, sweeps = jax.jit(lambda m, v: dbm.mean_field(
       m, v, tolerance=1e-6, max_iterations=200))(machine,
                                                  _visible(1, 32, sizes[0]))
@@ -46,7 +38,7 @@ def test_lower_bound_is_below_the_exact_log_likelihood():
   """A 6-5-4 DBM (weights N(0, 1)): for every visible vector, the
   mean-field bound minus the exact log Z is <= the exact log p(v), and
   mean field improves on its starting point's bound."""
-  machine = _machine(2, (6, 5, 4), scale=1.0)
+  machine = stats_util.random_machine(2, (6, 5, 4), scale=1.0)
   v = jnp.asarray(util.all_binary(6))
   log_z = gibbs.exact_log_normalizer(machine)
   exact = gibbs.exact_log_marginal(machine, v) - log_z

@@ -7,16 +7,13 @@ import pytest
 from gentk.algorithms import rbm
 from gentk.sampling import gibbs
 from tests.algorithms import boltzmann_util as util
+from tests.sampling import stats_util
 
 V, H = 6, 5
 
 
 def _machine(seed=0):
-  rng = np.random.default_rng(seed)
-  return gibbs.LayeredParams(
-      (np.float32(1.5) * rng.standard_normal((V, H), np.float32),),
-      (np.float32(0.5) * rng.standard_normal(V, np.float32),
-       np.float32(0.5) * rng.standard_normal(H, np.float32)))
+  return stats_util.random_machine(seed, (V, H), scale=1.5)
 
 
 class Exact:

@@ -10,6 +10,7 @@ import jax
 import numpy as np
 
 from gentk.sampling import diagnostics
+from gentk.sampling import gibbs
 
 NUM_SE = 4.0
 # Compiled once per shape: cheaper than running the FFT ops eagerly.
@@ -46,3 +47,14 @@ def assert_moments_close(samples, mean, variance, *, num_se=NUM_SE,
   squared = (samples - np.asarray(mean))**2
   assert_mean_close(squared, variance, num_se=num_se, slack=variance_slack,
                     what="variance")
+
+
+def random_machine(seed, sizes, scale=1.0) -> gibbs.LayeredParams:
+  """A layered Boltzmann machine with W_l ~ N(0, scale^2), b_l ~ N(0, 0.5^2)
+  (NumPy draws, weights first: nothing compiles)."""
+  rng = np.random.default_rng(seed)
+  weights = tuple(np.float32(scale) * rng.standard_normal((m, n), np.float32)
+                  for m, n in zip(sizes[:-1], sizes[1:]))
+  biases = tuple(np.float32(0.5) * rng.standard_normal(n, np.float32)
+                 for n in sizes)
+  return gibbs.LayeredParams(weights, biases)

@@ -8,18 +8,9 @@ import pytest
 
 from gentk.sampling import ais
 from gentk.sampling import gibbs
+from tests.sampling import stats_util
 
 RBM_SIZES, DBM_SIZES = (10, 8), (6, 5, 4)
-
-
-def _machine(seed, sizes, scale=1.0):
-  """W_l ~ N(0, scale^2), b_l ~ N(0, 0.5^2) (NumPy draws)."""
-  rng = np.random.default_rng(seed)
-  return gibbs.LayeredParams(
-      tuple(np.float32(scale) * rng.standard_normal((m, n), np.float32)
-            for m, n in zip(sizes[:-1], sizes[1:])),
-      tuple(np.float32(0.5) * rng.standard_normal(n, np.float32)
-            for n in sizes))
 
 
 def _base(seed, n):
@@ -40,7 +31,7 @@ def test_within_three_standard_errors_of_exact(sizes):
   ~0.01 nats, so a miss has probability ~0.3% per machine; the seeds are
   fixed, so the test is deterministic on a given platform."""
   for seed in range(3):
-    machine = _machine(seed, sizes)
+    machine = stats_util.random_machine(seed, sizes)
     exact = float(gibbs.exact_log_normalizer(machine))
     result = _ais(jax.random.PRNGKey(seed), machine, _base(seed, sizes[0]),
                   ais.linear_betas(1_000), 200)
@@ -59,7 +50,7 @@ def test_error_shrinks_as_temperatures_are_added(sizes):
   for num in (10, 100, 1_000):
     errors = []
     for seed in range(5):
-      machine = _machine(seed, sizes)
+      machine = stats_util.random_machine(seed, sizes)
       result = _ais(jax.random.PRNGKey(seed), machine, _base(seed, sizes[0]),
                     ais.linear_betas(num), 100)
       errors.append(abs(float(result.log_z)
@@ -91,7 +82,7 @@ def test_dbm_base_fitted_to_the_posteriors():
   machines (1,000 transitions, 200 runs)."""
   from gentk.algorithms import dbm  # pylint: disable=g-import-not-at-top
   for seed in range(3):
-    machine = _machine(seed, DBM_SIZES)
+    machine = stats_util.random_machine(seed, DBM_SIZES)
     v = (np.random.default_rng(seed).uniform(size=(64, 6)) < 0.4).astype(
         np.float32)
     base = dbm.ais_base_biases(machine, v, _base(seed, 6))

@@ -12,16 +12,6 @@ from tests.sampling import stats_util
 NUM_CHAINS, NUM_STEPS, BURN_IN = 64, 1000, 100
 
 
-def _random_params(seed, sizes, scale=1.0):
-  """W_l ~ N(0, scale^2), b_l ~ N(0, 0.5^2); NumPy draws (nothing compiles)."""
-  rng = np.random.default_rng(seed)
-  weights = tuple(np.float32(scale) * rng.standard_normal((m, n), np.float32)
-                  for m, n in zip(sizes[:-1], sizes[1:]))
-  biases = tuple(np.float32(0.5) * rng.standard_normal(n, np.float32)
-                 for n in sizes)
-  return gibbs.LayeredParams(weights, biases)
-
-
 _energy = jax.jit(gibbs.energy)  # one compilation per machine shape
 
 
@@ -81,7 +71,7 @@ def _logits_and_energy_differences(params, layers):
 def test_conditional_logits_are_energy_differences():
   # logit p(x_li = 1 | rest) = E(x_li = 0) - E(x_li = 1), by definition.
   sizes = (3, 4, 2)
-  params = _random_params(0, sizes)
+  params = stats_util.random_machine(0, sizes)
   rng = np.random.default_rng(1)
   layers = tuple(rng.integers(0, 2, n).astype(np.float32) for n in sizes)
   for logits, differences in _logits_and_energy_differences(params, layers):
@@ -104,7 +94,7 @@ def _check_chain_means(params, sizes, clamped=(), clamp_visible=None):
 
 def test_rbm_unit_means_and_correlations():
   sizes = (4, 3)
-  params = _random_params(3, sizes)
+  params = stats_util.random_machine(3, sizes)
   init = tuple(jnp.zeros((NUM_CHAINS, n)) for n in sizes)
   (v, h), _ = _run(params, init, (), jax.random.key(4))
   exact = _exact_means(params, sizes)
@@ -122,10 +112,10 @@ def test_rbm_unit_means_and_correlations():
 
 def test_dbm_unit_means():
   sizes = (3, 4, 2)
-  _check_chain_means(_random_params(5, sizes), sizes)
+  _check_chain_means(stats_util.random_machine(5, sizes), sizes)
 
 
 def test_dbm_clamped_visible_samples_the_posterior_over_hidden_layers():
   sizes = (3, 4, 2)
-  _check_chain_means(_random_params(6, sizes), sizes,
+  _check_chain_means(stats_util.random_machine(6, sizes), sizes,
                      clamped=(0,), clamp_visible=np.asarray([1., 0., 1.]))
