@@ -10,7 +10,11 @@ IWAE-5 and IWAE-50 bounds from the same draws (so they are ordered).
 Run (CPU budget, about an hour on 2 cores):
   GENTK_DATA_DIR=../shared/data python -m experiments.main \
     --config=experiments/configs/vae_mnist.py --workdir=runs/vae_mnist
-Variants: `iwae` (the IWAE bound with k = 5), `two_layer` (Burda et al.'s
+Variants: `iwae` (the IWAE bound with k = 5), `paper` (Burda et al.'s
+schedule: batch 20, 3,280 epochs = 9,774,400 steps in 8 stages of 3^i epochs
+at 1e-3 * 10^(-i/7), Adam epsilon 1e-4; with `iwae` k = 50; for an
+accelerator, `--config.train.num_steps` scales the stages to a shorter run),
+`two_layer` (Burda et al.'s
 784-[200,200]-100-[100,100]-50, SGVB A; with `iwae` the IWAE bound), `static` (one fixed
 binarisation of the training set, key `data.static_seed`), `quick` (2,000
 train / 500 test images, 20 steps, K = 100; seven-segment digits when
@@ -33,9 +37,10 @@ from gentk.training import spec
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: None or a comma-separated subset of 'iwae', 'two_layer',
-  'static', 'quick'."""
+  'static', 'paper', 'quick'."""
   args = spec.variants(arg, __file__,
-                       flags=("iwae", "two_layer", "static", "quick"))
+                       flags=("iwae", "two_layer", "static", "paper",
+                              "quick"))
   config = ml_collections.ConfigDict()
   # experiments.runners.<runner>.run(config, workdir).
   config.runner = spec.field("train", spec.module_in("experiments.runners"))
@@ -61,11 +66,16 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
 
   config.optim = ml_collections.ConfigDict()
   config.optim.lr = spec.field(1e-3, spec.positive_float)  # Adam rate.
-  # Rate reached at the last step by a cosine decay from optim.lr (equal to
-  # optim.lr: constant).
+  # 'cosine' (from optim.lr to optim.final_lr over the run) or 'burda'
+  # (Burda et al.'s 8 stages of 3^i epochs, lr * 10^(-i/7), scaled to the
+  # run's steps: gentk.algorithms.vae.burda_schedule).
+  config.optim.schedule = spec.field("cosine", spec.one_of("cosine", "burda"))
+  # Rate reached at the last step by the cosine decay (equal to optim.lr:
+  # constant).
   config.optim.final_lr = spec.field(1e-4, spec.positive_float)
   config.optim.b1 = spec.field(0.9, spec.fraction)  # Adam beta1.
   config.optim.b2 = spec.field(0.999, spec.fraction)  # Adam beta2.
+  config.optim.eps = spec.field(1e-8, spec.positive_float)  # Adam epsilon.
 
   config.eval = ml_collections.ConfigDict()
   # K, importance samples per test image (protocol: 5,000).
@@ -86,6 +96,16 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
     config.model.objective = "iwae"
     config.model.num_samples = 5
     config.train.num_steps = 60_000  # 5 draws per step: the same hour.
+  if "paper" in args:  # Burda et al.'s schedule: 3,280 epochs of batch 20.
+    config.data.batch_size = 20
+    config.optim.schedule = "burda"
+    config.optim.eps = 1e-4
+    if "iwae" in args:
+      config.model.num_samples = 50
+    config.train.num_steps = 3_280 * (59_600 // 20)
+    config.train.steps_per_call = 1_000
+    config.train.log_every = 20_000
+    config.train.checkpoint_every = 200_000
   if "static" in args:
     config.data.binarization = "static"
   if "quick" in args:

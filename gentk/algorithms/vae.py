@@ -33,6 +33,7 @@ from typing import Callable, NamedTuple, Sequence
 import flax.linen as nn
 import jax
 import jax.numpy as jnp
+import numpy as np
 import optax
 
 from gentk.algorithms import core
@@ -91,7 +92,7 @@ class Recognition(nn.Module):
 
   def __call__(self, x: Array, key: PRNGKey, num_samples: int
                ) -> tuple[tuple[Array, ...], Array, tuple[Array, Array]]:
-    """K reparameterised draws for `x` `[B, ...]`: `(zs, log_q, first)`,
+    r"""K reparameterised draws for `x` `[B, ...]`: `(zs, log_q, first)`,
     `zs[l]` `[K, B, latents[l]]`, $\log q(z | x)$ `[K, B]` and the first
     layer's `(mean, log_std)` `[B, latents[0]]`."""
     u, zs, log_q = x.reshape(x.shape[0], -1), [], 0.0
@@ -135,7 +136,7 @@ class Generative(nn.Module):
         self.pixels(zs[0]), x, event_ndim=x.ndim - 1), log_prior
 
   def pixel_means(self, z1: Array) -> Array:
-    """Bernoulli means $\sigma(f(z_1))$ `[..., *out_shape]`."""
+    r"""Bernoulli means $\sigma(f(z_1))$ `[..., *out_shape]`."""
     return jax.nn.sigmoid(self.pixels(z1))
 
   def generate(self, key: PRNGKey, num: int) -> Array:
@@ -182,6 +183,24 @@ def bound(t: Terms, objective: str) -> Array:
     return importance.iwae_bound(t.log_likelihood + t.log_prior, t.log_q)
   raise ValueError(f"unknown objective {objective!r}: choose one of "
                    f"{OBJECTIVES}")
+
+
+def burda_schedule(num_steps: int, lr: float = 1e-3, num_stages: int = 8
+                   ) -> optax.Schedule:
+  r"""Burda et al. 2016's learning rates, scaled to `num_steps`.
+
+  Stage $i = 0, ..., 7$ lasts $3^i$ epochs (3,280 in all) at rate
+  $\text{lr} \cdot \mathrm{round}(10^{1 - i/7}, 1) / 10$: 1e-3, 7.2e-4,
+  5.2e-4, 3.7e-4, 2.7e-4, 1.9e-4, 1.4e-4, 1e-4 for lr = 1e-3 (Burda, Grosse &
+  Salakhutdinov 2016, Appendix; yburda/iwae). Here stage i lasts the same
+  fraction $3^i / \sum_j 3^j$ of `num_steps`, so the published schedule is
+  `num_steps` = 3,280 epochs of updates and a shorter run keeps its shape.
+  """
+  weights = 3.0 ** np.arange(num_stages)
+  boundaries = np.round(np.cumsum(weights)[:-1] / weights.sum() * num_steps)
+  rates = [lr * round(10 ** (1 - i / 7), 1) / 10 for i in range(num_stages)]
+  return optax.join_schedules([optax.constant_schedule(r) for r in rates],
+                              [int(b) for b in boundaries])
 
 
 def make_vae(encoder: Recognition, decoder: Generative, *,

@@ -63,7 +63,7 @@ def bounds_from_log_weights(log_w: Array, ks: Sequence[int]) -> dict:
 
 def evaluate(log_weights: LogWeightsFn, params: PyTree, images: np.ndarray,
              key: PRNGKey, *, num_samples: int = 5000, ks: Sequence[int] = (
-                 5, 50), batch_size: int = 100, chunk: int = 500) -> dict:
+                 5, 50), batch_size: int = 100, chunk: int = 10) -> dict:
   r"""Test log-likelihood (IS with `num_samples` draws per image), ELBO and
   IWAE-k over `images`, each as a mean over images with its standard error.
 

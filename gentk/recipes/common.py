@@ -39,19 +39,23 @@ SOURCES = ("mnist", "segments", "auto")
 GRID_SIZE = 100  # Samples in a PNG grid.
 
 
-def optimizer(optim: ml_collections.ConfigDict, num_steps: int | None = None
+def optimizer(optim: ml_collections.ConfigDict, num_steps: int | None = None,
+              rate: optax.Schedule | None = None
               ) -> optax.GradientTransformation:
-  """Adam (`lr`, `b1`, `b2`) or RMSProp (`lr`, `decay`) from `optim.name`
-  (Adam when the group has no `name`). When the group has `final_lr`, the
-  rate decays from `lr` to it over `num_steps` (cosine,
-  `optax.cosine_decay_schedule`)."""
+  """Adam (`lr`, `b1`, `b2`, and `eps` when the group has it) or RMSProp
+  (`lr`, `decay`) from `optim.name` (Adam when the group has no `name`).
+  When the group has `final_lr`, the rate decays from `lr` to it over
+  `num_steps` (cosine, `optax.cosine_decay_schedule`); a `rate` schedule
+  given replaces both."""
   name = optim.get("name", "adam")
-  rate = optim.lr
-  if optim.get("final_lr") is not None:
-    rate = optax.cosine_decay_schedule(optim.lr, num_steps,
-                                       alpha=optim.final_lr / optim.lr)
+  if rate is None:
+    rate = optim.lr
+    if optim.get("final_lr") is not None:
+      rate = optax.cosine_decay_schedule(optim.lr, num_steps,
+                                         alpha=optim.final_lr / optim.lr)
   if name == "adam":
-    return optax.adam(rate, b1=optim.b1, b2=optim.b2)
+    return optax.adam(rate, b1=optim.b1, b2=optim.b2,
+                      eps=optim.get("eps", 1e-8))
   if name == "rmsprop":
     return optax.rmsprop(rate, decay=optim.decay)
   raise ConfigError(f"config.optim.name={name!r} is unknown: use one of "

@@ -17,19 +17,29 @@ from gentk.training.loop import Experiment
 GRID = 64  # Images in the sample and reconstruction grids.
 
 
+def modules(model: ml_collections.ConfigDict
+            ) -> tuple[vae.Recognition, vae.Generative]:
+  """The encoder and decoder of `config.model` (`latents`, `hidden`,
+  `hidden_upper`) for MNIST images."""
+  latents = tuple(model.latents)
+  links = ((tuple(model.hidden),)
+           + (tuple(model.hidden_upper),) * (len(latents) - 1))
+  return (vae.Recognition(links, latents),
+          vae.Generative(links, latents, mnist.IMAGE_SHAPE))
+
+
 def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """The VAE of `config.model` on binarised MNIST; see
   `experiments/configs/vae_mnist.py`."""
   m, e = config.model, config.eval
   data = common.binary_digits(config)
-
-  latents = tuple(m.latents)
-  links = (tuple(m.hidden),) + (tuple(m.hidden_upper),) * (len(latents) - 1)
-  encoder = vae.Recognition(links, latents)
-  decoder = vae.Generative(links, latents, mnist.IMAGE_SHAPE)
+  encoder, decoder = modules(config.model)
+  num_steps = config.train.num_steps
+  rate = (vae.burda_schedule(num_steps, config.optim.lr)
+          if config.optim.schedule == "burda" else None)
   algorithm = vae.make_vae(encoder, decoder, optimizer=common.optimizer(
-                               config.optim, config.train.num_steps),
+                               config.optim, num_steps, rate),
                            objective=m.objective, num_samples=m.num_samples,
                            axis_name=axis_name)
   log_weights = vae.log_weights_fn(encoder, decoder)

@@ -328,3 +328,15 @@ def test_bernoulli_log_prob_sums_one_examples_units():
   np.testing.assert_allclose(score_function.bernoulli_log_prob(
       jnp.zeros((2, 4, 4, 1)), images, event_ndim=3), 16 * jnp.log(0.5),
                              rtol=1e-6)
+
+
+def test_bernoulli_log_prob_saturates_exactly_and_its_gradient_is_x_minus_p():
+  logits = jnp.array([-200.0, 200.0])  # Saturated: finite, exact log-probs.
+  np.testing.assert_allclose(score_function.bernoulli_log_prob(
+      logits, jnp.array([0.0, 1.0])), 0.0, atol=1e-6)
+  assert score_function.bernoulli_log_prob(
+      logits, jnp.array([1.0, 0.0])) == -400.0
+  l, x = jnp.array([-1.0, 0.0, 0.5, 3.0]), jnp.array([1.0, 0.0, 0.0, 1.0])
+  np.testing.assert_allclose(
+      jax.grad(score_function.bernoulli_log_prob)(l, x),
+      x - jax.nn.sigmoid(l), rtol=1e-6)
