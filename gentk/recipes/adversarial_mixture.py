@@ -1,12 +1,14 @@
 """Recipe `adversarial_mixture`: any adversarial method on a 2-D mixture.
 
-`config.method` picks the method (see `common.ADVERSARIAL_METHODS`); the
+`config.method` picks the method (see `common.ADVERSARIAL_METHODS`, or 'sig',
+the semi-implicit generator trained on H_M without a discriminator); the
 generator is an MLP of z ~ N(0, I), the data and evaluation are those of
 `gan_mixture` (the PacGAN protocol). Each method reads its own config group,
 named after the method.
 """
 import ml_collections
 
+from gentk.algorithms import sig
 from gentk.data import mixtures
 from gentk.models import feature_mlp
 from gentk.models import mlp
@@ -31,8 +33,14 @@ def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """The adversarial method `config.method` on mixture `config.data.name`."""
   mixture = mixtures.get(config.data.name)
-  algorithm = common.adversarial_algorithm(config, players(config.model),
-                                           axis_name=axis_name)
+  if config.method == "sig":
+    algorithm = sig.make_sig(
+        players(config.model).generator, latent_dim=config.model.latent_dim,
+        sigma=config.sig.sigma, num_mixture=config.sig.num_mixture,
+        optimizer=common.optimizer(config.optim), axis_name=axis_name)
+  else:
+    algorithm = common.adversarial_algorithm(config, players(config.model),
+                                             axis_name=axis_name)
   return Experiment(algorithm,
                     mixtures.make_batch_fn(mixture, config.data.batch_size),
                     common.mixture_evaluate(algorithm, mixture,

@@ -23,6 +23,7 @@ from gentk.algorithms import feature_matching
 from gentk.algorithms import fgan
 from gentk.algorithms import gan
 from gentk.algorithms import mmd_gan
+from gentk.algorithms import sig
 from gentk.algorithms import wgan
 from gentk.data import mixtures
 from gentk.data import mnist
@@ -31,6 +32,7 @@ from gentk.data import segment_digits
 from gentk.metrics import classifier as classifier_metrics
 from gentk.metrics import modes
 from gentk.models import autoencoder
+from gentk.models import packing
 from gentk.training.config import ConfigError
 from gentk.types import Algorithm
 
@@ -331,12 +333,31 @@ def _mmd(config, players: Players, latent_dim: int, schedule: dict):
       clip=config.mmd.clip or None, **schedule)
 
 
+def _pacgan(config, players: Players, latent_dim: int, schedule: dict):
+  """The GAN whose discriminator judges packs of `config.pacgan.packing`
+  samples (`gentk.models.packing`)."""
+  return gan.make_gan(players.generator,
+                      packing.Packed(players.scorer(True),
+                                     config.pacgan.packing),
+                      latent_dim=latent_dim,
+                      generator_cost=config.pacgan.generator_cost, **schedule)
+
+
+def _gan_si(config, players: Players, latent_dim: int, schedule: dict):
+  return sig.make_gan_si(players.generator, players.scorer(True),
+                         latent_dim=latent_dim, weight=config.gan_si.weight,
+                         sigma=config.gan_si.sigma,
+                         generator_cost=config.gan_si.generator_cost,
+                         **schedule)
+
+
 # config.method -> (config, players, latent_dim, schedule) -> Algorithm, each
 # through the method's own `make_<method>`; `needs` the Players field used.
 ADVERSARIAL_METHODS: dict[str, Callable] = {
     "gan": _gan, "wgan": _wgan, "wgan_gp": _wgan_gp, "fgan": _fgan,
     "ebgan": _ebgan, "began": _began, "feature_matching": _feature_matching,
-    "minibatch": _minibatch, "mmd": _mmd,
+    "minibatch": _minibatch, "mmd": _mmd, "pacgan": _pacgan,
+    "gan_si": _gan_si,
 }
 _NEEDS_FEATURES = ("feature_matching", "minibatch", "mmd")
 

@@ -4,6 +4,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from experiments.configs import adversarial_mixture
+from experiments.configs import mode_mixture
 from gentk import recipes
 from gentk.data import mixtures
 from gentk.training import compile as compile_lib
@@ -11,9 +12,12 @@ from gentk.training import loop
 
 
 def quick_config(variant: str, **model):
-  """The `quick` ring config of `variant` (e.g. 'wgan' or 'fgan,kl'), with
-  `model` fields overridden."""
-  config = adversarial_mixture.get_config(f"{variant},ring,quick")
+  """The `quick` ring config of `variant` (e.g. 'wgan' or 'fgan,kl' of
+  `adversarial_mixture.py`, 'pacgan' of `mode_mixture.py`), with `model`
+  fields overridden."""
+  module = (mode_mixture if variant.split(",")[0] in mode_mixture.METHODS
+            else adversarial_mixture)
+  config = module.get_config(f"{variant},ring,quick")
   for name, value in model.items():
     config.model[name] = value
   return config

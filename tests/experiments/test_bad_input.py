@@ -37,6 +37,11 @@ def _variants(name):
   if name == "adversarial_mixture":
     return ([None, "quick", "ring,seeds5"] + list(module.METHODS)
             + [f"fgan,{d}" for d in module.DIVERGENCES])
+  if name == "mode_mixture":
+    return [None, "quick"] + [f"{m},{d}" for m in module.METHODS
+                              for d in ("ring", "grid,seeds5")]
+  if name == "stacked_mnist":
+    return [None, "quick"] + list(module.VARIANTS)
   if name == "gan_mnist":
     return [None, "quick", "dcgan,quick"] + [
         f"{m},{p}" for m in module.METHODS for p in module.PLAYERS]

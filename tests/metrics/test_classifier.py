@@ -232,3 +232,27 @@ def test_inception_score_of_real_digits(data, test_features):
     # Confident (>= 99% accurate) predictions of nearly balanced classes:
     # IS is close to exp(H(y)) ~ 9.98 on MNIST test.
     assert mean > 9.5
+
+
+def test_real_stacked_digits_hit_nearly_every_mode(data):
+  """10,000 stacks of three random MNIST test digits: 1,000 modes, each hit
+  with probability 1 - e^{-10}, so >= 995 modes unless the metric is wrong
+  (expected misses 0.05); the empirical KL of a uniform multinomial is about
+  999 / (2 * 10,000) = 0.05, plus MNIST's class imbalance and the
+  classifier's 0.7% errors: < 0.1. Real digits are confident and balanced:
+  exp(H(y)) near 10, high quality > 95%, IS near real MNIST's 9.75."""
+  if not data[2]:
+    pytest.skip("needs real MNIST")
+  images = data[1].images
+  idx = np.random.default_rng(0).integers(0, len(images), (10_000, 3))
+  stacked = np.concatenate([images[idx[:, c]] for c in range(3)], axis=-1)
+  out = metrics.stacked_mnist_modes(stacked)
+  assert out["stacked_mnist_modes"] >= 995
+  assert out["stacked_mnist_kl"] < 0.1
+  assert out["stacked_mnist_exp_h_y"] > 9.9
+  assert out["stacked_mnist_high_quality"] > 0.95
+  assert out["stacked_mnist_exp_h_y_given_x"] < 1.1
+  assert out["stacked_mnist_is"] == pytest.approx(
+      out["stacked_mnist_exp_h_y"] / out["stacked_mnist_exp_h_y_given_x"],
+      rel=1e-6)
+  assert 9.0 < out["stacked_mnist_is"] <= 10.0

@@ -1,0 +1,139 @@
+r"""GANs on Stacked MNIST (1,000 modes): DCGAN at seed 004's three sizes,
+PacGAN and DCGAN-SI.
+
+Three MNIST training digits drawn independently (in the step, from (key,
+step)) are the channels of one 28 x 28 x 3 image. Evaluation: 26,000 samples,
+each channel classified by the shipped MNIST classifier; `modes` (digit
+triples hit), `kl` (to the uniform over 1,000), and seed 004's columns `is`,
+`high_quality`, `exp_h_y_given_x`, `exp_h_y` (defined in
+`gentk.metrics.classifier.stacked_mnist_modes`).
+Run (the CPU budget: 5,000 generator steps of batch 64; about 15 minutes of
+training on 2 CPU cores for dcgan_m, plus 1-2 minutes of scoring):
+  GENTK_DATA_DIR=../shared/data python -m experiments.main \
+    --config=experiments/configs/stacked_mnist.py:dcgan_si \
+    --workdir=runs/stacked_dcgan_si
+Variants: `dcgan_s`, `dcgan_m` (default), `dcgan_l` (seed 004's generator /
+discriminator multipliers (Kg, Kd) = (1, 0.5), (1, 1), (2, 1) applied to
+gentk's DCGAN with base width 32: generator W = 32 Kg, discriminator W =
+32 Kd; not seed 004's exact layers), `pacgan` (PacGAN2 with the M players),
+`dcgan_si` (DCGAN-SI(M): GAN + lambda H_M, Gaussian kernel sigma = 1 on the
+2,352 pixels, lambda = 0.01: the two generator terms on the same scale, as
+seed 004 advises; it gives no values), `quick` (for tests).
+Adam 2e-4 (b1 0.5) for both players, the generator at 1e-3 (as gan_mnist).
+Expected: see the README table "Stacked MNIST" (measured figures with the
+machine and budget).
+References (modes / KL): DCGAN 99 / 3.40 (VEEGAN); PacDCGAN2 1000 / 0.06
+(PacGAN); seed 004: DCGAN(M) 811.8 / 0.75, DCGAN-SI(M) 969.0 / 0.30,
+DCGAN-SI(L) 957.0 / 0.36.
+"""
+import ml_collections
+
+from experiments.configs import gan_mixture
+from gentk.training import spec
+
+SIZES = {"dcgan_s": (1.0, 0.5), "dcgan_m": (1.0, 1.0), "dcgan_l": (2.0, 1.0)}
+VARIANTS = tuple(SIZES) + ("pacgan", "dcgan_si")
+BASE_WIDTH = 32
+SPLIT = spec.tfds_split("train", "test")
+
+
+def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
+  """`arg`: one of `VARIANTS` (default dcgan_m), optionally with 'quick'."""
+  args = spec.variants(arg, __file__, default="dcgan_m",
+                       exclusive=(VARIANTS,), flags=("quick",))
+  variant = next((a for a in args if a in VARIANTS), "dcgan_m")
+  kg, kd = SIZES.get(variant, SIZES["dcgan_m"])
+  method = {"pacgan": "pacgan", "dcgan_si": "gan_si"}.get(variant, "gan")
+
+  config = ml_collections.ConfigDict()
+  # experiments.runners.<runner>.run(config, workdir).
+  config.runner = spec.field("train", spec.module_in("experiments.runners"))
+  # module of gentk/recipes.
+  config.experiment = spec.field("stacked_mnist",
+                                 spec.module_in("gentk.recipes"))
+  # 'gan', 'pacgan' or 'gan_si'.
+  config.method = spec.field(method, spec.one_of("gan", "pacgan", "gan_si"))
+  # Root PRNG seed: init, data and noise derive from it.
+  config.seed = spec.field(0, spec.non_negative_int)
+  # S runs on the seed axis.
+  config.num_seeds = spec.field(1, spec.positive_int)
+
+  config.data = ml_collections.ConfigDict()
+  # 'mnist', 'segments' (seven-segment digits, no files) or 'auto'.
+  config.data.source = spec.field("mnist",
+                                  spec.one_of("mnist", "segments", "auto"))
+  # TFDS split the digits are drawn from.
+  config.data.train_split = spec.field("train", SPLIT)
+  # Keep the first N images of it (0: all).
+  config.data.num_train = spec.field(0, spec.non_negative_int)
+  # Real (and fake) images per step.
+  config.data.batch_size = spec.field(64, spec.positive_int)
+
+  config.model = ml_collections.ConfigDict()
+  # Dimension of z ~ N(0, I).
+  config.model.latent_dim = spec.field(64, spec.positive_int)
+  # Generator W (7 x 7 x 2W -> 14 x 14 x W -> 28 x 28 x 3).
+  config.model.generator_width = spec.field(int(BASE_WIDTH * kg),
+                                            spec.positive_int)
+  # Discriminator W (14 x 14 x W -> 7 x 7 x 2W -> logit).
+  config.model.discriminator_width = spec.field(int(BASE_WIDTH * kd),
+                                                spec.positive_int)
+  # Batch norm running-average decay.
+  config.model.bn_momentum = spec.field(0.9, spec.fraction)
+
+  config.adversarial = ml_collections.ConfigDict()
+  # k discriminator steps per G step.
+  config.adversarial.disc_steps = spec.field(1, spec.positive_int)
+  # Steps of a first phase training the discriminator alone (0: none).
+  config.adversarial.pretrain_steps = spec.field(0, spec.non_negative_int)
+
+  config.optim = ml_collections.ConfigDict()
+  # Adam learning rate of the discriminator (DCGAN paper).
+  config.optim.lr = spec.field(2e-4, spec.positive_float)
+  # >0: the generator's own learning rate.
+  config.optim.generator_lr = spec.field(1e-3, spec.non_negative_float)
+  config.optim.b1 = spec.field(0.5, spec.fraction)  # Adam beta1.
+  config.optim.b2 = spec.field(0.999, spec.fraction)  # Adam beta2.
+
+  config.gan = ml_collections.ConfigDict()
+  # The generator cost of 'gan'.
+  config.gan.generator_cost = spec.field(
+      "nonsaturating", spec.one_of(*gan_mixture.GENERATOR_COSTS))
+  if method == "pacgan":
+    config.pacgan = ml_collections.ConfigDict()
+    # m, images per pack (PacDCGAN2).
+    config.pacgan.packing = spec.field(2, spec.positive_int)
+    # The GAN generator cost.
+    config.pacgan.generator_cost = spec.field(
+        "nonsaturating", spec.one_of(*gan_mixture.GENERATOR_COSTS))
+  if method == "gan_si":
+    config.gan_si = ml_collections.ConfigDict()
+    # lambda, the weight of H_M in the generator loss.
+    config.gan_si.weight = spec.field(0.01, spec.non_negative_float)
+    # sigma of H_M's Gaussian kernel on the pixels.
+    config.gan_si.sigma = spec.field(1.0, spec.positive_float)
+    # The GAN generator cost.
+    config.gan_si.generator_cost = spec.field(
+        "nonsaturating", spec.one_of(*gan_mixture.GENERATOR_COSTS))
+
+  config.train = spec.train_group(
+      num_steps=5_000, steps_per_call=100, log_every=250,
+      checkpoint_every=1_000, keep_checkpoints=2)
+
+  config.eval = ml_collections.ConfigDict()
+  # Generated images scored (protocol: 26,000).
+  config.eval.num_samples = spec.field(26_000, spec.positive_int)
+
+  if "quick" in args:
+    config.data.source = "auto"
+    config.data.num_train = 2_000
+    config.data.batch_size = 16
+    config.model.latent_dim = 16
+    config.model.generator_width = 8
+    config.model.discriminator_width = 8
+    config.train.num_steps = 20
+    config.train.steps_per_call = 10
+    config.train.log_every = 10
+    config.train.checkpoint_every = 10
+    config.eval.num_samples = 500
+  return config
