@@ -5,7 +5,11 @@ The first variant names the method:
           samples (PacGAN4; Lin et al. 2018);
   sig     the semi-implicit generator trained on H_M alone (no
           discriminator; Yin & Zhou 2019, Eq. 6), samples theta + sigma eps;
-  gan_si  the GAN with lambda H_M added to the generator loss (Eq. 12).
+  gan_si  the GAN with lambda H_M added to the generator loss (Eq. 12);
+  adagan  AdaGAN (Tolstikhin et al. 2017): T = 5 GANs of 2,000 steps, each
+          after the first trained on the fixed 10,000-point sample reweighted
+          by a density-ratio classifier (500 steps) against the mixture so
+          far, mixed with beta = 1/t (12,000 steps in all).
 Then `ring` or `grid` (default), `quick` (a few seconds, for tests), `seeds5`
 (5 seeds on the seed axis). Networks, batch, Adam and budget are those of
 `gan_mixture.py` (MLPs 3 x 128, batch 256, 10,000 steps); evaluation is the
@@ -28,7 +32,7 @@ from experiments.configs import gan_mixture
 from gentk.data import mixtures
 from gentk.training import spec
 
-METHODS = ("pacgan", "sig", "gan_si")
+METHODS = ("pacgan", "sig", "gan_si", "adagan")
 DATASETS = ("grid", "ring")
 FLAGS = ("quick", "seeds5")
 
@@ -70,10 +74,29 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
     # The GAN generator cost.
     config.gan_si.generator_cost = spec.field(
         generator_cost, spec.one_of(*gan_mixture.GENERATOR_COSTS))
+  if method == "adagan":
+    config.adagan = ml_collections.ConfigDict()
+    # T, generators in the mixture.
+    config.adagan.num_rounds = spec.field(5, spec.positive_int)
+    # GAN steps of rounds 1..T-1 (round T: the rest of train.num_steps).
+    config.adagan.round_steps = spec.field(2_000, spec.positive_int)
+    # Density-ratio classifier steps before rounds 2..T.
+    config.adagan.ratio_steps = spec.field(500, spec.positive_int)
+    # N, the fixed training sample that the rounds reweight.
+    config.adagan.num_points = spec.field(10_000, spec.positive_int)
+    # beta, the new component's weight (0: 1/t, a uniform mixture).
+    config.adagan.beta = spec.field(0.0, spec.fraction)
+    config.train.num_steps = 5 * 2_000 + 4 * 500
   if "quick" in args:
     config.model.generator_hidden = (32, 32)
     config.model.discriminator_hidden = (32, 32)
     config.data.batch_size = 64
     if method == "sig":
       config.sig.num_mixture = 64
+    if method == "adagan":
+      config.adagan.num_rounds = 3
+      config.adagan.round_steps = 60
+      config.adagan.ratio_steps = 20
+      config.adagan.num_points = 1_000
+      config.train.num_steps = 200
   return config

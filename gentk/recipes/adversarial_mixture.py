@@ -1,13 +1,16 @@
 """Recipe `adversarial_mixture`: any adversarial method on a 2-D mixture.
 
 `config.method` picks the method (see `common.ADVERSARIAL_METHODS`, or 'sig',
-the semi-implicit generator trained on H_M without a discriminator); the
+the semi-implicit generator trained on H_M without a discriminator, or
+'adagan', a boosted mixture of generators trained on a fixed sample); the
 generator is an MLP of z ~ N(0, I), the data and evaluation are those of
 `gan_mixture` (the PacGAN protocol). Each method reads its own config group,
 named after the method.
 """
+import jax
 import ml_collections
 
+from gentk.algorithms import adagan
 from gentk.algorithms import sig
 from gentk.data import mixtures
 from gentk.models import feature_mlp
@@ -38,6 +41,21 @@ def build(config: ml_collections.ConfigDict, *,
         players(config.model).generator, latent_dim=config.model.latent_dim,
         sigma=config.sig.sigma, num_mixture=config.sig.num_mixture,
         optimizer=common.optimizer(config.optim), axis_name=axis_name)
+  elif config.method == "adagan":
+    a = config.adagan
+    generator_optimizer, discriminator_optimizer = common.optimizers(
+        config.optim)
+    algorithm = adagan.make_adagan(
+        players(config.model).generator,
+        players(config.model).scorer(False),
+        latent_dim=config.model.latent_dim,
+        data=mixtures.sample(mixture, jax.random.PRNGKey(config.seed),
+                             (a.num_points,)),
+        batch_size=config.data.batch_size, num_rounds=a.num_rounds,
+        round_steps=a.round_steps, ratio_steps=a.ratio_steps,
+        generator_optimizer=generator_optimizer,
+        discriminator_optimizer=discriminator_optimizer, beta=a.beta,
+        axis_name=axis_name)
   else:
     algorithm = common.adversarial_algorithm(config, players(config.model),
                                              axis_name=axis_name)

@@ -1,0 +1,215 @@
+r"""AdaGAN (Tolstikhin et al. 2017): a mixture of generators grown by boosting.
+
+Round 1 trains a GAN $G_1$ on the N training points; the mixture is
+$P_1 = G_1$. Round $t \ge 2$ has two phases:
+
+* `ratio_t`: the discriminator, re-initialised, learns to tell the data
+  from the current mixture $P_{t-1}$ (cross-entropy, balanced batches), so
+  that $h(x) = dP_{t-1}/dP_{data}(x) \approx e^{-D(x)}$ with $D$ its logit;
+* `round_t`: on entry the data points get the weights of the paper's
+  Theorem 1 (the KL-optimal next component, Eq. 5),
+  $$w_i = \frac{1}{\beta N}\big(\lambda^* - (1 - \beta) h(x_i)\big)_+,
+    \qquad \sum_i w_i = 1$$
+  ($\lambda^*$ by bisection), the mixture weights become
+  $((1 - \beta) \alpha_{<t}, \beta)$, the discriminator is re-initialised,
+  and a new GAN $G_t$ trains on real batches drawn with probabilities w
+  (non-saturating cost).
+
+$\beta_t = 1/t$ by default (a uniform mixture), or a constant. Sampling draws
+a component $c \sim \alpha$ and returns $G_c(z)$; every generator is
+evaluated on every z and the draw selects (T is small). The players have no
+mutable collections (no batch normalisation).
+
+References:
+  Tolstikhin, Gelly, Bousquet, Simon-Gabriel & Schoelkopf 2017, "AdaGAN:
+    Boosting Generative Models", https://arxiv.org/abs/1701.02386
+    (Algorithm 1, Theorem 1, Section 3.2)
+"""
+import flax.linen as nn
+import jax
+import jax.numpy as jnp
+import optax
+
+from gentk.algorithms import core
+from gentk.losses import adversarial
+from gentk.types import Algorithm, Array, ArrayLike, Phase, PRNGKey
+from gentk.types import TrainState
+
+DISCRIMINATOR = "discriminator"
+WEIGHTS, MIXTURE = "data_weights", "mixture_weights"
+
+
+def generator_name(t: int) -> str:
+  """The player of round t (1-based)."""
+  return f"generator_{t}"
+
+
+def data_weights(h: ArrayLike, beta: float, iterations: int = 60) -> Array:
+  r"""$w_i = (\lambda^* - (1 - \beta) h_i)_+ / (\beta N)$ with
+  $\sum_i w_i = 1$, from the density ratios $h_i = dP_{t-1}/dP_{data}(x_i)$
+  `[N]`; $\lambda^*$ by bisection on $[0, (1 - \beta) \max h + \beta]$,
+  where the sum is 0 and >= 1. Points the mixture already covers well (large
+  h) get less weight, uncovered ones more."""
+  h = jnp.asarray(h)
+  n = h.shape[0]
+  total = lambda lam: jnp.sum(jnp.maximum(lam - (1 - beta) * h, 0.0)) / (
+      beta * n)
+
+  def bisect(_, bounds):
+    lo, hi = bounds
+    mid = 0.5 * (lo + hi)
+    below = total(mid) < 1.0
+    return jnp.where(below, mid, lo), jnp.where(below, hi, mid)
+
+  lo, hi = jax.lax.fori_loop(0, iterations, bisect,
+                             (jnp.zeros(()), (1 - beta) * jnp.max(h) + beta))
+  w = jnp.maximum(hi - (1 - beta) * h, 0.0)
+  return w / jnp.sum(w)
+
+
+def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
+                latent_dim: int, data: ArrayLike, batch_size: int,
+                num_rounds: int, round_steps: int, ratio_steps: int,
+                generator_optimizer: optax.GradientTransformation,
+                discriminator_optimizer: optax.GradientTransformation,
+                beta: float = 0.0, axis_name: str | None = None
+                ) -> Algorithm:
+  """AdaGAN with `num_rounds` generators of `generator`'s architecture.
+
+  Args:
+    generator: z `[B, latent_dim]` -> samples `[B, ...]`.
+    discriminator: samples -> logits `[B]`; the GAN discriminator of every
+      round and the density-ratio classifier.
+    latent_dim: the dimension of z ~ N(0, I).
+    data: the N training points `[N, ...]` that the rounds reweight (batches
+      are drawn from them inside the step, with the current weights).
+    batch_size: real and generated examples per update.
+    num_rounds: T, the generators.
+    round_steps: GAN steps of each round (the last round runs to the end of
+      the run).
+    ratio_steps: classifier steps before each round t >= 2.
+    generator_optimizer, discriminator_optimizer: optax transformations.
+    beta: the new component's mixture weight; 0 for 1/t.
+    axis_name: the `pmap` axis, or None.
+  Returns:
+    the `Algorithm`; phases `round_1`, then `ratio_t`, `round_t` for
+    t = 2..T; extras `data_weights` `[N]` and `mixture_weights` `[T]`.
+  """
+  data = jnp.asarray(data)
+  n = data.shape[0]
+  names = [generator_name(t) for t in range(1, num_rounds + 1)]
+  optimizers = {**{g: generator_optimizer for g in names},
+                DISCRIMINATOR: discriminator_optimizer}
+  beta_of = lambda t: beta if beta > 0 else 1.0 / t
+
+  def init(key: PRNGKey, batch) -> TrainState:
+    z = jnp.zeros((1, latent_dim))
+    players = {g: (generator, (z,)) for g in names}
+    players[DISCRIMINATOR] = (discriminator, (data[:1],))
+    mixture = jnp.zeros(num_rounds).at[0].set(1.0)
+    return core.init_state(key, players, optimizers, extras={
+        WEIGHTS: jnp.full((n,), 1.0 / n), MIXTURE: mixture})
+
+  def fresh_discriminator(state: TrainState, key: PRNGKey) -> TrainState:
+    """The discriminator and its optimizer state re-initialised at a phase's
+    first step (a new key per phase), unchanged otherwise."""
+    entering = state.phase_step == 0
+    fresh = discriminator.init(key, data[:1])
+    pick = lambda a, b: jax.tree.map(lambda x, y: jnp.where(entering, x, y),
+                                     a, b)
+    params = pick(fresh, state.params[DISCRIMINATOR])
+    opt = pick(discriminator_optimizer.init(fresh),
+               state.opt_state[DISCRIMINATOR])
+    return state.replace(params={**state.params, DISCRIMINATOR: params},
+                         opt_state={**state.opt_state, DISCRIMINATOR: opt})
+
+  def logits(state: TrainState, x: Array) -> Array:
+    return discriminator.apply(state.params[DISCRIMINATOR], x)
+
+  def mixture_sample(params, mixture: Array, key: PRNGKey, num: int):
+    key_z, key_c = jax.random.split(key)
+    z = jax.random.normal(key_z, (num, latent_dim))
+    stacked = jax.tree.map(lambda *p: jnp.stack(p), *[params[g]
+                                                      for g in names])
+    outputs = jax.vmap(lambda p: generator.apply(p, z))(stacked)  # [T, num]
+    c = jax.random.categorical(key_c, jnp.log(mixture), shape=(num,))
+    return jnp.take_along_axis(
+        outputs, c.reshape((1, num) + (1,) * (outputs.ndim - 2)), 0)[0]
+
+  def discriminator_update(state, real, fake, key):
+    def objective(params, ctx):
+      real_logits = discriminator.apply(params[DISCRIMINATOR], real)
+      fake_logits = discriminator.apply(params[DISCRIMINATOR], fake)
+      return jnp.mean(adversarial.discriminator_loss(real_logits,
+                                                     fake_logits)), {
+          "real_prob": jax.nn.sigmoid(real_logits).mean(),
+          "fake_prob": jax.nn.sigmoid(fake_logits).mean()}
+    return core.update(state, (DISCRIMINATOR,), core.Context(None, key),
+                       optimizers=optimizers, objective=objective,
+                       axis_name=axis_name)
+
+  def ratio_step(t: int):
+    def step(state: TrainState, batch, key: PRNGKey):
+      key = jax.random.fold_in(key, state.step)
+      key_init, key_fake, key_loss = jax.random.split(key, 3)
+      state = fresh_discriminator(state, key_init)
+      fake = mixture_sample(state.params, state.extras[MIXTURE], key_fake,
+                            batch_size)
+      state, metrics = discriminator_update(state, batch["x"], fake,
+                                            key_loss)
+      return state.replace(step=state.step + 1), core.prefixed(
+          f"ratio_{t}", metrics)
+    return step
+
+  def reweight_on_entry(state: TrainState, t: int) -> TrainState:
+    """Round t >= 2's data weights and mixture weights, on its first step."""
+    b = beta_of(t)
+    h = jnp.exp(-logits(state, data))  # dP_{t-1} / dP_data at the points.
+    mixture = state.extras[MIXTURE] * (1 - b)
+    mixture = mixture.at[t - 1].set(b)
+    entering = state.phase_step == 0
+    extras = {WEIGHTS: jnp.where(entering, data_weights(h, b),
+                                 state.extras[WEIGHTS]),
+              MIXTURE: jnp.where(entering, mixture, state.extras[MIXTURE])}
+    return state.replace(extras=extras)
+
+  def round_step(t: int):
+    g = generator_name(t)
+
+    def step(state: TrainState, batch, key: PRNGKey):
+      key = jax.random.fold_in(key, state.step)
+      keys = jax.random.split(key, 6)
+      if t > 1:
+        state = reweight_on_entry(state, t)
+        state = fresh_discriminator(state, keys[0])
+      idx = jax.random.categorical(keys[1], jnp.log(state.extras[WEIGHTS]),
+                                   shape=(batch_size,))
+      real = data[idx]
+      z_d = jax.random.normal(keys[2], (batch_size, latent_dim))
+      fake = generator.apply(state.params[g], z_d)
+      state, d_metrics = discriminator_update(state, real, fake, keys[3])
+      z_g = jax.random.normal(keys[4], (batch_size, latent_dim))
+
+      def objective(params, ctx):
+        fake_logits = logits(state, generator.apply(params[g], z_g))
+        return jnp.mean(adversarial.nonsaturating_generator_loss(
+            fake_logits)), {}
+
+      state, g_metrics = core.update(
+          state, (g,), core.Context(None, keys[5]), optimizers=optimizers,
+          objective=objective, axis_name=axis_name)
+      return state.replace(step=state.step + 1), {
+          **core.prefixed(DISCRIMINATOR, d_metrics),
+          **core.prefixed("generator", g_metrics)}
+    return step
+
+  def sample(state: TrainState, key: PRNGKey, num: int) -> Array:
+    return mixture_sample(state.params, state.extras[MIXTURE], key, num)
+
+  phases = [Phase("round_1", round_step(1),
+                  round_steps if num_rounds > 1 else None)]
+  for t in range(2, num_rounds + 1):
+    phases.append(Phase(f"ratio_{t}", ratio_step(t), ratio_steps))
+    phases.append(Phase(f"round_{t}", round_step(t),
+                        round_steps if t < num_rounds else None))
+  return Algorithm(init, tuple(phases), sample)

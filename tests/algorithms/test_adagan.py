@@ -1,0 +1,82 @@
+"""AdaGAN (Tolstikhin et al. 2017): data weights, the phases, mixture
+sampling."""
+import flax.linen as nn
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from gentk.algorithms import adagan
+from gentk.models import mlp
+from gentk.training import compile as compile_lib
+
+
+def test_data_weights_solve_the_theorem_and_sum_to_one():
+  rng = np.random.default_rng(0)
+  h = rng.exponential(size=200).astype(np.float32)
+  beta = 0.3
+  w = np.asarray(adagan.data_weights(h, beta))
+  assert abs(w.sum() - 1.0) < 1e-5 and np.all(w >= 0)
+  # The form of Theorem 1: w_i = (lam - (1 - beta) h_i)_+ / (beta N).
+  support = w > 0
+  lam = np.mean(w[support] * beta * len(h) + (1 - beta) * h[support])
+  np.testing.assert_allclose(
+      w, np.maximum(lam - (1 - beta) * h, 0) / (beta * len(h)), atol=1e-6)
+  # Points the mixture already over-covers (large h) lose their weight.
+  assert w[np.argmax(h)] == 0.0 and w[np.argmin(h)] == w.max()
+  # A mixture equal to the data (h = 1) keeps the uniform weights.
+  np.testing.assert_allclose(adagan.data_weights(np.ones(50), 0.5),
+                             np.full(50, 0.02), rtol=1e-5)
+
+
+class Constant(nn.Module):
+  """G(z) = c, a learnable point (identifies the mixture component)."""
+
+  @nn.compact
+  def __call__(self, z):
+    c = self.param("c", nn.initializers.zeros, (2,))
+    return jnp.broadcast_to(c, (z.shape[0], 2))
+
+
+def _run(algorithm, data, key):
+  """Every phase of `algorithm` in turn (lengths 4, 3, 4, 3, 5), on
+  constant real batches; returns the final state."""
+  state = algorithm.init(key, {"x": data[:8]})
+  batch_fn = jax.tree_util.Partial(lambda k, s, num_batches=None:
+                                   {"x": data[:8]})
+  for i, phase in enumerate(algorithm.phases):
+    n = phase.num_steps or 5
+    cs = compile_lib.compile_step(phase, data_fn=batch_fn, phase_index=i,
+                                  steps_per_call=n)
+    state, _, failure = cs.step_fn(cs.put(state), key)
+    assert int(failure.step) == -1
+  return state
+
+
+def test_rounds_build_the_mixture_and_sampling_follows_its_weights():
+  """beta = 0.4 over 3 rounds: mixture weights ((1 - b)^2, b (1 - b), b) =
+  (0.36, 0.24, 0.4); 20,000 samples pick each component within 4 binomial
+  standard errors (<= 0.0139)."""
+  data = jax.random.normal(jax.random.PRNGKey(0), (64, 2))
+  algorithm = adagan.make_adagan(
+      Constant(), mlp.MLP(hidden=(8,), out=1, squeeze_out=True),
+      latent_dim=2, data=data, batch_size=8, num_rounds=3, round_steps=4,
+      ratio_steps=3, generator_optimizer=optax.sgd(0.0),
+      discriminator_optimizer=optax.adam(1e-2), beta=0.4)
+  assert [p.name for p in algorithm.phases] == [
+      "round_1", "ratio_2", "round_2", "ratio_3", "round_3"]
+  state = _run(algorithm, data, jax.random.PRNGKey(1))
+  expected = np.array([0.36, 0.24, 0.4])
+  np.testing.assert_allclose(state.extras[adagan.MIXTURE], expected,
+                             rtol=1e-6)
+  weights = np.asarray(state.extras[adagan.WEIGHTS])
+  assert abs(weights.sum() - 1) < 1e-5 and weights.std() > 0  # Reweighted.
+  params = dict(state.params)
+  for t in range(1, 4):  # Component t outputs (t, 0).
+    params[adagan.generator_name(t)] = {"params": {"c": jnp.array([t, 0.])}}
+  samples = algorithm.sample(state.replace(params=params),
+                             jax.random.PRNGKey(2), 20_000)
+  freq = np.bincount(np.asarray(samples[:, 0]).astype(int), minlength=4)[1:]
+  freq = freq / 20_000
+  se = np.sqrt(expected * (1 - expected) / 20_000)
+  assert np.all(np.abs(freq - expected) < 4 * se), (freq, expected)
