@@ -9,7 +9,7 @@ The first variant names the method:
   adagan  AdaGAN (Tolstikhin et al. 2017): T = 5 GANs of 2,000 steps, each
           after the first trained on the fixed 10,000-point sample reweighted
           by a density-ratio classifier (500 steps) against the mixture so
-          far, mixed with beta = 1/t (12,000 steps in all).
+          far, mixed with beta = 1/t (12,004 steps in all).
 Then `ring` or `grid` (default), `quick` (a few seconds, for tests), `seeds5`
 (5 seeds on the seed axis). Networks, batch, Adam and budget are those of
 `gan_mixture.py` (MLPs 3 x 128, batch 256, 10,000 steps); evaluation is the
@@ -92,7 +92,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
     config.adagan.num_points = spec.field(10_000, spec.positive_int)
     # beta, the new component's weight (0: 1/t, a uniform mixture).
     config.adagan.beta = spec.field(0.0, spec.fraction)
-    config.train.num_steps = 5 * 2_000 + 4 * 500
+    config.train.num_steps = 5 * 2_000 + 4 * (500 + 1)  # + 4 reweight steps.
   if "quick" in args:
     config.model.generator_hidden = (32, 32)
     config.model.discriminator_hidden = (32, 32)

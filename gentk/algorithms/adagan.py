@@ -6,14 +6,15 @@ $P_1 = G_1$. Round $t \ge 2$ has two phases:
 * `ratio_t`: the discriminator, re-initialised, learns to tell the data
   from the current mixture $P_{t-1}$ (cross-entropy, balanced batches), so
   that $h(x) = dP_{t-1}/dP_{data}(x) \approx e^{-D(x)}$ with $D$ its logit;
-* `round_t`: on entry the data points get the weights of the paper's
+* `reweight_t` (one step): the data points get the weights of the paper's
   Theorem 1 (the KL-optimal next component, Eq. 5),
   $$w_i = \frac{1}{\beta N}\big(\lambda^* - (1 - \beta) h(x_i)\big)_+,
     \qquad \sum_i w_i = 1$$
   ($\lambda^*$ by bisection), the mixture weights become
-  $((1 - \beta) \alpha_{<t}, \beta)$, the discriminator is re-initialised,
-  and a new GAN $G_t$ trains on real batches drawn with probabilities w
-  (non-saturating cost).
+  $((1 - \beta) \alpha_{<t}, \beta)$, and the discriminator is
+  re-initialised;
+* `round_t`: a new GAN $G_t$ trains on real batches drawn with probabilities
+  w (non-saturating cost).
 
 $\beta_t = 1/t$ by default (a uniform mixture), or a constant. Sampling draws
 a component $c \sim \alpha$ and returns $G_c(z)$; every generator is
@@ -92,8 +93,9 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
     beta: the new component's mixture weight; 0 for 1/t.
     axis_name: the `pmap` axis, or None.
   Returns:
-    the `Algorithm`; phases `round_1`, then `ratio_t`, `round_t` for
-    t = 2..T; extras `data_weights` `[N]` and `mixture_weights` `[T]`.
+    the `Algorithm`; phases `round_1`, then `ratio_t`, `reweight_t` (one
+    step), `round_t` for t = 2..T; extras `data_weights` `[N]` and
+    `mixture_weights` `[T]`.
   """
   data = jnp.asarray(data)
   n = data.shape[0]
@@ -122,6 +124,12 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
                state.opt_state[DISCRIMINATOR])
     return state.replace(params={**state.params, DISCRIMINATOR: params},
                          opt_state={**state.opt_state, DISCRIMINATOR: opt})
+
+  def draw_indices(key: PRNGKey, weights: Array) -> Array:
+    """`batch_size` indices drawn with probabilities `weights` (inverse CDF:
+    O(N + B log N), where a categorical draw would cost B x N)."""
+    u = jax.random.uniform(key, (batch_size,)) * jnp.sum(weights)
+    return jnp.minimum(jnp.searchsorted(jnp.cumsum(weights), u), n - 1)
 
   def logits(state: TrainState, x: Array) -> Array:
     return discriminator.apply(state.params[DISCRIMINATOR], x)
@@ -161,17 +169,23 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
           f"ratio_{t}", metrics)
     return step
 
-  def reweight_on_entry(state: TrainState, t: int) -> TrainState:
-    """Round t >= 2's data weights and mixture weights, on its first step."""
+  def reweight_step(t: int):
+    """Round t's one-step phase: the data weights from the ratio
+    classifier, the mixture weights with G_t's share, a fresh
+    discriminator for the round's GAN."""
     b = beta_of(t)
-    h = jnp.exp(-logits(state, data))  # dP_{t-1} / dP_data at the points.
-    mixture = state.extras[MIXTURE] * (1 - b)
-    mixture = mixture.at[t - 1].set(b)
-    entering = state.phase_step == 0
-    extras = {WEIGHTS: jnp.where(entering, data_weights(h, b),
-                                 state.extras[WEIGHTS]),
-              MIXTURE: jnp.where(entering, mixture, state.extras[MIXTURE])}
-    return state.replace(extras=extras)
+
+    def step(state: TrainState, batch, key: PRNGKey):
+      h = jnp.exp(-logits(state, data))  # dP_{t-1} / dP_data at the points.
+      mixture = (state.extras[MIXTURE] * (1 - b)).at[t - 1].set(b)
+      weights = data_weights(h, b)
+      state = fresh_discriminator(state, jax.random.fold_in(key, state.step))
+      state = state.replace(extras={WEIGHTS: weights, MIXTURE: mixture},
+                            step=state.step + 1)
+      return state, {f"reweight_{t}/max_weight_times_n": jnp.max(weights) * n,
+                     f"reweight_{t}/zero_weight_fraction": jnp.mean(
+                         weights == 0.0)}
+    return step
 
   def round_step(t: int):
     g = generator_name(t)
@@ -179,12 +193,7 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
     def step(state: TrainState, batch, key: PRNGKey):
       key = jax.random.fold_in(key, state.step)
       keys = jax.random.split(key, 6)
-      if t > 1:
-        state = reweight_on_entry(state, t)
-        state = fresh_discriminator(state, keys[0])
-      idx = jax.random.categorical(keys[1], jnp.log(state.extras[WEIGHTS]),
-                                   shape=(batch_size,))
-      real = data[idx]
+      real = data[draw_indices(keys[1], state.extras[WEIGHTS])]
       z_d = jax.random.normal(keys[2], (batch_size, latent_dim))
       fake = generator.apply(state.params[g], z_d)
       state, d_metrics = discriminator_update(state, real, fake, keys[3])
@@ -210,6 +219,7 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
                   round_steps if num_rounds > 1 else None)]
   for t in range(2, num_rounds + 1):
     phases.append(Phase(f"ratio_{t}", ratio_step(t), ratio_steps))
+    phases.append(Phase(f"reweight_{t}", reweight_step(t), 1))
     phases.append(Phase(f"round_{t}", round_step(t),
                         round_steps if t < num_rounds else None))
   return Algorithm(init, tuple(phases), sample)

@@ -39,7 +39,7 @@ class Constant(nn.Module):
 
 
 def _run(algorithm, data, key):
-  """Every phase of `algorithm` in turn (lengths 4, 3, 4, 3, 5), on
+  """Every phase of `algorithm` in turn (the last 5 steps long), on
   constant real batches; returns the final state."""
   state = algorithm.init(key, {"x": data[:8]})
   batch_fn = jax.tree_util.Partial(lambda k, s, num_batches=None:
@@ -64,7 +64,8 @@ def test_rounds_build_the_mixture_and_sampling_follows_its_weights():
       ratio_steps=3, generator_optimizer=optax.sgd(0.0),
       discriminator_optimizer=optax.adam(1e-2), beta=0.4)
   assert [p.name for p in algorithm.phases] == [
-      "round_1", "ratio_2", "round_2", "ratio_3", "round_3"]
+      "round_1", "ratio_2", "reweight_2", "round_2", "ratio_3", "reweight_3",
+      "round_3"]
   state = _run(algorithm, data, jax.random.PRNGKey(1))
   expected = np.array([0.36, 0.24, 0.4])
   np.testing.assert_allclose(state.extras[adagan.MIXTURE], expected,
