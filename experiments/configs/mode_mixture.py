@@ -25,8 +25,8 @@ Expected (grid, 5 seeds on the seed axis, median (min-max), measured
 2026-11-26 on the 2-core CPU shared with two other runs; 3-7 minutes per
 5-seed run): pacgan 18 (7-19) modes / 1.8% (0.9-2.8) high quality / reverse
 KL 0.59 (0.41-1.44); sig 23 (17-25) / 4.1% (2.3-6.7) / 0.27 (0.12-0.66);
-gan_si 24 (23-25) / 43.2% (38.5-47.5) / 0.94 (0.75-1.02); adagan: see the
-README.
+gan_si 24 (23-25) / 43.2% (38.5-47.5) / 0.94 (0.75-1.02); adagan 24 (24-25)
+/ 17.8% (17.4-24.1) / 0.48 (0.28-0.61) (9 minutes).
 Reference (PacGAN Table 1): PacGAN4 ring 7.8 modes / 95.9% / KL 0.07, grid
 24.8 / 93.6% / 0.04; GAN ring 6.3 / 98.2% / 0.45, grid 17.3 / 94.8% / 0.70.
 Seed 004 (Table 1, 5x5 grid, its own protocol: 50,000 samples, a mode counts
