@@ -117,7 +117,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
         "nonsaturating", spec.one_of(*gan_mixture.GENERATOR_COSTS))
 
   config.train = spec.train_group(
-      num_steps=5_000, steps_per_call=100, log_every=250,
+      num_steps=5_000, steps_per_call=100, log_every=500,
       checkpoint_every=1_000, keep_checkpoints=2)
 
   config.eval = ml_collections.ConfigDict()

@@ -88,6 +88,8 @@ def test_every_field_carries_a_check_and_passes_it(name, variant):
   undeclared = [path for path, _, check in leaves if check is None]
   assert not undeclared, f"declare these with spec.field: {undeclared}"
   assert spec.errors(config) == []
+  if config.runner == "train":  # Its fields agree (log_every % K == 0, ...).
+    config_lib.validate(config)
 
 
 def test_train_mode_choices_are_the_runtime_modes():
