@@ -28,6 +28,11 @@ Expected (measured 2026-11-26, shared 2-core CPU, three runs at once, all
 10,000 test images, K = 5,000): the default at 180,000 steps (47 minutes of
 training) -88.44 +- 0.24 (ELBO -92.28, IWAE-50 -89.22); `iwae` at 60,000
 steps (45 minutes) -89.01 +- 0.24. Scoring takes ~15-45 minutes on 2 cores.
+With more steps (same configs, 2026-11-26, after the one-softplus speed-up;
+two runs sharing the CPU): --config.train.num_steps=420000 -87.35 +- 0.24
+(76 min); iwae with 180000: -87.15 +- 0.23 (70 min). `iwae,paper` on one H100
+(experiments/accelerator/iwae_paper.sh, batch 100, 773,000 steps, 5.3 min):
+-85.94 +- 0.22.
 References (Burda et al. 2016, Table 1, -log p(x) in nats): VAE k=1 86.76;
 IWAE k=5 85.54, k=50 84.78.
 """
