@@ -192,7 +192,8 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
 
     def step(state: TrainState, batch, key: PRNGKey):
       key = jax.random.fold_in(key, state.step)
-      keys = jax.random.split(key, 6)
+      keys = jax.random.split(key, 6)  # keys[0] unused (kept: the measured
+      # figures of mode_mixture.py:adagan come from this split).
       real = data[draw_indices(keys[1], state.extras[WEIGHTS])]
       z_d = jax.random.normal(keys[2], (batch_size, latent_dim))
       fake = generator.apply(state.params[g], z_d)

@@ -36,9 +36,10 @@ def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """The adversarial method `config.method` on mixture `config.data.name`."""
   mixture = mixtures.get(config.data.name)
+  mlps = players(config.model)
   if config.method == "sig":
     algorithm = sig.make_sig(
-        players(config.model).generator, latent_dim=config.model.latent_dim,
+        mlps.generator, latent_dim=config.model.latent_dim,
         sigma=config.sig.sigma, num_mixture=config.sig.num_mixture,
         optimizer=common.optimizer(config.optim), axis_name=axis_name)
   elif config.method == "adagan":
@@ -46,8 +47,7 @@ def build(config: ml_collections.ConfigDict, *,
     generator_optimizer, discriminator_optimizer = common.optimizers(
         config.optim)
     algorithm = adagan.make_adagan(
-        players(config.model).generator,
-        players(config.model).scorer(False),
+        mlps.generator, mlps.scorer(False),
         latent_dim=config.model.latent_dim,
         data=mixtures.sample(mixture, jax.random.PRNGKey(config.seed),
                              (a.num_points,)),
@@ -57,7 +57,7 @@ def build(config: ml_collections.ConfigDict, *,
         discriminator_optimizer=discriminator_optimizer, beta=a.beta,
         axis_name=axis_name)
   else:
-    algorithm = common.adversarial_algorithm(config, players(config.model),
+    algorithm = common.adversarial_algorithm(config, mlps,
                                              axis_name=axis_name)
   return Experiment(algorithm,
                     mixtures.make_batch_fn(mixture, config.data.batch_size),
