@@ -1,5 +1,5 @@
-"""Plots written by experiments: mixture scatter plots, image grids and
-learning curves (PNG).
+"""Plots written by experiments: mixture scatter plots (and snapshots of them
+over training), image grids and learning curves (PNG).
 
 Drawn with matplotlib's object API (`matplotlib.figure.Figure`, saved through
 the Agg canvas), never pyplot: importing or calling this module leaves the
@@ -13,18 +13,52 @@ from matplotlib.figure import Figure
 import numpy as np
 
 
+def draw_samples(ax, samples, centers, *, legend: bool = True) -> None:
+  """Draws mixture `samples [N, D]` with mode `centers [M, D]` on `ax`: a
+  scatter for D = 2, a histogram for D = 1."""
+  samples, centers = np.asarray(samples), np.asarray(centers)
+  lim = np.abs(centers).max() * 1.5 + 0.1
+  if centers.shape[-1] == 1:
+    ax.hist(np.clip(samples[:, 0], -lim, lim), bins=120, range=(-lim, lim),
+            density=True, label="samples")
+    for c in centers[:, 0]:
+      ax.axvline(c, color="red", ls=":", lw=1)
+    ax.set(xlim=(-lim, lim), yticks=[])
+  else:
+    ax.scatter(samples[:, 0], samples[:, 1], s=2, alpha=0.4, label="samples")
+    ax.scatter(centers[:, 0], centers[:, 1], s=60, marker="x", c="red",
+               label="mode centres")
+    ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal")
+  if legend:
+    ax.legend(loc="upper right", fontsize=7)
+
+
 def scatter_with_modes(samples, centers, path: str | pathlib.Path, *,
                        title: str = "") -> pathlib.Path:
-  """Scatter of 2-D `samples [N, 2]` with mode `centers [M, 2]` marked."""
-  samples, centers = np.asarray(samples), np.asarray(centers)
+  """Samples `[N, D]` (D = 1 or 2) with mode `centers [M, D]` marked."""
   fig = Figure(figsize=(5, 5), dpi=100)
   ax = fig.subplots()
-  ax.scatter(samples[:, 0], samples[:, 1], s=2, alpha=0.4, label="samples")
-  ax.scatter(centers[:, 0], centers[:, 1], s=60, marker="x", c="red",
-             label="mode centres")
-  lim = np.abs(centers).max() * 1.5 + 0.1
-  ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", title=title)
-  ax.legend(loc="upper right", fontsize=7)
+  draw_samples(ax, samples, centers)
+  ax.set(title=title)
+  fig.savefig(path, bbox_inches="tight")
+  return pathlib.Path(path)
+
+
+def snapshots(frames, centers, path: str | pathlib.Path, *, ncols: int = 6,
+              title: str = "") -> pathlib.Path:
+  """A grid of mixture samples over training: `frames` is a list of
+  `(step, samples [N, D])`, one panel each, titled by its step."""
+  nrows = -(-len(frames) // ncols)
+  fig = Figure(figsize=(2.2 * ncols, 2.4 * nrows), dpi=100)
+  axes = np.atleast_1d(fig.subplots(nrows, ncols, gridspec_kw={"hspace": 0.4})
+                       ).ravel()
+  for ax, (step, samples) in zip(axes, frames):
+    draw_samples(ax, samples, centers, legend=False)
+    ax.set_title(f"step {step}", fontsize=8)
+    ax.tick_params(labelsize=6)
+  for ax in axes[len(frames):]:
+    ax.axis("off")
+  fig.suptitle(title)
   fig.savefig(path, bbox_inches="tight")
   return pathlib.Path(path)
 

@@ -42,7 +42,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
 
   config.data = ml_collections.ConfigDict()
   config.data.name = spec.field("ring" if "ring" in args else "grid",
-                                spec.one_of(*DATASETS))  # Mixture name.
+                                # Mixture name ('line': 1-D, for demos).
+                                spec.one_of(*DATASETS, "line"))
   # Real (and fake) examples per step.
   config.data.batch_size = spec.field(256, spec.positive_int)
 

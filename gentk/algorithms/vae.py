@@ -203,6 +203,27 @@ def burda_schedule(num_steps: int, lr: float = 1e-3, num_stages: int = 8
                               [int(b) for b in boundaries])
 
 
+def negative_bound_fn(encoder: Recognition, decoder: Generative,
+                      objective: str, num_samples: int) -> Callable:
+  """The objective `(params, ctx) -> (loss, metrics)` of `core.update`:
+  minus the mean bound of `objective` on `ctx.batch["x"]` (binary), with
+  metrics `bound` and `kl`."""
+  def negative_bound(params, ctx: core.Context):
+    t = terms(encoder, decoder, params, ctx.batch["x"], ctx.key, num_samples)
+    value = bound(t, objective)
+    return -jnp.mean(value), {"bound": jnp.mean(value),
+                              "kl": jnp.mean(t.kl)}
+  return negative_bound
+
+
+def players(encoder: Recognition, decoder: Generative, x: Array) -> dict:
+  """`{ENCODER, DECODER: (module, example args)}` for `core.init_state`, from
+  an example batch `x [1, ...]`."""
+  zs = tuple(jnp.zeros((1, 1, d)) for d in encoder.latents)
+  return {ENCODER: (encoder, (x, jax.random.PRNGKey(0), 1)),
+          DECODER: (decoder, (zs, x))}
+
+
 def make_vae(encoder: Recognition, decoder: Generative, *,
              optimizer: optax.GradientTransformation,
              objective: str = "sgvb_b", num_samples: int = 1,
@@ -227,19 +248,11 @@ def make_vae(encoder: Recognition, decoder: Generative, *,
     raise ValueError("objective 'sgvb_b' needs the KL in closed form, i.e. "
                      "one stochastic layer: use 'sgvb_a' or 'iwae'.")
   optimizers = {ENCODER: optimizer, DECODER: optimizer}
-
-  def negative_bound(params, ctx: core.Context):
-    t = terms(encoder, decoder, params, ctx.batch["x"], ctx.key, num_samples)
-    value = bound(t, objective)
-    return -jnp.mean(value), {"bound": jnp.mean(value),
-                              "kl": jnp.mean(t.kl)}
+  negative_bound = negative_bound_fn(encoder, decoder, objective, num_samples)
 
   def init(key: PRNGKey, batch) -> TrainState:
-    x = batch["x"][:1]
-    zs = tuple(jnp.zeros((1, 1, d)) for d in encoder.latents)
-    return core.init_state(
-        key, {ENCODER: (encoder, (x, jax.random.PRNGKey(0), 1)),
-              DECODER: (decoder, (zs, x))}, optimizers)
+    return core.init_state(key, players(encoder, decoder, batch["x"][:1]),
+                           optimizers)
 
   def train_step(state: TrainState, batch, key: PRNGKey):
     ctx = core.Context(batch, jax.random.fold_in(key, state.step))

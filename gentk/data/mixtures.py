@@ -1,7 +1,10 @@
-r"""2-D Gaussian mixtures of the PacGAN protocol, sampled inside a compiled step.
+r"""Gaussian mixtures (the 2-D ones of the PacGAN protocol), sampled inside a
+compiled step.
 
 Ring: 8 modes evenly spaced on the unit circle, std 0.01.
 Grid: 25 modes at {-4,-2,0,2,4}^2, std 0.05.
+Line: 4 modes at {-3,-1,1,3} on the real line, std 0.1 (1-D; the game-dynamics
+demo's mode hopping).
 
 References:
   Lin et al. 2018, "PacGAN: The power of two samples in generative adversarial
@@ -20,7 +23,7 @@ class Mixture(NamedTuple):
   """An equal-weight isotropic Gaussian mixture.
 
   Attributes:
-    centers: mode centres, shape `[M, 2]`.
+    centers: mode centres, shape `[M, D]` (D = 2 for the PacGAN mixtures).
     std: the common standard deviation of every mode.
   """
   centers: Array
@@ -41,11 +44,16 @@ def grid(values=(-4., -2., 0., 2., 4.), std: float = 0.05) -> Mixture:
   return Mixture(jnp.asarray(centers, jnp.float32), std)
 
 
-MIXTURES = {"ring": ring, "grid": grid}
+def line(values=(-3., -1., 1., 3.), std: float = 0.1) -> Mixture:
+  """1-D modes at `values` (centres of shape `[M, 1]`)."""
+  return Mixture(jnp.asarray(values, jnp.float32)[:, None], std)
+
+
+MIXTURES = {"ring": ring, "grid": grid, "line": line}
 
 
 def get(name: str) -> Mixture:
-  """The mixture named `name` ('ring' or 'grid')."""
+  """The mixture named `name` ('ring', 'grid' or 'line')."""
   if name not in MIXTURES:
     raise ValueError(f"unknown mixture {name!r}: set data.name to one of "
                      f"{sorted(MIXTURES)}")
@@ -53,10 +61,11 @@ def get(name: str) -> Mixture:
 
 
 def sample(mixture: Mixture, key: PRNGKey, shape: tuple[int, ...]) -> Array:
-  """Draws samples of shape `shape + (2,)`: a uniform mode plus Gaussian noise."""
+  """Draws samples of shape `shape + (D,)`: a uniform mode plus Gaussian
+  noise."""
   key_mode, key_noise = jax.random.split(key)
   modes = jax.random.randint(key_mode, shape, 0, mixture.centers.shape[0])
-  noise = jax.random.normal(key_noise, shape + (2,))
+  noise = jax.random.normal(key_noise, shape + mixture.centers.shape[-1:])
   return mixture.centers[modes] + mixture.std * noise
 
 
@@ -70,9 +79,9 @@ def make_batch_fn(mixture: Mixture, batch_size: int
     batch_size: examples per batch (the leading, example axis).
   Returns:
     `batch_fn`; `num_batches` k (a static int, the training phase's, see
-    `gentk.types.Phase`) draws `[batch_size, k, 2]`, one batch per inner step
+    `gentk.types.Phase`) draws `[batch_size, k, D]`, one batch per inner step
     (e.g. per discriminator step), example axis first; None draws
-    `[batch_size, 2]`.
+    `[batch_size, D]`.
   """
   def batch_fn(key: PRNGKey, step: Array,
                num_batches: int | None = None) -> dict[str, Array]:

@@ -1,4 +1,4 @@
-r"""Mode coverage on 2-D mixtures (the PacGAN protocol).
+r"""Mode coverage on Gaussian mixtures (the 2-D ones of the PacGAN protocol).
 
 A sample is *high quality* if it lies within 3 std of its nearest mode; a mode
 is *captured* if it is the nearest mode of at least one high-quality sample.
@@ -23,7 +23,7 @@ def mode_histogram(samples: ArrayLike, mixture: Mixture, *,
   """Assigns samples to their nearest mode.
 
   Args:
-    samples: shape `[N, 2]`.
+    samples: shape `[N, D]`, D the mixture's dimension.
     mixture: the target mixture.
     num_std: a sample is high quality within `num_std * mixture.std`.
   Returns:
@@ -46,7 +46,7 @@ def mode_metrics(samples: ArrayLike, mixture: Mixture) -> dict[str, Array]:
   convention for an empty histogram treated as a point mass).
 
   Args:
-    samples: generated samples, shape `[N, 2]` (the protocol uses N = 2,500).
+    samples: generated samples, shape `[N, D]` (the protocol uses N = 2,500).
     mixture: the target mixture.
   Returns:
     dict with `modes`, `high_quality_pct`, `reverse_kl` (scalars).

@@ -1,4 +1,5 @@
-"""Recipe `gan_mixture`: an MLP GAN on a 2-D mixture of the PacGAN protocol."""
+"""Recipe `gan_mixture`: an MLP GAN on a Gaussian mixture (the PacGAN
+protocol's 2-D ones, or the 1-D line)."""
 import ml_collections
 
 from gentk.algorithms import gan
@@ -12,7 +13,7 @@ from gentk.training.loop import Experiment
 
 def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
-  """MLP GAN on a 2-D mixture (`config.data.name` in {'ring', 'grid'})."""
+  """MLP GAN on a mixture (`config.data.name` in {'ring', 'grid', 'line'})."""
   mixture = mixtures.get(config.data.name)
   if config.gan.generator_cost not in adversarial.GENERATOR_LOSSES:
     raise ConfigError(
@@ -20,7 +21,8 @@ def build(config: ml_collections.ConfigDict, *,
         f"use one of {sorted(adversarial.GENERATOR_LOSSES)}.")
   m = config.model
   algorithm = gan.make_gan(
-      mlp.MLP(hidden=tuple(m.generator_hidden), out=2),
+      mlp.MLP(hidden=tuple(m.generator_hidden),
+              out=mixture.centers.shape[-1]),
       mlp.MLP(hidden=tuple(m.discriminator_hidden), out=1, squeeze_out=True),
       latent_dim=m.latent_dim, generator_cost=config.gan.generator_cost,
       **common.adversarial_schedule(config, axis_name))

@@ -1,0 +1,94 @@
+r"""4x super-resolution of MNIST (7x7 block means -> 28x28): bicubic, the
+regression CNN, and the inverse problem under TV and under a VAE's prior.
+
+Trains, in one step, the regression network (SRCNN-style residual
+upsampler, 9-5-5 kernels, widths 64-32, on the bicubic image) by the squared
+error, and a VAE (784-[400]-20) on the images binarised anew each step, whose
+decoder's Bernoulli means are the learned prior's images; then scores each
+method on the test images by PSNR and SSIM. The inverses run 300 Adam steps
+per image from the bicubic estimate (the latent one from the encoder's
+posterior mean of it); their lambda is picked from `eval.*_weights` by PSNR
+on 500 held-out training images.
+Run (about 10 minutes on a 2-core CPU):
+  GENTK_DATA_DIR=../shared/data python -m experiments.main \
+    --config=experiments/configs/superres_mnist.py --workdir=runs/superres
+Variant `quick` (2,000 train / 200 test images, 30 steps; seven-segment
+digits when $GENTK_DATA_DIR holds no MNIST).
+Expected: see the README's super-resolution table (measured 2026-11-26).
+"""
+import ml_collections
+
+from gentk.training import spec
+
+
+def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
+  """`arg`: None or 'quick'."""
+  args = spec.variants(arg, __file__, flags=("quick",))
+  config = ml_collections.ConfigDict()
+  # experiments.runners.<runner>.run(config, workdir).
+  config.runner = spec.field("train", spec.module_in("experiments.runners"))
+  # module of gentk/recipes.
+  config.experiment = spec.field("superres_mnist",
+                                 spec.module_in("gentk.recipes"))
+  # Root PRNG seed: init, data and noise derive from it.
+  config.seed = spec.field(0, spec.non_negative_int)
+
+  config.data = ml_collections.ConfigDict()
+  # 'mnist' (TFDS), 'segments' (seven-segment digits) or 'auto'.
+  config.data.source = spec.field("mnist",
+                                  spec.one_of("mnist", "segments", "auto"))
+  split = spec.tfds_split("train", "test")
+  config.data.train_split = spec.field("train", split)  # Trained on.
+  # Last training images held out to pick the inverses' lambda.
+  config.data.num_valid = spec.field(500, spec.positive_int)
+  config.data.test_split = spec.field("test", split)  # Scored.
+  config.data.batch_size = spec.field(64, spec.positive_int)  # Per step.
+
+  config.model = ml_collections.ConfigDict()
+  # f: 28x28 images from their 28/f x 28/f block means.
+  config.model.factor = spec.field(4, spec.one_of(2, 4))
+  # Regression CNN: hidden widths, and every layer's kernel (one more).
+  config.model.features = spec.field((64, 32), spec.positive_ints())
+  config.model.kernel_sizes = spec.field((9, 5, 5), spec.positive_ints())
+  # The VAE prior: hidden widths and latent dimension.
+  config.model.vae_hidden = spec.field((400,), spec.positive_ints())
+  config.model.latent_dim = spec.field(20, spec.positive_int)
+
+  config.optim = ml_collections.ConfigDict()
+  config.optim.lr = spec.field(1e-3, spec.positive_float)  # Adam rate.
+  # Cosine-decayed to this at the last step.
+  config.optim.final_lr = spec.field(1e-4, spec.positive_float)
+  config.optim.b1 = spec.field(0.9, spec.fraction)  # Adam beta1.
+  config.optim.b2 = spec.field(0.999, spec.fraction)  # Adam beta2.
+
+  config.eval = ml_collections.ConfigDict()
+  # Test images scored (0: all 10,000).
+  config.eval.num_test = spec.field(0, spec.non_negative_int)
+  # Adam steps of each inverse problem, per image.
+  config.eval.num_steps = spec.field(300, spec.positive_int)
+  # lambda of the TV prior, tried on the held-out images.
+  config.eval.tv_weights = spec.field((0.003, 0.01, 0.03),
+                                      spec.positive_floats())
+  # lambda of the learned prior (1: its MAP with unit noise), tried alike.
+  config.eval.latent_weights = spec.field((0.01, 0.1, 1.0),
+                                          spec.positive_floats())
+
+  config.train = spec.train_group(
+      num_steps=10_000, steps_per_call=100, log_every=1_000,
+      checkpoint_every=5_000, keep_checkpoints=2)
+
+  if "quick" in args:
+    config.data.source = "auto"
+    config.data.train_split = "train[:2000]"
+    config.data.num_valid = 50
+    config.eval.num_test = 200
+    config.eval.num_steps = 20
+    config.model.features = (8,)
+    config.model.kernel_sizes = (5, 3)
+    config.model.vae_hidden = (32,)
+    config.model.latent_dim = 4
+    config.train.num_steps = 30
+    config.train.steps_per_call = 10
+    config.train.log_every = 10
+    config.train.checkpoint_every = 30
+  return config
