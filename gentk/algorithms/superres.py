@@ -64,12 +64,22 @@ def bicubic(x: ArrayLike, factor: int) -> Array:
                                    "bicubic"), 0.0, 1.0)
 
 
-def total_variation(y: ArrayLike) -> Array:
+def total_variation(y: ArrayLike, *, smoothing: float = 0.0) -> Array:
   """Anisotropic TV ||grad y||_1 = sum |y[i+1, j] - y[i, j]| + |y[i, j+1] -
-  y[i, j]| per image of `[B, H, W, C]`: `[B]`."""
+  y[i, j]| per image of `[B, H, W, C]`: `[B]`.
+
+  `smoothing` eps > 0 replaces |d| by sqrt(d^2 + eps^2) - eps (Charbonnier),
+  differentiable at 0 (gradient 0 there), within eps of |d| per difference.
+  """
   y = jnp.asarray(y)
-  dv = jnp.abs(y[:, 1:] - y[:, :-1]).sum((1, 2, 3))
-  dh = jnp.abs(y[:, :, 1:] - y[:, :, :-1]).sum((1, 2, 3))
+
+  def norm(d):
+    if smoothing == 0.0:
+      return jnp.abs(d)
+    return jnp.sqrt(d ** 2 + smoothing ** 2) - smoothing
+
+  dv = norm(y[:, 1:] - y[:, :-1]).sum((1, 2, 3))
+  dh = norm(y[:, :, 1:] - y[:, :, :-1]).sum((1, 2, 3))
   return dv + dh
 
 
@@ -87,8 +97,10 @@ def _adam_minimise(objective: Callable, init: Array, *, num_steps: int,
                    learning_rate: float,
                    project: Callable = lambda v: v) -> Array:
   """`num_steps` Adam steps on a scalar `objective` from `init` (one
-  `lax.scan`), projecting after each step."""
-  optimizer = optax.adam(learning_rate)
+  `lax.scan`), the rate cosine-decayed to 0 (so the iterates settle),
+  projecting after each step."""
+  optimizer = optax.adam(optax.cosine_decay_schedule(learning_rate,
+                                                     num_steps))
 
   def step(carry, _):
     v, opt_state = carry
@@ -101,17 +113,17 @@ def _adam_minimise(objective: Callable, init: Array, *, num_steps: int,
 
 
 def tv_inverse(x: ArrayLike, factor: int, *, weight: float, num_steps: int,
-               learning_rate: float = 0.02, init: ArrayLike | None = None
-               ) -> Array:
+               learning_rate: float = 0.02, init: ArrayLike | None = None,
+               smoothing: float = 1e-3) -> Array:
   """argmin over y in [0, 1] of 1/2 ||U(y) - x||^2 + weight * TV(y), each
-  image on its own.
+  image on its own (TV smoothed by `smoothing`, see `total_variation`).
 
   Args:
     x: low-resolution images `[B, h, w, C]`.
     factor: f.
     weight: lambda.
     num_steps: Adam steps (projected onto [0, 1]).
-    learning_rate: Adam's rate (in intensity units).
+    learning_rate: Adam's first rate (in intensity units), cosine-decayed.
     init: the start `[B, f h, f w, C]` (default: `bicubic(x)`).
   Returns:
     y_hat `[B, f h, f w, C]`.
@@ -123,7 +135,7 @@ def tv_inverse(x: ArrayLike, factor: int, *, weight: float, num_steps: int,
     def objective(y):
       y = y[None]
       return (data_fidelity(y, x_i[None], factor)
-              + weight * total_variation(y))[0]
+              + weight * total_variation(y, smoothing=smoothing))[0]
     return _adam_minimise(objective, y_i, num_steps=num_steps,
                           learning_rate=learning_rate,
                           project=lambda v: jnp.clip(v, 0.0, 1.0))
@@ -143,7 +155,7 @@ def latent_inverse(x: ArrayLike, generate: Callable, z0: ArrayLike,
     factor: f.
     weight: lambda (1: the MAP under G's N(0, I) prior with unit noise).
     num_steps: Adam steps.
-    learning_rate: Adam's rate.
+    learning_rate: Adam's first rate, cosine-decayed.
   Returns:
     y_hat `[B, f h, f w, C]`.
   """

@@ -40,27 +40,30 @@ ASSET_NAME = "mnist_classifier"
 PREFIX = "mnist_classifier"
 
 
-def _asset(suffix: str):
-  return importlib.resources.files("gentk").joinpath("assets",
-                                                      ASSET_NAME + suffix)
+def _asset(name: str, suffix: str):
+  return importlib.resources.files("gentk").joinpath("assets", name + suffix)
 
 
-@functools.lru_cache(maxsize=1)
-def load_classifier() -> tuple[ConvClassifier, Any]:
-  """The shipped classifier: `(module, variables)`, read once per process.
+@functools.lru_cache(maxsize=2)
+def load_classifier(name: str = ASSET_NAME) -> tuple[ConvClassifier, Any]:
+  """A shipped classifier: `(module, variables)`, read once per process.
 
+  Args:
+    name: the asset's stem in `gentk/assets/`: 'mnist_classifier' (the
+      metrics' classifier) or 'mnist_judge' (a second, independently trained
+      one, to judge samples that the first guided).
   Returns:
-    the `ConvClassifier` built from the architecture in
-    `mnist_classifier.json`, and its variables `{"params": ...}`.
+    the `ConvClassifier` built from the architecture in `<name>.json`, and
+    its variables `{"params": ...}`.
   """
-  info = json.loads(_asset(".json").read_text())
+  info = json.loads(_asset(name, ".json").read_text())
   model = ConvClassifier(**{k: tuple(v) if isinstance(v, list) else v
                             for k, v in info["architecture"].items()})
   target = jax.eval_shape(model.init, jax.random.PRNGKey(0),
                           jnp.zeros((1, 28, 28, 1)))
   # from_bytes checks the stored tree against the architecture's shapes.
-  variables = flax.serialization.from_bytes(target,
-                                            _asset(".msgpack").read_bytes())
+  variables = flax.serialization.from_bytes(
+      target, _asset(name, ".msgpack").read_bytes())
   return model, jax.tree.map(jnp.asarray, variables)
 
 

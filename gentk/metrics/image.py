@@ -52,11 +52,10 @@ def ssim(x: ArrayLike, y: ArrayLike, *, data_range: float = 1.0,
   (H, W >= `window_size`): `[B]`, 1 where they are equal."""
   x, y = jnp.asarray(x, jnp.float32), jnp.asarray(y, jnp.float32)
   window = gaussian_window(window_size, window_std)
-  mean = lambda v: _local_mean(v, window)  # pylint: disable=unnecessary-lambda-assignment
-  mu_x, mu_y = mean(x), mean(y)
-  var_x = mean(x * x) - mu_x ** 2
-  var_y = mean(y * y) - mu_y ** 2
-  cov = mean(x * y) - mu_x * mu_y
+  mu_x, mu_y = _local_mean(x, window), _local_mean(y, window)
+  var_x = _local_mean(x * x, window) - mu_x ** 2
+  var_y = _local_mean(y * y, window) - mu_y ** 2
+  cov = _local_mean(x * y, window) - mu_x * mu_y
   c1, c2 = (0.01 * data_range) ** 2, (0.03 * data_range) ** 2
   index = ((2 * mu_x * mu_y + c1) * (2 * cov + c2)
            / ((mu_x ** 2 + mu_y ** 2 + c1) * (var_x + var_y + c2)))

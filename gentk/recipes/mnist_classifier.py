@@ -52,8 +52,8 @@ def build(config: ml_collections.ConfigDict, *,
         test.images, variables=variables, model=model)
     accuracy = float(np.mean(np.asarray(jnp.argmax(logits, -1))
                              == test.labels))
-    stem = f"{classifier_metrics.ASSET_NAME}_{tag}" if tag else (
-        classifier_metrics.ASSET_NAME)
+    name = config.eval.get("asset_name", classifier_metrics.ASSET_NAME)
+    stem = f"{name}_{tag}" if tag else name
     (workdir / f"{stem}.msgpack").write_bytes(
         flax.serialization.to_bytes(variables))
     info = {"test_accuracy": accuracy,

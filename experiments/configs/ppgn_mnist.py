@@ -1,0 +1,105 @@
+r"""Plug & Play Generative Networks on MNIST: class-conditional sampling in
+the code space of the shipped classifier, under five sampler presets.
+
+Trains the generator G(h) (an MLP, 128 -> 512 -> 512 -> 784) to invert the
+shipped classifier's 128-unit hidden layer h = E(x) with the image, feature
+and adversarial losses (weights 1, 1, 0.01; an MLP discriminator), its input
+codes corrupted with N(0, 1) noise (so h -> x -> h is joint PPGN-h's
+denoising autoencoder), and a denoising autoencoder R on h (noise std 1);
+then samples 10 chains per class of 200 steps under each preset and scores
+them with the judge, a second, independently trained classifier
+(`gentk/assets/mnist_judge`).
+Run (about 10 minutes on a 2-core CPU):
+  GENTK_DATA_DIR=../shared/data python -m experiments.main \
+    --config=experiments/configs/ppgn_mnist.py --workdir=runs/ppgn
+Variant `quick` (2,000 train images, 20 steps, short chains; seven-segment
+digits when $GENTK_DATA_DIR holds no MNIST).
+Presets (epsilon_1, epsilon_2, epsilon_3) of `config.sampler`, the paper's
+scheme with step sizes chosen for this code space: activation maximisation
+(0, 1, 0); Gaussian prior (0.1, 1, 0); PPGN-h (0.1, 1, 0.3); joint PPGN-h
+(0.1, 1, 0.3); noiseless joint PPGN-h (0.1, 1, 0).
+Expected: see the README's PPGN table (measured 2026-11-26).
+"""
+import ml_collections
+
+from gentk.training import spec
+
+STEP = spec.Check("3 finite floats >= 0 (epsilon_1, epsilon_2, epsilon_3)",
+                  lambda v, _: spec.finite_floats(3).accepts(v, _)
+                  and min(v) >= 0)
+
+
+def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
+  """`arg`: None or 'quick'."""
+  args = spec.variants(arg, __file__, flags=("quick",))
+  config = ml_collections.ConfigDict()
+  # experiments.runners.<runner>.run(config, workdir).
+  config.runner = spec.field("train", spec.module_in("experiments.runners"))
+  # module of gentk/recipes.
+  config.experiment = spec.field("ppgn_mnist", spec.module_in("gentk.recipes"))
+  # Root PRNG seed: init, data and noise derive from it.
+  config.seed = spec.field(0, spec.non_negative_int)
+
+  config.data = ml_collections.ConfigDict()
+  # 'mnist' (TFDS), 'segments' (seven-segment digits) or 'auto'.
+  config.data.source = spec.field("mnist",
+                                  spec.one_of("mnist", "segments", "auto"))
+  split = spec.tfds_split("train", "test")
+  config.data.train_split = spec.field("train", split)  # Trained on.
+  config.data.test_split = spec.field("test", split)  # Chains start here.
+  config.data.batch_size = spec.field(64, spec.positive_int)  # Per step.
+
+  config.model = ml_collections.ConfigDict()
+  # G's hidden widths (MLP, ReLU, sigmoid output).
+  config.model.generator_hidden = spec.field((512, 512), spec.positive_ints())
+  # The discriminator's hidden widths (MLP, LeakyReLU).
+  config.model.discriminator_hidden = spec.field((256,), spec.positive_ints())
+  # R's hidden widths (MLP, ReLU).
+  config.model.dae_hidden = spec.field((512,), spec.positive_ints())
+  # Generator loss weights: image, feature (h), adversarial.
+  config.model.loss_weights = spec.field((1.0, 1.0, 0.01),
+                                         spec.finite_floats(3))
+  # sigma_G, the noise on G's input codes (joint PPGN-h's corruption).
+  config.model.generator_noise = spec.field(1.0, spec.real(0))
+  # sigma, R's corruption.
+  config.model.dae_noise = spec.field(1.0, spec.positive_float)
+
+  config.optim = ml_collections.ConfigDict()
+  config.optim.lr = spec.field(1e-3, spec.positive_float)  # Adam rate.
+  # Cosine-decayed to this at the last step.
+  config.optim.final_lr = spec.field(1e-4, spec.positive_float)
+  config.optim.b1 = spec.field(0.5, spec.fraction)  # Adam beta1.
+  config.optim.b2 = spec.field(0.999, spec.fraction)  # Adam beta2.
+
+  config.sampler = ml_collections.ConfigDict()
+  # The judging classifier's asset (gentk/assets/<judge>.{json,msgpack}).
+  config.sampler.judge = spec.field("mnist_judge", spec.one_of(
+      "mnist_judge", "mnist_classifier"))
+  config.sampler.chains_per_class = spec.field(10, spec.integer(2))
+  # Steps T per chain.
+  config.sampler.num_steps = spec.field(200, spec.integer(10))
+  # (epsilon_1, epsilon_2, epsilon_3) of each preset.
+  config.sampler.activation_maximisation = spec.field((0.0, 1.0, 0.0), STEP)
+  config.sampler.gaussian_prior = spec.field((0.1, 1.0, 0.0), STEP)
+  config.sampler.ppgn_h = spec.field((0.1, 1.0, 0.3), STEP)
+  config.sampler.joint_ppgn_h = spec.field((0.1, 1.0, 0.3), STEP)
+  config.sampler.noiseless_joint_ppgn_h = spec.field((0.1, 1.0, 0.0), STEP)
+
+  config.train = spec.train_group(
+      num_steps=10_000, steps_per_call=100, log_every=1_000,
+      checkpoint_every=5_000, keep_checkpoints=2)
+
+  if "quick" in args:
+    config.data.source = "auto"
+    config.data.train_split = "train[:2000]"
+    config.data.test_split = "test[:500]"
+    config.model.generator_hidden = (32,)
+    config.model.discriminator_hidden = (16,)
+    config.model.dae_hidden = (32,)
+    config.sampler.chains_per_class = 2
+    config.sampler.num_steps = 10
+    config.train.num_steps = 20
+    config.train.steps_per_call = 10
+    config.train.log_every = 10
+    config.train.checkpoint_every = 20
+  return config

@@ -1,0 +1,186 @@
+"""Recipe `ppgn_mnist`: Plug & Play Generative Networks on MNIST.
+
+E and C are the shipped classifier (`gentk/assets/mnist_classifier`): h is
+its 128-unit hidden layer (post-ReLU) and C its softmax. Training
+(`gentk.algorithms.ppgn`) fits the generator G(h), its discriminator and the
+denoising autoencoder R on h. Evaluation runs the sampler
+(`gentk.sampling.ppgn`) under each preset of `config.sampler` and judges the
+samples with a second, independently trained classifier
+(`gentk/assets/mnist_judge`), never the C that guided them:
+
+* `<preset>/accuracy`: the share of class-c chains whose final image the
+  judge labels c;
+* `<preset>/diversity`: the mean pairwise Euclidean distance between the
+  judge's features of the final images of one class, averaged over classes
+  (`real/diversity`: the same on test images);
+* `<preset>/classes_visited` and `<preset>/on_target`: one chain steered
+  through the classes 0..9 in turn (T/10 steps each), the distinct classes
+  the judge sees along it and the share of steps where it sees the class
+  steered to (the mixing figure shows the chain).
+
+Chains start from the codes E(x) of random test images (one per chain) and
+their codes are kept non-negative (h is a ReLU layer's output).
+"""
+import pathlib
+
+import jax
+import jax.numpy as jnp
+from matplotlib.figure import Figure
+import ml_collections
+import numpy as np
+
+from gentk import plotting
+from gentk.algorithms import ppgn
+from gentk.data import mnist
+from gentk.metrics import classifier as classifier_metrics
+from gentk.models.image_mlp import MLPImageDiscriminator
+from gentk.models.mlp import MLP
+from gentk.models.mnist_mlp import MLPGenerator
+from gentk.recipes import common
+from gentk.sampling import ppgn as ppgn_sampler
+from gentk.training.loop import Experiment
+
+# Preset -> the prior whose gradient it uses.
+PRESETS = {"activation_maximisation": None, "gaussian_prior": "gaussian",
+           "ppgn_h": "dae", "joint_ppgn_h": "joint",
+           "noiseless_joint_ppgn_h": "joint"}
+SHOWN = 8  # Samples per class in the grids.
+FRAMES = 30  # Frames of the mixing figure.
+
+
+def _pairwise_mean_distance(feats: jnp.ndarray) -> jnp.ndarray:
+  """Mean Euclidean distance over distinct pairs of rows of `[N, F]`."""
+  sq = jnp.sum(feats ** 2, -1)
+  d2 = jnp.maximum(sq[:, None] + sq[None] - 2 * feats @ feats.T, 0.0)
+  n = feats.shape[0]
+  return jnp.sum(jnp.sqrt(d2 + 1e-12) * (1 - jnp.eye(n))) / (n * (n - 1))
+
+
+def build(config: ml_collections.ConfigDict, *,
+          axis_name: str | None) -> Experiment:
+  """See `experiments/configs/ppgn_mnist.py`."""
+  d, m, s = config.data, config.model, config.sampler
+  common.resolve_source(d)
+  train = common.load_digits(d.source, d.train_split, seed=config.seed)
+  test = common.load_digits(d.source, d.test_split, seed=config.seed)
+  c_model, c_vars = classifier_metrics.load_classifier()
+  j_model, j_vars = classifier_metrics.load_classifier(s.judge)
+
+  def encode(x):
+    return c_model.apply(c_vars, x, features=True)[1]
+
+  def classify(x):
+    return c_model.apply(c_vars, x)
+
+  generator = MLPGenerator(tuple(m.generator_hidden), mnist.IMAGE_SHAPE,
+                           batch_norm=False)
+  dae = MLP(tuple(m.dae_hidden), c_model.hidden)
+  algorithm = ppgn.make_ppgn(
+      generator, MLPImageDiscriminator(tuple(m.discriminator_hidden)), dae,
+      encode, optimizer=common.optimizer(config.optim, config.train.num_steps),
+      weights=ppgn.LossWeights(*m.loss_weights),
+      generator_noise=m.generator_noise, dae_noise=m.dae_noise,
+      axis_name=axis_name)
+
+  def chains(params, h0, keys, labels, preset: str):
+    """Codes `[N, T, D]` of the chains of `preset` (one per row of h0)."""
+    def generate(h):
+      return generator.apply(params[ppgn.GENERATOR], h)
+    prior = PRESETS[preset]
+    if prior == "gaussian":
+      prior_grad = ppgn_sampler.gaussian_prior_grad
+    elif prior == "dae":
+      prior_grad = ppgn_sampler.dae_prior_grad(
+          lambda h: dae.apply(params[ppgn.DAE], h))
+    elif prior == "joint":
+      prior_grad = ppgn.joint_prior_grad(generate, encode)
+    else:
+      prior_grad = None
+    return jax.vmap(lambda h, k, y: ppgn_sampler.sample_chain(
+        h, k, y, prior_grad=prior_grad,
+        log_condition=ppgn.log_condition_fn(generate, classify),
+        weights=ppgn_sampler.Weights(*s[preset]), project=jax.nn.relu))(
+            h0, keys, labels)
+
+  run_chains = jax.jit(chains, static_argnums=4)
+
+  @jax.jit
+  def judge(params, hs):
+    """The judge's features and labels of G(h) for codes `[..., D]`."""
+    flat = hs.reshape(-1, hs.shape[-1])
+    images = generator.apply(params[ppgn.GENERATOR], flat)
+    logits, feats = j_model.apply(j_vars, images, features=True)
+    shape = hs.shape[:-1]
+    return (images.reshape(shape + images.shape[1:]),
+            feats.reshape(shape + feats.shape[-1:]),
+            jnp.argmax(logits, -1).reshape(shape))
+
+  num_classes = mnist.NUM_CLASSES
+  per_class = s.chains_per_class
+
+  def real_diversity() -> float:
+    """`diversity` of `per_class` test images of each class."""
+    labels = np.asarray(test.labels)
+    images = np.concatenate([test.images[labels == c][:per_class]
+                             for c in range(num_classes)])
+    _, feats = j_model.apply(j_vars, jnp.asarray(images), features=True)
+    return float(jnp.mean(jax.vmap(_pairwise_mean_distance)(
+        feats.reshape(num_classes, per_class, -1))))
+
+  def evaluate(state, key, workdir: pathlib.Path, tag: str) -> dict:
+    params = state.params
+    key_init, key_chain = jax.random.split(key)
+    n, steps = num_classes * per_class, s.num_steps
+    # Rows 0..n-1: class-conditional chains; row n: steered through 0..9.
+    starts = jax.random.choice(key_init, len(test.images), (n + 1,),
+                               replace=False)
+    h0 = encode(jnp.asarray(test.images[np.asarray(starts)]))
+    classes = jnp.repeat(jnp.arange(num_classes), per_class)
+    steer = jnp.repeat(jnp.arange(num_classes),
+                       -(-steps // num_classes))[:steps]
+    labels = jnp.concatenate([jnp.repeat(classes[:, None], steps, 1),
+                              steer[None]])
+    keys = jax.random.split(key_chain, n + 1)
+    result = {"real/diversity": real_diversity()}
+    mixing = []
+    for preset in PRESETS:
+      hs = run_chains(params, h0, keys, labels, preset)
+      images, feats, judged = judge(params, hs[:n, -1])
+      result[f"{preset}/accuracy"] = float(jnp.mean(judged == classes))
+      result[f"{preset}/diversity"] = float(jnp.mean(jax.vmap(
+          _pairwise_mean_distance)(feats.reshape(num_classes, per_class,
+                                                 -1))))
+      frames, _, seen = judge(params, hs[n])
+      result[f"{preset}/classes_visited"] = float(len(np.unique(seen)))
+      result[f"{preset}/on_target"] = float(jnp.mean(seen == steer))
+      shown = np.asarray(images).reshape(num_classes, per_class,
+                                         *images.shape[1:])[:, :SHOWN]
+      plotting.image_grid(
+          shown.transpose(1, 0, 2, 3, 4).reshape((-1,) + shown.shape[2:]),
+          workdir / common.png_name(f"samples_{preset}", tag),
+          ncols=num_classes)
+      every = max(1, steps // FRAMES)
+      mixing.append((preset, np.asarray(frames[::every]),
+                     np.asarray(seen[::every])))
+    _mixing_figure(mixing, workdir / common.png_name("mixing", tag))
+    return result
+
+  data_fn = mnist.make_batch_fn(train.images, train.labels, d.batch_size)
+  return Experiment(algorithm, data_fn, evaluate)
+
+
+def _mixing_figure(mixing, path: pathlib.Path) -> None:
+  """One row per preset: frames of the steered chain, titled by the judge's
+  label."""
+  ncols = max(len(f) for _, f, _ in mixing)
+  fig = Figure(figsize=(0.6 * ncols, 0.8 * len(mixing)), dpi=100)
+  axes = fig.subplots(len(mixing), ncols, squeeze=False)
+  for row, (preset, frames, seen) in zip(axes, mixing):
+    for ax, frame, label in zip(row, frames, seen):
+      ax.imshow(frame[..., 0], cmap="gray", vmin=0, vmax=1)
+      ax.set_title(str(int(label)), fontsize=6, pad=1)
+    for ax in row:
+      ax.axis("off")
+    row[0].text(-0.1, 0.5, preset, transform=row[0].transAxes, ha="right",
+                va="center", fontsize=7)
+  fig.savefig(path, bbox_inches="tight")
