@@ -33,15 +33,15 @@ def hopping_gan(name: str, quick: bool) -> ml_collections.ConfigDict:
   `name`."""
   config = gan_mixture.get_config("ring,quick" if quick else "ring")
   config.data.name = name
-  config.data.batch_size = 512
+  config.data.batch_size = 128 if quick else 512
   config.model.latent_dim = 64
   config.model.generator_hidden = (128, 128)
   config.model.discriminator_hidden = (128,)
   config.optim.lr = 1e-3
-  config.train.num_steps = 600 if quick else 6_000
+  config.train.num_steps = 200 if quick else 6_000
   config.train.steps_per_call = 50
   config.train.log_every = 300
-  config.train.checkpoint_every = 600 if quick else 3_000
+  config.train.checkpoint_every = 200 if quick else 3_000
   config.train.keep_checkpoints = 1
   config.train.progress_bar = False
   config.eval.num_samples = 500 if quick else 2_500

@@ -2,7 +2,7 @@ r"""4x super-resolution of MNIST (7x7 block means -> 28x28): bicubic, the
 regression CNN, and the inverse problem under TV and under a VAE's prior.
 
 Trains, in one step, the regression network (SRCNN-style residual
-upsampler, 9-5-5 kernels, widths 64-32, on the bicubic image) by the squared
+upsampler, 5-3-3 kernels, widths 32-16, on the bicubic image) by the squared
 error, and a VAE (784-[400]-20) on the images binarised anew each step, whose
 decoder's Bernoulli means are the learned prior's images; then scores each
 method on the test images by PSNR and SSIM. The inverses run 300 Adam steps
@@ -48,8 +48,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   # f: 28x28 images from their 28/f x 28/f block means.
   config.model.factor = spec.field(4, spec.one_of(2, 4))
   # Regression CNN: hidden widths, and every layer's kernel (one more).
-  config.model.features = spec.field((64, 32), spec.positive_ints())
-  config.model.kernel_sizes = spec.field((9, 5, 5), spec.positive_ints())
+  config.model.features = spec.field((32, 16), spec.positive_ints())
+  config.model.kernel_sizes = spec.field((5, 3, 3), spec.positive_ints())
   # The VAE prior: hidden widths and latent dimension.
   config.model.vae_hidden = spec.field((400,), spec.positive_ints())
   config.model.latent_dim = spec.field(20, spec.positive_int)
@@ -74,7 +74,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
                                           spec.positive_floats())
 
   config.train = spec.train_group(
-      num_steps=10_000, steps_per_call=100, log_every=1_000,
+      num_steps=6_000, steps_per_call=100, log_every=500,
       checkpoint_every=5_000, keep_checkpoints=2)
 
   if "quick" in args:

@@ -56,6 +56,15 @@ def _pairwise_mean_distance(feats: jnp.ndarray) -> jnp.ndarray:
   return jnp.sum(jnp.sqrt(d2 + 1e-12) * (1 - jnp.eye(n))) / (n * (n - 1))
 
 
+def modules(model: ml_collections.ConfigDict, code_dim: int
+            ) -> tuple[MLPGenerator, MLPImageDiscriminator, MLP]:
+  """G, D and R of `config.model` for codes of `code_dim` units."""
+  return (MLPGenerator(tuple(model.generator_hidden), mnist.IMAGE_SHAPE,
+                       batch_norm=False),
+          MLPImageDiscriminator(tuple(model.discriminator_hidden)),
+          MLP(tuple(model.dae_hidden), code_dim))
+
+
 def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """See `experiments/configs/ppgn_mnist.py`."""
@@ -72,12 +81,9 @@ def build(config: ml_collections.ConfigDict, *,
   def classify(x):
     return c_model.apply(c_vars, x)
 
-  generator = MLPGenerator(tuple(m.generator_hidden), mnist.IMAGE_SHAPE,
-                           batch_norm=False)
-  dae = MLP(tuple(m.dae_hidden), c_model.hidden)
+  generator, discriminator, dae = modules(m, c_model.hidden)
   algorithm = ppgn.make_ppgn(
-      generator, MLPImageDiscriminator(tuple(m.discriminator_hidden)), dae,
-      encode, optimizer=common.optimizer(config.optim, config.train.num_steps),
+      generator, discriminator, dae, encode, optimizer=common.optimizer(config.optim, config.train.num_steps),
       weights=ppgn.LossWeights(*m.loss_weights),
       generator_noise=m.generator_noise, dae_noise=m.dae_noise,
       axis_name=axis_name)

@@ -42,6 +42,8 @@ def _variants(name):
                               for d in ("ring", "grid,seeds5")]
   if name == "stacked_mnist":
     return [None, "quick"] + list(module.VARIANTS)
+  if name == "mnist_classifier":
+    return [None, "quick", "judge"]
   if name == "gan_mnist":
     return [None, "quick", "dcgan,quick"] + [
         f"{m},{p}" for m in module.METHODS for p in module.PLAYERS]
@@ -90,6 +92,10 @@ def test_every_field_carries_a_check_and_passes_it(name, variant):
   assert spec.errors(config) == []
   if config.runner == "train":  # Its fields agree (log_every % K == 0, ...).
     config_lib.validate(config)
+  for sub in config.values():  # Training configs a demo runs (game_dynamics).
+    if isinstance(sub, ml_collections.ConfigDict) and sub.get("runner") == (
+        "train"):
+      config_lib.validate(sub)
 
 
 def test_train_mode_choices_are_the_runtime_modes():
