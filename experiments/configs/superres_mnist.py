@@ -67,10 +67,10 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   # Adam steps of each inverse problem, per image.
   config.eval.num_steps = spec.field(300, spec.positive_int)
   # lambda of the TV prior, tried on the held-out images.
-  config.eval.tv_weights = spec.field((0.003, 0.01, 0.03),
+  config.eval.tv_weights = spec.field((1e-4, 3e-4, 1e-3, 3e-3),
                                       spec.positive_floats())
   # lambda of the learned prior (1: its MAP with unit noise), tried alike.
-  config.eval.latent_weights = spec.field((0.01, 0.1, 1.0),
+  config.eval.latent_weights = spec.field((1e-3, 1e-2, 0.1, 1.0),
                                           spec.positive_floats())
 
   config.train = spec.train_group(

@@ -2,6 +2,8 @@
 28x28) by bicubic interpolation, regression (`ResidualUpsampler`), and the
 inverse problem under a TV prior and under a VAE's learned prior
 (`gentk.algorithms.superres`), scored by PSNR and SSIM (`gentk.metrics.image`).
+`consistent` is the inverse problem without a prior (lambda = 0): the
+bicubic estimate moved by the same Adam steps until U(y) = x.
 
 The inverses' weights lambda are picked per prior from `eval.tv_weights` /
 `eval.latent_weights` by PSNR on the last `data.num_valid` training images,
@@ -23,7 +25,7 @@ from gentk.models.superres import ResidualUpsampler
 from gentk.recipes import common
 from gentk.training.loop import Experiment
 
-METHODS = ("bicubic", "regression", "tv", "learned_prior")
+METHODS = ("bicubic", "consistent", "regression", "tv", "learned_prior")
 GRID = 10  # Test images in the example grid.
 
 
@@ -82,6 +84,7 @@ def build(config: ml_collections.ConfigDict, *,
                          functools.partial(learned_prior, params), y_valid)
     x = superres.downsample(y, f)
     estimates = {"bicubic": superres.bicubic(x, f),
+                 "consistent": tv(x, 0.0),
                  "regression": regression(params, x),
                  "tv": tv(x, tv_weight),
                  "learned_prior": learned_prior(params, x, latent_weight)}

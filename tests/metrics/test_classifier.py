@@ -49,16 +49,19 @@ def test_features(data):
   return feats, probs
 
 
-def test_shipped_classifier_is_small_and_records_its_accuracy():
-  model, variables = metrics.load_classifier()
+@pytest.mark.parametrize("name,accuracy", [("mnist_classifier", 0.99),
+                                           ("mnist_judge", 0.985)])
+def test_shipped_classifiers_are_small_and_record_their_accuracy(name,
+                                                                 accuracy):
+  model, variables = metrics.load_classifier(name)
   size = sum(x.size * x.dtype.itemsize for x in jax.tree.leaves(variables))
   assert size < 1_000_000
-  assert metrics._asset(".msgpack").stat().st_size < 1_000_000
-  info = json.loads(metrics._asset(".json").read_text())
-  assert info["test_accuracy"] >= 0.99
+  assert metrics._asset(name, ".msgpack").stat().st_size < 1_000_000
+  info = json.loads(metrics._asset(name, ".json").read_text())
+  assert info["test_accuracy"] >= accuracy
   assert info["architecture"]["hidden"] == model.hidden
   feats, logits = metrics.classifier_features_and_logits(
-      np.zeros((3, 28, 28, 1), np.float32))
+      np.zeros((3, 28, 28, 1), np.float32), model=model, variables=variables)
   assert feats.shape == (3, model.hidden) and logits.shape == (3, 10)
 
 
