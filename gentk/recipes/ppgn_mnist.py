@@ -40,8 +40,10 @@ from gentk.recipes import common
 from gentk.sampling import ppgn as ppgn_sampler
 from gentk.training.loop import Experiment
 
+# The priors' gradients: none, N(0, I), the DAE's R(h) - h, E(G(h)) - h.
+PRIORS = ("none", "gaussian", "dae", "joint")
 # Preset -> the prior whose gradient it uses.
-PRESETS = {"activation_maximisation": None, "gaussian_prior": "gaussian",
+PRESETS = {"activation_maximisation": "none", "gaussian_prior": "gaussian",
            "ppgn_h": "dae", "joint_ppgn_h": "joint",
            "noiseless_joint_ppgn_h": "joint"}
 SHOWN = 8  # Samples per class in the grids.
@@ -83,32 +85,34 @@ def build(config: ml_collections.ConfigDict, *,
 
   generator, discriminator, dae = modules(m, c_model.hidden)
   algorithm = ppgn.make_ppgn(
-      generator, discriminator, dae, encode, optimizer=common.optimizer(config.optim, config.train.num_steps),
+      generator, discriminator, dae, encode,
+      optimizer=common.optimizer(config.optim, config.train.num_steps),
       weights=ppgn.LossWeights(*m.loss_weights),
       generator_noise=m.generator_noise, dae_noise=m.dae_noise,
       axis_name=axis_name)
 
-  def chains(params, h0, keys, labels, preset: str):
-    """Codes `[N, T, D]` of the chains of `preset` (one per row of h0)."""
+  def chains(params, h0, keys, labels, prior: int, weights):
+    """Codes `[N, T, D]` of chains (one per row of h0) under the prior of
+    index `prior` in `PRIORS` (traced: one program serves every preset) and
+    `weights` `[3]`."""
     def generate(h):
       return generator.apply(params[ppgn.GENERATOR], h)
-    prior = PRESETS[preset]
-    if prior == "gaussian":
-      prior_grad = ppgn_sampler.gaussian_prior_grad
-    elif prior == "dae":
-      prior_grad = ppgn_sampler.dae_prior_grad(
-          lambda h: dae.apply(params[ppgn.DAE], h))
-    elif prior == "joint":
-      prior_grad = ppgn.joint_prior_grad(generate, encode)
-    else:
-      prior_grad = None
+
+    priors = (jnp.zeros_like, ppgn_sampler.gaussian_prior_grad,
+              ppgn_sampler.dae_prior_grad(
+                  lambda h: dae.apply(params[ppgn.DAE], h)),
+              ppgn.joint_prior_grad(generate, encode))
+
+    def prior_grad(h):
+      return jax.lax.switch(prior, priors, h)
+
     return jax.vmap(lambda h, k, y: ppgn_sampler.sample_chain(
         h, k, y, prior_grad=prior_grad,
         log_condition=ppgn.log_condition_fn(generate, classify),
-        weights=ppgn_sampler.Weights(*s[preset]), project=jax.nn.relu))(
+        weights=ppgn_sampler.Weights(*weights), project=jax.nn.relu))(
             h0, keys, labels)
 
-  run_chains = jax.jit(chains, static_argnums=4)
+  run_chains = jax.jit(chains)
 
   @jax.jit
   def judge(params, hs):
@@ -150,7 +154,9 @@ def build(config: ml_collections.ConfigDict, *,
     result = {"real/diversity": real_diversity()}
     mixing = []
     for preset in PRESETS:
-      hs = run_chains(params, h0, keys, labels, preset)
+      hs = run_chains(params, h0, keys, labels,
+                      PRIORS.index(PRESETS[preset]),
+                      jnp.asarray(s[preset], jnp.float32))
       images, feats, judged = judge(params, hs[:n, -1])
       result[f"{preset}/accuracy"] = float(jnp.mean(judged == classes))
       result[f"{preset}/diversity"] = float(jnp.mean(jax.vmap(
