@@ -120,6 +120,9 @@ def base_config() -> ml_collections.ConfigDict:
   config.eval.bleu_orders = spec.field((2, 3, 4, 5), spec.positive_ints())
   # Text: samples whose self-BLEU is taken (500: Texygen's fast mode; 0: all).
   config.eval.num_self_bleu = spec.field(500, spec.non_negative_int)
+  # Text: test sentences scored (NLL-test) and used as BLEU references (0:
+  # all).
+  config.eval.num_test = spec.field(0, spec.non_negative_int)
 
   config.train = spec.train_group(
       num_steps=120 * EPOCH + 10 + 200, steps_per_call=20, log_every=100,
@@ -142,6 +145,7 @@ def apply_variants(config: ml_collections.ConfigDict, args) -> None:
     s.num_negatives, s.num_rollouts = 128, 2
     s.sample_chunk = 500
     config.eval.num_samples = 500
+    config.eval.num_test = 500
     config.eval.monitor_every_mle = 20  # The curve's ends only: each point
     config.eval.monitor_every_adv = 3   # scores the whole test split.
     config.train.steps_per_call = 5

@@ -63,7 +63,8 @@ def check(config: ml_collections.ConfigDict) -> None:
 
 
 def load_data(config: ml_collections.ConfigDict) -> Data:
-  """The oracle's training set or a text corpus, from `config.data`."""
+  """The oracle's training set or a text corpus, from `config.data` (and
+  `config.eval.num_test`: the first test sentences kept, 0 for all)."""
   d = config.data
   if d.corpus == ORACLE:
     oracle = oracle_lib.load_oracle()
@@ -72,7 +73,9 @@ def load_data(config: ml_collections.ConfigDict) -> Data:
   corpus = text.load_corpus(d.corpus, length=d.length,
                             max_vocab=d.max_vocab or None)
   train = corpus.train[:d.num_train] if d.num_train else corpus.train
-  return Data(train, corpus.test, corpus.vocab, text.BOS, len(corpus.vocab))
+  num_test = config.eval.num_test
+  test = corpus.test[:num_test] if num_test else corpus.test
+  return Data(train, test, corpus.vocab, text.BOS, len(corpus.vocab))
 
 
 def schedule(config: ml_collections.ConfigDict) -> seqgan.Schedule:
