@@ -14,7 +14,7 @@ NOTEBOOKS = sorted((ROOT / "colabs").glob("*.ipynb"))
 SMALL = {"NUM_STEPS": "200", "NUM_SEEDS": "2", "NUM_SAMPLES": "200",
          "NUM_CHAINS": "8", "NUM_TEST": "500", "NUM_ADVERSARIAL": "3",
          "NUM_TEMPERATURES": "200", "NUM_CHAIN_STEPS": "20",
-         "NUM_INVERSE_STEPS": "20"}
+         "NUM_INVERSE_STEPS": "20", "NUM_ROLLOUTS": "2"}
 
 
 def _shrink(source: str, workdir: pathlib.Path) -> str:
