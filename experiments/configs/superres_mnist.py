@@ -9,12 +9,16 @@ method on the test images by PSNR and SSIM. The inverses run 300 Adam steps
 per image from the bicubic estimate (the latent one from the encoder's
 posterior mean of it); their lambda is picked from `eval.*_weights` by PSNR
 on 500 held-out training images.
-Run (about 10 minutes on a 2-core CPU):
+Run (about 20 minutes on a 2-core CPU shared with another run; scoring all
+10,000 test images takes a third of it):
   GENTK_DATA_DIR=../shared/data python -m experiments.main \
     --config=experiments/configs/superres_mnist.py --workdir=runs/superres
 Variant `quick` (2,000 train / 200 test images, 30 steps; seven-segment
 digits when $GENTK_DATA_DIR holds no MNIST).
-Expected: see the README's super-resolution table (measured 2026-11-26).
+Expected (seed 0, measured 2026-11-26; PSNR dB / SSIM on all 10,000 test
+images): bicubic 14.63 / 0.437; bicubic made consistent (lambda = 0) 15.18 /
+0.551; regression 18.47 / 0.780; TV (lambda 1e-4 picked) 14.62 / 0.500;
+learned prior (lambda 1e-3 picked) 18.10 / 0.750.
 """
 import ml_collections
 
