@@ -108,7 +108,7 @@ def make_ppgn(generator: nn.Module, discriminator: nn.Module, dae: nn.Module,
     image = jnp.sum((fake - x) ** 2, axis=tuple(range(1, x.ndim)))
     feature = jnp.sum((encode(fake) - h) ** 2, axis=-1)
     adv = adversarial.nonsaturating_generator_loss(
-        ctx.apply[DISCRIMINATOR](ctx.variables[DISCRIMINATOR], fake))
+        discriminator.apply(ctx.variables[DISCRIMINATOR], fake))
     terms = {"image": jnp.mean(image), "feature": jnp.mean(feature),
              "adversarial": jnp.mean(adv)}
     loss = (weights.image * terms["image"] + weights.feature * terms["feature"]
@@ -128,7 +128,6 @@ def make_ppgn(generator: nn.Module, discriminator: nn.Module, dae: nn.Module,
     h = jax.lax.stop_gradient(encode(x))
     h_noisy = h + generator_noise * jax.random.normal(key_g, h.shape)
     batch = {"x": x, "h": h}
-    apply = {DISCRIMINATOR: discriminator.apply}
     fake = generator.apply(state.params[GENERATOR], h_noisy)
     state, d_metrics = core.update(
         state, (DISCRIMINATOR,),
@@ -137,7 +136,7 @@ def make_ppgn(generator: nn.Module, discriminator: nn.Module, dae: nn.Module,
         axis_name=axis_name)
     state, g_metrics = core.update(
         state, (GENERATOR,),
-        core.Context(batch, key, codes=h_noisy, apply=apply,
+        core.Context(batch, key, codes=h_noisy,
                      variables={DISCRIMINATOR: state.params[DISCRIMINATOR]}),
         optimizers=optimizers, objective=generator_objective,
         axis_name=axis_name)
