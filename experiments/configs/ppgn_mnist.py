@@ -46,14 +46,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   # Root PRNG seed: init, data and noise derive from it.
   config.seed = spec.field(0, spec.non_negative_int)
 
-  config.data = ml_collections.ConfigDict()
-  # 'mnist' (TFDS), 'segments' (seven-segment digits) or 'auto'.
-  config.data.source = spec.field("mnist",
-                                  spec.one_of("mnist", "segments", "auto"))
-  split = spec.tfds_split("train", "test")
-  config.data.train_split = spec.field("train", split)  # Trained on.
-  config.data.test_split = spec.field("test", split)  # Chains start here.
-  config.data.batch_size = spec.field(64, spec.positive_int)  # Per step.
+  # Chains start from test images.
+  config.data = spec.digits_group(batch_size=64)
 
   config.model = ml_collections.ConfigDict()
   # G's hidden widths (MLP, ReLU, sigmoid output).
@@ -70,12 +64,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   # sigma, R's corruption.
   config.model.dae_noise = spec.field(0.3, spec.positive_float)
 
-  config.optim = ml_collections.ConfigDict()
-  config.optim.lr = spec.field(1e-3, spec.positive_float)  # Adam rate.
-  # Cosine-decayed to this at the last step.
-  config.optim.final_lr = spec.field(1e-4, spec.positive_float)
-  config.optim.b1 = spec.field(0.5, spec.fraction)  # Adam beta1.
-  config.optim.b2 = spec.field(0.999, spec.fraction)  # Adam beta2.
+  config.optim = spec.adam_group(lr=1e-3, b1=0.5, final_lr=1e-4)
 
   config.sampler = ml_collections.ConfigDict()
   # The judging classifier's asset (gentk/assets/<judge>.{json,msgpack}).

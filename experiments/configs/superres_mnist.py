@@ -37,16 +37,9 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   # Root PRNG seed: init, data and noise derive from it.
   config.seed = spec.field(0, spec.non_negative_int)
 
-  config.data = ml_collections.ConfigDict()
-  # 'mnist' (TFDS), 'segments' (seven-segment digits) or 'auto'.
-  config.data.source = spec.field("mnist",
-                                  spec.one_of("mnist", "segments", "auto"))
-  split = spec.tfds_split("train", "test")
-  config.data.train_split = spec.field("train", split)  # Trained on.
+  config.data = spec.digits_group(batch_size=64)
   # Last training images held out to pick the inverses' lambda.
   config.data.num_valid = spec.field(500, spec.positive_int)
-  config.data.test_split = spec.field("test", split)  # Scored.
-  config.data.batch_size = spec.field(64, spec.positive_int)  # Per step.
 
   config.model = ml_collections.ConfigDict()
   # f: 28x28 images from their 28/f x 28/f block means.
@@ -58,12 +51,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.model.vae_hidden = spec.field((400,), spec.positive_ints())
   config.model.latent_dim = spec.field(20, spec.positive_int)
 
-  config.optim = ml_collections.ConfigDict()
-  config.optim.lr = spec.field(1e-3, spec.positive_float)  # Adam rate.
-  # Cosine-decayed to this at the last step.
-  config.optim.final_lr = spec.field(1e-4, spec.positive_float)
-  config.optim.b1 = spec.field(0.9, spec.fraction)  # Adam beta1.
-  config.optim.b2 = spec.field(0.999, spec.fraction)  # Adam beta2.
+  config.optim = spec.adam_group(lr=1e-3, b1=0.9, final_lr=1e-4)
 
   config.eval = ml_collections.ConfigDict()
   # Test images scored (0: all 10,000).

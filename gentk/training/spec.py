@@ -376,6 +376,35 @@ def train_group(*, num_steps: int, steps_per_call: int, log_every: int,
   return train
 
 
+def adam_group(*, lr: float, b1: float, b2: float = 0.999,
+               final_lr: float | None = None) -> ml_collections.ConfigDict:
+  """The `config.optim` group of Adam that `gentk.recipes.common.optimizer`
+  reads, every field declared with its check (`final_lr`: a cosine decay to
+  it over the run; None: a constant rate)."""
+  optim = ml_collections.ConfigDict()
+  optim.lr = field(lr, positive_float)  # Adam rate.
+  if final_lr is not None:
+    # Cosine-decayed to this at the last step.
+    optim.final_lr = field(final_lr, positive_float)
+  optim.b1 = field(b1, fraction)  # Adam beta1.
+  optim.b2 = field(b2, fraction)  # Adam beta2.
+  return optim
+
+
+def digits_group(*, batch_size: int) -> ml_collections.ConfigDict:
+  """The `config.data` group of MNIST recipes that read grey-level digits
+  (`source`, `train_split`, `test_split`, `batch_size`), every field declared
+  with its check."""
+  split = tfds_split("train", "test")  # MNIST's splits.
+  data = ml_collections.ConfigDict()
+  # 'mnist' (TFDS), 'segments' (seven-segment digits) or 'auto'.
+  data.source = field("mnist", one_of("mnist", "segments", "auto"))
+  data.train_split = field("train", split)  # Trained on.
+  data.test_split = field("test", split)  # Scored.
+  data.batch_size = field(batch_size, positive_int)  # Examples per step.
+  return data
+
+
 def binary_digits_group(*, batch_size: int = 100, num_valid: int = 400
                         ) -> ml_collections.ConfigDict:
   """The `config.data` group of the binarised-MNIST likelihood models
