@@ -118,6 +118,7 @@ def hopping(shares: np.ndarray, hold_share: float) -> dict[str, float]:
 
 
 def _occupancy_figure(steps, shares, path: pathlib.Path, title: str) -> None:
+  """A heat map of the mode shares `[S, M]` (columns: the snapshots' steps)."""
   fig = Figure(figsize=(7, 3), dpi=100)
   ax = fig.subplots()
   image = ax.imshow(shares.T, aspect="auto", origin="lower", cmap="viridis",
