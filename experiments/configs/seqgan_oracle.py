@@ -86,8 +86,10 @@ def base_config() -> ml_collections.ConfigDict:
   config.optim.d_lr = spec.field(1e-4, spec.positive_float)  # Adam.
 
   config.seqgan = ml_collections.ConfigDict()
-  # 'seqgan', or 'mle' (the baseline: MLE pre-training only).
-  config.seqgan.method = spec.field("seqgan", spec.one_of("seqgan", "mle"))
+  # 'seqgan', 'mle' (the baseline: MLE pre-training only) or 'bgan'
+  # (boundary-seeking generator updates instead of rollouts).
+  config.seqgan.method = spec.field("seqgan",
+                                    spec.one_of("seqgan", "mle", "bgan"))
   # Generator MLE updates (120 epochs of 10,000 / 64).
   config.seqgan.mle_steps = spec.field(120 * EPOCH, spec.non_negative_int)
   # Discriminator pre-training d-steps.
@@ -108,6 +110,12 @@ def base_config() -> ml_collections.ConfigDict:
   config.seqgan.sample_chunk = spec.field(2_000, spec.positive_int)
   # Rollout rows at once (0: all).
   config.seqgan.rollout_chunk = spec.field(0, spec.non_negative_int)
+  # BGAN: M, sequences per group of self-normalised weights.
+  config.seqgan.bgan_samples = spec.field(20, spec.integer(2))
+  # BGAN: 'importance' (self-normalised weights) or 'reinforce' (log w
+  # reward, leave-one-out baseline).
+  config.seqgan.bgan_estimator = spec.field(
+      "importance", spec.one_of("importance", "reinforce"))
 
   config.eval = ml_collections.ConfigDict()
   # Samples scored (NLL-oracle, BLEU) and saved.

@@ -46,6 +46,16 @@ discriminator epochs are `lax.scan`s.
 its first steps are bit-identical to a SeqGAN run's pre-training with the same
 seed.
 
+`method="bgan"` is the boundary-seeking GAN on sequences (Hjelm et al. 2018;
+`gentk.algorithms.bgan`): the same phases and discriminator, but each
+generator update draws $M$ (`Schedule.bgan_samples`) groups of $B$ sequences
+and, instead of rollouts, weighs them by $w(Y) = D(Y) / (1 - D(Y)) =
+e^{\mathrm{logit}\, D(Y)}$, the density ratio $p/G_\theta$ at the
+optimal discriminator (the GAN divergence: the discriminator's cross-entropy is
+its bound), self-normalised over each group's $M$ sequences (`bgan_estimator`
+"importance"), or uses $\log w$ as a REINFORCE reward with the leave-one-out
+baseline ("reinforce"); the loss is divided by $T$ like the others.
+
 References:
   Yu, Zhang, Wang & Yu 2017, "SeqGAN: Sequence Generative Adversarial Nets
     with Policy Gradient", AAAI, https://arxiv.org/abs/1609.05473
@@ -59,7 +69,9 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from gentk.algorithms import bgan
 from gentk.algorithms import core
+from gentk.estimators import boundary_seeking
 from gentk.estimators import categorical
 from gentk.estimators import rollout
 from gentk.estimators import score_function
@@ -70,7 +82,7 @@ from gentk.types import Algorithm, Array, Phase, PRNGKey, TrainState
 GENERATOR = "generator"
 DISCRIMINATOR = "discriminator"
 ROLLOUT = "rollout"  # extras: the rollout policy's parameters beta.
-METHODS = ("seqgan", "mle")
+METHODS = ("seqgan", "mle", "bgan")
 
 
 class Schedule(NamedTuple):
@@ -93,6 +105,7 @@ class Schedule(NamedTuple):
       generator optimizer state (the published code's policy-gradient Adam
       is a separate optimizer from its MLE Adam: its moments do not carry
       the pre-training's gradient scale) [True].
+    bgan_samples: M, sequences per group of `method="bgan"` [BGAN: 20].
   """
   mle_steps: int
   pretrain_rounds: int
@@ -105,6 +118,7 @@ class Schedule(NamedTuple):
   sample_chunk: int = 2_000
   rollout_chunk: int | None = None
   fresh_adversarial_optimizer: bool = True
+  bgan_samples: int = 20
 
   def updates_per_d_step(self, batch_size: int) -> int:
     """Discriminator updates in one d-step."""
@@ -139,6 +153,27 @@ def policy_gradient_objective(generator: lstm.LSTMLanguageModel):
     surrogate, _ = score_function.score_function_surrogate(log_p, q)
     return -surrogate.mean(), {"q": q.mean(), "reward": q[:, -1].mean(),
                                "log_prob": log_p.sum(-1).mean()}
+  return objective
+
+
+def bgan_objective(generator: lstm.LSTMLanguageModel, *, estimator: str):
+  r"""`(params, ctx) -> (loss, metrics)`, the boundary-seeking generator
+  objective on sequences (`gentk.algorithms.bgan.generator_surrogate`).
+
+  `ctx.batch` holds `tokens` `[M, B, T]` ($M$ samples in each of $B$ groups)
+  and `log_w` $\log w(Y)$ `[M, B]` (no gradient). The loss is minus the mean
+  surrogate over groups, divided by $T$.
+  """
+  def objective(params, ctx):
+    tokens, log_w = ctx.batch["tokens"], ctx.batch["log_w"]
+    flat = tokens.reshape((-1, tokens.shape[-1]))
+    log_p = categorical.categorical_log_prob(
+        generator.apply(params[GENERATOR], flat), flat)
+    log_p = log_p.sum(-1).reshape(log_w.shape)
+    surrogate, metrics = bgan.generator_surrogate(log_p, log_w,
+                                                  estimator=estimator)
+    return (-surrogate.mean() / tokens.shape[-1],
+            {**metrics, "log_prob": log_p.mean()})
   return objective
 
 
@@ -190,7 +225,8 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
                 policy_gradient_optimizer: optax.GradientTransformation
                 | None = None,
                 length: int, batch_size: int, l2: float = 0.2,
-                method: str = "seqgan", axis_name: str | None = None) -> Algorithm:
+                method: str = "seqgan", bgan_estimator: str = "importance",
+                axis_name: str | None = None) -> Algorithm:
   """SeqGAN (or its MLE baseline) as phases of the training core.
 
   Args:
@@ -207,7 +243,10 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
     length: T, the length of every sequence.
     batch_size: B, sequences per update (the data's batch size).
     l2: weight of the output layer's L2 penalty (published 0.2).
-    method: "seqgan", or "mle" (the baseline: the `mle` phase only).
+    method: "seqgan", "mle" (the baseline: the `mle` phase only) or "bgan"
+      (boundary-seeking generator updates in place of rollouts).
+    bgan_estimator: `method="bgan"`'s estimator, one of
+      `gentk.algorithms.bgan.ESTIMATORS`.
     axis_name: the `pmap` axis, or None.
   Returns:
     an `Algorithm` whose batches are `{"tokens": int32 [B, (k,) T]}` of real
@@ -215,6 +254,7 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
   """
   if method not in METHODS:
     raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+  bgan.check_estimator(bgan_estimator)
   optimizers = {GENERATOR: generator_optimizer,
                 DISCRIMINATOR: discriminator_optimizer}
   pg_optimizers = dict(optimizers)
@@ -222,6 +262,8 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
     pg_optimizers[GENERATOR] = policy_gradient_optimizer
   mle = mle_objective(generator)
   pg = policy_gradient_objective(generator)
+  boundary_seeking_objective = bgan_objective(generator,
+                                              estimator=bgan_estimator)
   d_objective = discriminator_objective(discriminator, l2=l2)
   rate = schedule.rollout_rate
 
@@ -285,8 +327,9 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
     state, metrics = d_rounds(state, batch["tokens"], step_key(state, key), 1)
     return state.replace(step=state.step + 1), metrics
 
-  def g_update(state: TrainState, key: PRNGKey, batch_size: int, length: int):
-    """One policy-gradient update on a fresh batch of generated sequences."""
+  def rollout_batch(state: TrainState, key: PRNGKey, batch_size: int,
+                    length: int) -> dict:
+    """SeqGAN's generator batch: B sequences and their rollout Q values."""
     key_sample, key_rollout = jax.random.split(key)
     tokens = sample_tokens(generator, state.params[GENERATOR], key_sample,
                            batch_size, length=length)
@@ -299,10 +342,33 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
         num_rollouts=schedule.num_rollouts,
         initial_state=generator.initial_state((batch_size,)),
         start_token=generator.start_token, chunk_size=schedule.rollout_chunk)
-    ctx = core.Context(batch={"tokens": tokens, "q": q}, key=None,
-                       extras=state.extras, step=state.step)
+    return {"tokens": tokens, "q": q}
+
+  def boundary_seeking_batch(state: TrainState, key: PRNGKey,
+                             batch_size: int, length: int) -> dict:
+    """BGAN's generator batch: M x B sequences and their log weights."""
+    num = schedule.bgan_samples * batch_size
+    tokens = sample_tokens(generator, state.params[GENERATOR], key, num,
+                           length=length, chunk=schedule.sample_chunk)
+    logits = discriminator.apply(state.params[DISCRIMINATOR], tokens)
+    log_w = boundary_seeking.log_weights_from_logits(logits, divergence="gan")
+    return {"tokens": tokens.reshape(schedule.bgan_samples, batch_size,
+                                     length),
+            "log_w": log_w.reshape(schedule.bgan_samples, batch_size)}
+
+  if method == "bgan":
+    generator_batch, generator_objective = (boundary_seeking_batch,
+                                            boundary_seeking_objective)
+  else:
+    generator_batch, generator_objective = rollout_batch, pg
+
+  def g_update(state: TrainState, key: PRNGKey, batch_size: int, length: int):
+    """One generator update on a fresh batch of generated sequences."""
+    ctx = core.Context(batch=generator_batch(state, key, batch_size, length),
+                       key=None, extras=state.extras, step=state.step)
     state, metrics = core.update(state, [GENERATOR], ctx,
-                                 optimizers=pg_optimizers, objective=pg,
+                                 optimizers=pg_optimizers,
+                                 objective=generator_objective,
                                  axis_name=axis_name)
     beta = jax.tree.map(lambda b, t: rate * b + (1.0 - rate) * t,
                         state.extras[ROLLOUT], state.params[GENERATOR])

@@ -1,4 +1,5 @@
-"""Recipe: SeqGAN and its MLE baseline (`gentk.algorithms.seqgan`) on the
+"""Recipe: SeqGAN, its MLE baseline and the boundary-seeking GAN on sequences
+(`gentk.algorithms.seqgan`, `config.seqgan.method`) on the
 synthetic oracle (scored by NLL-oracle) or a text corpus (scored by BLEU,
 self-BLEU and NLL-test); see `experiments/configs/seqgan_oracle.py` and
 `seqgan_text.py`.
@@ -87,7 +88,7 @@ def schedule(config: ml_collections.ConfigDict) -> seqgan.Schedule:
       g_steps=s.g_steps, d_steps=s.d_steps, d_epochs=s.d_epochs,
       num_negatives=s.num_negatives, num_rollouts=s.num_rollouts,
       rollout_rate=s.rollout_rate, sample_chunk=s.sample_chunk,
-      rollout_chunk=s.rollout_chunk or None)
+      rollout_chunk=s.rollout_chunk or None, bgan_samples=s.bgan_samples)
 
 
 def _mask(tokens: np.ndarray) -> np.ndarray:
@@ -166,7 +167,8 @@ def build(config: ml_collections.ConfigDict, *,
       discriminator_optimizer=optax.adam(o.d_lr),
       policy_gradient_optimizer=adam(o.pg_lr or o.g_lr), length=length,
       batch_size=config.data.batch_size, l2=m.d_l2,
-      method=config.seqgan.method, axis_name=axis_name)
+      method=config.seqgan.method,
+      bgan_estimator=config.seqgan.bgan_estimator, axis_name=axis_name)
   data_fn = text.make_batch_fn(data.train, config.data.batch_size)
   draw = jax.jit(algorithm.sample, static_argnums=2)
   g_log_prob = text_metrics.token_log_prob_fn(generator.apply)

@@ -1,0 +1,114 @@
+r"""The discrete boundary-seeking GAN on dynamically binarised MNIST.
+
+The published setting (rdevon/BGAN, PROTOCOLS.md): M = 20 binary samples per
+z, batch 64, z of dimension 64, Adam 1e-4 (beta1 0.5), Bernoulli-logit
+generator dense 1024 -> dense 128x7x7 -> x2 up 64 -> x2 up 1 and critic
+conv 64 -> conv 128 (5x5, stride 2, LeakyReLU 0.2) -> dense 1024 -> 1, no
+batch norm; the GAN divergence (weights w = exp(V), self-normalised over the
+M samples of each z). Training batches are binarised anew in every step (the
+first 59,600 train images); samples are scored against the 10,000 test
+images binarised once (key 0).
+Run:
+  GENTK_DATA_DIR=../shared/data python -m experiments.main \
+    --config=experiments/configs/bgan_mnist.py --workdir=runs/bgan_mnist
+Variants, comma-separated: `importance` (default: Algorithm 1's
+self-normalised weights) or `reinforce` (reward log w, leave-one-out
+baseline over the M samples); `quick` (tiny players, 20 steps, 2,000
+images; seven-segment digits without $GENTK_DATA_DIR).
+
+Reported at the end: MNIST-classifier IS / FID / KID of 10,000 binary
+samples against the binarised test set, `min_digit_share` (the classifier's
+rarest label among the samples: >= 0.05 means no digit is lost), the
+generator gradient's total variance, squared mean norm and their ratio for
+both estimators at the final state (32 draws, same 64 codes), and
+`samples.png`.
+
+Budget (CPU): the 30-minute budget of the issue on this project's 2-core
+machine; the default `train.num_steps` fits it (see the README for the
+figures measured and the per-step time).
+"""
+import ml_collections
+
+from gentk.training import spec
+
+ESTIMATORS = ("importance", "reinforce")
+# f-divergences of gentk.losses.fgan with a log-weight (log (f*)'(g_f(v))).
+DIVERGENCES = ("gan", "jensen_shannon", "kl", "reverse_kl",
+               "squared_hellinger")
+
+
+def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
+  """`arg`: comma-separated variants (see the module docstring)."""
+  args = spec.variants(arg, __file__, default="importance",
+                       exclusive=(ESTIMATORS,), flags=("quick",))
+  estimator = next((a for a in args if a in ESTIMATORS), "importance")
+
+  config = ml_collections.ConfigDict()
+  # experiments.runners.<runner>.run(config, workdir).
+  config.runner = spec.field("train", spec.module_in("experiments.runners"))
+  # module of gentk/recipes.
+  config.experiment = spec.field("bgan_mnist", spec.module_in("gentk.recipes"))
+  # Root PRNG seed: init, data and noise derive from it.
+  config.seed = spec.field(0, spec.non_negative_int)
+
+  config.data = spec.binary_digits_group(batch_size=64)
+
+  config.model = ml_collections.ConfigDict()
+  # Dimension of z ~ N(0, I) (published 64).
+  config.model.latent_dim = spec.field(64, spec.positive_int)
+  # W: channels of the critic's first convolution and of the generator's
+  # 14 x 14 layer (the other convolution has 2W; published 64).
+  config.model.width = spec.field(64, spec.positive_int)
+  # The dense hidden layer of both players (published 1024).
+  config.model.hidden = spec.field(1024, spec.positive_int)
+
+  config.bgan = ml_collections.ConfigDict()
+  # 'importance' (self-normalised weights) or 'reinforce' (log w reward).
+  config.bgan.estimator = spec.field(estimator, spec.one_of(*ESTIMATORS))
+  # M, binary samples per z in the generator's step (published 20).
+  config.bgan.num_samples = spec.field(20, spec.integer(2))
+  # The critic's f-divergence (its bound and the weights (f*)'(T)).
+  config.bgan.divergence = spec.field("gan", spec.one_of(*DIVERGENCES))
+
+  config.adversarial = ml_collections.ConfigDict()
+  # k critic steps per generator step.
+  config.adversarial.disc_steps = spec.field(1, spec.positive_int)
+  # Steps of a first phase training the critic alone (0: none).
+  config.adversarial.pretrain_steps = spec.field(0, spec.non_negative_int)
+
+  config.optim = spec.adam_group(lr=1e-4, b1=0.5)  # Published.
+
+  config.train = spec.train_group(
+      num_steps=2_500, steps_per_call=50, log_every=100,
+      checkpoint_every=500, keep_checkpoints=2)
+
+  config.eval = ml_collections.ConfigDict()
+  # Binary samples scored (protocol: 10,000).
+  config.eval.num_samples = spec.field(10_000, spec.positive_int)
+  # Binarised test images they are compared with (0: all 10,000).
+  config.eval.num_test = spec.field(0, spec.non_negative_int)
+  # Inception Score splits.
+  config.eval.num_splits = spec.field(10, spec.positive_int)
+  # KID subset pairs of up to 1,000 each.
+  config.eval.kid_subsets = spec.field(100, spec.positive_int)
+  # Draws of each estimator's gradient at the final state (its variance).
+  config.eval.gradient_draws = spec.field(32, spec.integer(2))
+
+  if "quick" in args:
+    config.data.source = "auto"
+    config.data.train_split = "train[:2000]"
+    config.data.test_split = "test[:500]"
+    config.data.num_valid = 100
+    config.data.batch_size = 16
+    config.model.width = 4
+    config.model.hidden = 32
+    config.model.latent_dim = 8
+    config.bgan.num_samples = 4
+    config.train.num_steps = 20
+    config.train.steps_per_call = 10
+    config.train.log_every = 10
+    config.train.checkpoint_every = 10
+    config.eval.num_samples = 500
+    config.eval.kid_subsets = 10
+    config.eval.gradient_draws = 4
+  return config
