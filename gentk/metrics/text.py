@@ -453,3 +453,61 @@ def nll_test(log_prob_fn: Callable, tokens, mask=None, *,
   per_sequence = sequence_nll(log_prob_fn, tokens, mask, chunk_size=chunk_size)
   weights = mask.sum(-1)
   return float((per_sequence * weights).sum() / max(weights.sum(), 1.0))
+
+
+def fill_ngrams(sentences: Sequence[Sentence], filled: Sequence[Sequence[bool]],
+                n: int) -> list[tuple]:
+  """The n-grams of each sentence that cover at least one filled position
+  (MaskGAN's fills), in order, repeats kept.
+
+  Args:
+    sentences: token sequences (without padding).
+    filled: per sentence, one flag per token: True where the token was
+      generated (a blank filled in), False where it was given.
+    n: the order.
+  """
+  grams = []
+  for sentence, flags in zip(sentences, filled):
+    tokens, flags = _as_tokens(sentence), tuple(flags)[:len(sentence)]
+    for start in range(len(tokens) - n + 1):
+      if any(flags[start:start + n]):
+        grams.append(tokens[start:start + n])
+  return grams
+
+
+def fill_ngram_stats(sentences: Sequence[Sentence],
+                     filled: Sequence[Sequence[bool]],
+                     train: Iterable[Sentence], *,
+                     orders: Sequence[int] = (2, 3, 4)) -> dict[str, float]:
+  r"""MaskGAN's n-gram statistics of filled-in sentences, in percent.
+
+  For each order n, over the n-grams covering a filled position
+  (`fill_ngrams`): `unique{n}` = distinct / all (how varied the fills are;
+  100 when no n-gram repeats), and `unique{n}_in_train` = the share of the
+  distinct ones that occur in the training sentences (Fedus et al. 2018,
+  Section 5 and the published code's n-gram metric: how many of the fills'
+  n-grams are plausible text).
+
+  Args:
+    sentences: filled sentences (token sequences without padding).
+    filled: per sentence, True where the token was generated.
+    train: the training sentences.
+    orders: the n reported.
+  Returns:
+    `{f"unique{n}": ..., f"unique{n}_in_train": ...}` for each n (0 when a
+    sentence set has no such n-gram).
+  References:
+    Fedus, Goodfellow & Dai 2018, https://arxiv.org/abs/1801.07736
+  """
+  train = [_as_tokens(s) for s in train]
+  result = {}
+  for n in _check_orders(orders):
+    grams = fill_ngrams(sentences, filled, n)
+    distinct = set(grams)
+    seen = set()
+    for sentence in train:
+      seen.update(_ngram_counts(sentence, n))
+    result[f"unique{n}"] = 100.0 * len(distinct) / max(len(grams), 1)
+    result[f"unique{n}_in_train"] = (100.0 * len(distinct & seen)
+                                     / max(len(distinct), 1))
+  return result

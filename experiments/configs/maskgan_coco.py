@@ -1,0 +1,110 @@
+r"""MaskGAN and MaskMLE on COCO captions (fill in the blank).
+
+The PTB train split of the published runs is not available here: the COCO
+captions (`image_coco.txt`, 10,000 training captions; `image_coco_test.txt`
+for scoring) take its place. Sequences of 20 tokens with the end token
+(`gentk.data.text`, longer captions truncated). Masks: contiguous, keeping
+half of each sentence (`present_rate` 0.5: 9 blanks of 20, from a start
+drawn in [1, L - 9] for a sentence of L = 20 tokens, fewer for shorter
+ones; `random` drops each token with probability 0.5).
+Players (`gentk.models.maskgan`): seq2seq LSTMs with attention, one layer
+of 128 units (published: two layers of 650; the CPU budget); the critic a
+head on the discriminator's decoder. Reward log D_t on the blanks, gamma
+0.89, advantages clipped to 5, generator gradients to 10 (published).
+Run (CPU):
+  GENTK_DATA_DIR=../shared/data python -m experiments.main \
+    --config=experiments/configs/maskgan_coco.py --workdir=runs/maskgan_coco
+Variants: `maskmle` (the baseline: MaskMLE for the whole run), `random`
+(random masks), `quick` (seconds; a smoke test).
+
+Scored on 2,000 test captions with fixed masks: perplexity of the blanked
+real tokens, % unique n-grams (n = 2, 3, 4) of the fills and the share of
+them seen in training, BLEU-2..4 of the filled captions against all 10,000
+test captions; `fills.txt` shows 20 of them.
+"""
+import ml_collections
+
+from gentk.training import spec
+
+BATCH = 64
+EPOCH = 10_000 // BATCH  # 156 steps.
+
+
+def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
+  """`arg`: None or a comma-separated subset of 'maskmle', 'random',
+  'quick'."""
+  args = spec.variants(arg, __file__, flags=("maskmle", "random", "quick"))
+  config = ml_collections.ConfigDict()
+  # experiments.runners.<runner>.run(config, workdir).
+  config.runner = spec.field("train", spec.module_in("experiments.runners"))
+  # module of gentk/recipes.
+  config.experiment = spec.field("maskgan", spec.module_in("gentk.recipes"))
+  # Root PRNG seed: init, data and noise derive from it.
+  config.seed = spec.field(0, spec.non_negative_int)
+
+  config.data = ml_collections.ConfigDict()
+  # A text corpus of gentk.data.text.
+  config.data.corpus = spec.field("coco", spec.one_of(
+      "coco", "poems", "emnlp_news", "ptb"))
+  config.data.batch_size = spec.field(BATCH, spec.positive_int)
+  # Training sentences kept (the first ones; 0: all).
+  config.data.num_train = spec.field(0, spec.non_negative_int)
+  # Tokens per sequence, the end token included (published 20).
+  config.data.length = spec.field(20, spec.positive_int)
+
+  config.model = ml_collections.ConfigDict()
+  config.model.embed_dim = spec.field(128, spec.positive_int)  # All players.
+  config.model.hidden_dim = spec.field(128, spec.positive_int)  # LSTMs.
+  # Std of the normal initialisation of every matrix.
+  config.model.init_scale = spec.field(0.1, spec.positive_float)
+
+  config.maskgan = ml_collections.ConfigDict()
+  # 'maskgan', or 'maskmle' (the baseline: MaskMLE for the whole run).
+  config.maskgan.method = spec.field("maskgan",
+                                     spec.one_of("maskgan", "maskmle"))
+  # MaskMLE pre-training steps before the adversarial phase.
+  config.maskgan.maskmle_steps = spec.field(30 * EPOCH, spec.non_negative_int)
+  # rho: share of the sentence's tokens kept.
+  config.maskgan.present_rate = spec.field(0.5, spec.real(0.0, 1.0))
+  # 'contiguous' or 'random'.
+  config.maskgan.mask_mode = spec.field("contiguous",
+                                        spec.one_of("contiguous", "random"))
+  # gamma of the returns (published 0.89).
+  config.maskgan.discount = spec.field(0.89, spec.fraction)
+  # Advantages clipped to [-c, c] (published 5).
+  config.maskgan.advantage_clip = spec.field(5.0, spec.positive_float)
+
+  config.optim = ml_collections.ConfigDict()
+  config.optim.g_lr = spec.field(1e-3, spec.positive_float)  # Adam.
+  # Generator gradients clipped to this global norm (published 10).
+  config.optim.g_clip = spec.field(10.0, spec.positive_float)
+  config.optim.d_lr = spec.field(1e-3, spec.positive_float)  # Adam.
+  config.optim.critic_lr = spec.field(1e-3, spec.positive_float)  # Adam.
+
+  config.train = spec.train_group(
+      num_steps=30 * EPOCH + 1_000, steps_per_call=20, log_every=100,
+      checkpoint_every=1_000, keep_checkpoints=2)
+
+  config.eval = ml_collections.ConfigDict()
+  # Test captions masked, scored and filled (0: all).
+  config.eval.num_test = spec.field(2_000, spec.non_negative_int)
+  # n of the n-gram statistics of the fills.
+  config.eval.ngram_orders = spec.field((2, 3, 4), spec.positive_ints())
+  # BLEU orders of the filled captions.
+  config.eval.bleu_orders = spec.field((2, 3, 4), spec.positive_ints())
+
+  if "random" in args:
+    config.maskgan.mask_mode = "random"
+  if "quick" in args:
+    config.data.num_train = 640
+    config.model.embed_dim = 16
+    config.model.hidden_dim = 16
+    config.maskgan.maskmle_steps = 10
+    config.train.num_steps = 20
+    config.train.steps_per_call = 5
+    config.train.log_every = 5
+    config.train.checkpoint_every = 10
+    config.eval.num_test = 200
+  if "maskmle" in args:
+    config.maskgan.method = "maskmle"
+  return config
