@@ -82,7 +82,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.optim.critic_lr = spec.field(1e-3, spec.positive_float)  # Adam.
 
   config.train = spec.train_group(
-      num_steps=30 * EPOCH + 1_000, steps_per_call=20, log_every=100,
+      num_steps=30 * EPOCH + 3_000, steps_per_call=20, log_every=100,
       checkpoint_every=1_000, keep_checkpoints=2)
 
   config.eval = ml_collections.ConfigDict()

@@ -170,7 +170,7 @@ def make_bgan(generator: nn.Module, critic: nn.Module, *, latent_dim: int,
 
 
 def gradient_moments(generator: nn.Module, game: adversarial_lib.Game,
-                     params: PyTree, key: PRNGKey, *, batch_size: int,
+                     params: PyTree, collections: PyTree, key: PRNGKey, *, batch_size: int,
                      latent_dim: int, num_draws: int) -> dict[str, Array]:
   r"""Spread of the generator's gradient estimate at one fixed state.
 
@@ -184,8 +184,10 @@ def gradient_moments(generator: nn.Module, game: adversarial_lib.Game,
   Args:
     generator: the generator module.
     game: a `bgan_game`.
-    params: `{"generator": ..., "discriminator": ...}` variables (e.g. a
+    params: `{"generator": ..., "discriminator": ...}` parameters (a
       `TrainState.params`).
+    collections: the generator's other Flax collections (batch norm's
+      statistics; the generator is applied in train mode as in training).
     key: PRNG key (codes and draws).
     batch_size: B, codes per estimate.
     latent_dim: dimension of z.
@@ -196,11 +198,15 @@ def gradient_moments(generator: nn.Module, game: adversarial_lib.Game,
   key_z, key_draws = jax.random.split(key)
   z = jax.random.normal(key_z, (batch_size, latent_dim))
   g_params = params[adversarial_lib.GENERATOR]
+  g_collections = collections or {}
   d_variables = params[adversarial_lib.DISCRIMINATOR]
+
+  generate = core.train_apply(generator)
 
   def estimate(k):
     def loss(p):
-      ctx = core.Context(batch=None, key=k, samples=generator.apply(p, z))
+      ctx = core.Context(batch=None, key=k,
+                         samples=generate({**p, **g_collections}, z))
       return game.generator_loss(d_variables, ctx)[0]
     return jax.grad(loss)(g_params)
 

@@ -17,6 +17,7 @@ import ml_collections
 import numpy as np
 
 from gentk import plotting
+from gentk.algorithms import adversarial
 from gentk.algorithms import bgan
 from gentk.metrics import classifier as classifier_metrics
 from gentk.models import binary_image
@@ -51,9 +52,9 @@ def build(config: ml_collections.ConfigDict, *,
   games = {name: bgan.bgan_game(critic, None, num_samples=b.num_samples,
                                 divergence=b.divergence, estimator=name)
            for name in bgan.ESTIMATORS}
-  moments = jax.jit(lambda params, key: {
+  moments = jax.jit(lambda params, collections, key: {
       name: bgan.gradient_moments(
-          generator, game, params, key, batch_size=config.data.batch_size,
+          generator, game, params, collections, key, batch_size=config.data.batch_size,
           latent_dim=m.latent_dim, num_draws=e.gradient_draws)
       for name, game in games.items()})
 
@@ -66,7 +67,9 @@ def build(config: ml_collections.ConfigDict, *,
         kid_subsets=e.kid_subsets)
     _, probs = classifier_metrics.classifier_features_and_probs(samples)
     result["min_digit_share"] = float(digit_shares(probs).min())
-    for name, values in moments(state.params, key_moments).items():
+    for name, values in moments(
+        state.params, state.collections.get(adversarial.GENERATOR),
+        key_moments).items():
       result.update({f"gradient_{name}/{k}": float(v)
                      for k, v in values.items()})
     plotting.image_grid(samples[:common.GRID_SIZE],
