@@ -206,6 +206,37 @@ def actor_objective(generator: models.MaskedSeq2Seq):
   return objective
 
 
+class Targets(NamedTuple):
+  """The actor-critic quantities of one filled batch, all `[B, T]`."""
+  rewards: Array
+  returns: Array
+  advantages: Array
+
+
+def actor_critic_targets(d_logits: ArrayLike, values: ArrayLike,
+                         present: ArrayLike, *, discount: float,
+                         advantage_clip: float) -> Targets:
+  r"""Rewards $r_t = (1 - m_t) \log \sigma(\mathrm{logit}\, D_t)$,
+  returns $R_t = r_t + \gamma R_{t+1}$ ($R_{T+1} = 0$) and advantages
+  $\mathrm{clip}(R_t - V_t, \pm c)$ (stopped).
+
+  Args:
+    d_logits: the discriminator's per-token logits on the filled sequence.
+    values: the critic's $V_t$.
+    present: the mask (True: given, reward 0).
+    discount: $\gamma$.
+    advantage_clip: $c$.
+  References:
+    Fedus et al. 2018, Section 3.2, Eq. 4-6.
+  """
+  blank = (~jnp.asarray(present)).astype(jnp.float32)
+  rewards = jax.nn.log_sigmoid(jnp.asarray(d_logits)) * blank
+  returns = actor_critic.discounted_returns(rewards, discount)
+  advantages = actor_critic.generalized_advantages(rewards, values, discount)
+  return Targets(rewards, returns,
+                 jnp.clip(advantages, -advantage_clip, advantage_clip))
+
+
 class Settings(NamedTuple):
   """MaskGAN's settings (published values in brackets).
 
@@ -307,19 +338,17 @@ def make_maskgan(generator: models.MaskedSeq2Seq,
                               context(state, data, samples=filled))
     logits, features = discriminator.apply(
         state.params[DISCRIMINATOR], tokens, present, filled, features=True)
-    blank = (~present).astype(jnp.float32)
-    rewards = jax.nn.log_sigmoid(logits[..., 0]) * blank
-    returns = actor_critic.discounted_returns(rewards, settings.discount)
     features = jax.lax.stop_gradient(features)
-    values = critic.apply(state.params[CRITIC], features)
-    advantages = jnp.clip(actor_critic.generalized_advantages(
-        rewards, values, settings.discount), -settings.advantage_clip,
-                          settings.advantage_clip)
+    targets = actor_critic_targets(
+        logits[..., 0], critic.apply(state.params[CRITIC], features),
+        present, discount=settings.discount,
+        advantage_clip=settings.advantage_clip)
     state, v_metrics = update(state, CRITIC, v_objective, context(
-        state, {**data, "features": features, "returns": returns}))
+        state, {**data, "features": features, "returns": targets.returns}))
     state, g_metrics = update(state, GENERATOR, actor, context(
-        state, {**data, "advantages": advantages}, samples=filled))
-    g_metrics["reward"] = masked_mean(rewards, blank)
+        state, {**data, "advantages": targets.advantages}, samples=filled))
+    g_metrics["reward"] = masked_mean(targets.rewards,
+                                      (~present).astype(jnp.float32))
     return state.replace(step=state.step + 1), {
         **core.prefixed(DISCRIMINATOR, d_metrics),
         **core.prefixed(CRITIC, v_metrics),
