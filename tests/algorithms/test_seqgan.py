@@ -202,3 +202,37 @@ def test_policy_gradient_optimizer_drives_the_adversarial_phase():
   assert not np.allclose(
       after.params[seqgan.DISCRIMINATOR]["params"]["output"]["kernel"],
       state.params[seqgan.DISCRIMINATOR]["params"]["output"]["kernel"])
+
+
+def test_bgan_method_weighs_groups_of_samples_instead_of_rollouts():
+  schedule = util.SCHEDULE._replace(bgan_samples=3)
+  algorithm, data_fn = util.algorithm(schedule, method="bgan"), util.data_fn()
+  assert [p.name for p in algorithm.phases] == [
+      "mle", "discriminator_pretraining", "adversarial"]
+  state = algorithm.init(jax.random.PRNGKey(0),
+                         data_fn(jax.random.PRNGKey(0), 0))
+  before = state.params[seqgan.GENERATOR]
+  state, metrics = _run_phase(algorithm, state, 2, 1, data_fn)
+  # Groups of M = 3: the effective sample size lies in [1, 3].
+  assert 1.0 <= float(metrics["generator/ess"]) <= 3.0
+  assert "generator/q" not in metrics  # No rollouts.
+  assert not np.allclose(state.params[seqgan.GENERATOR]["params"]["bias"],
+                         before["params"]["bias"])
+  with pytest.raises(ValueError, match="estimator"):
+    util.algorithm(method="bgan", bgan_estimator="gumbel")
+
+
+def test_bgan_objective_with_equal_weights_is_the_mean_nll_per_token():
+  # w~ = 1/M in every group: the loss is -(1/T) mean_groups mean_m log G(Y).
+  generator, _ = util.modules()
+  tokens = util.counting_sequences(6).reshape(3, 2, util.T)
+  variables = generator.init(jax.random.PRNGKey(0), tokens[0])
+  ctx = seqgan.core.Context(batch={"tokens": tokens,
+                                   "log_w": jnp.zeros((3, 2))}, key=None)
+  loss, _ = seqgan.bgan_objective(generator, estimator="importance")(
+      {seqgan.GENERATOR: variables}, ctx)
+  flat = tokens.reshape(6, util.T)
+  log_p = categorical.categorical_log_prob(generator.apply(variables, flat),
+                                           flat)
+  np.testing.assert_allclose(loss, -log_p.sum(-1).mean() / util.T,
+                             rtol=1e-5)

@@ -222,3 +222,21 @@ def test_sequence_nll_and_nll_test_against_a_direct_computation():
                              -(picked * mask).sum() / mask.sum(), rtol=1e-5)
   np.testing.assert_allclose(text.nll_oracle(log_prob, tokens),
                              -picked.mean(), rtol=1e-5)
+
+
+def test_fill_ngram_stats_by_hand():
+  # Sentence 1 "a b c d", c and d filled: bigrams covering a fill (b,c),
+  # (c,d). Sentence 2 "a b c d", only b filled: (a,b), (b,c). Distinct
+  # {(b,c), (c,d), (a,b)} of 4 -> 75% unique; in the training text "a b c"
+  # occur (a,b) and (b,c): 2 of 3 distinct.
+  sentences = [["a", "b", "c", "d"], ["a", "b", "c", "d"]]
+  filled = [[False, False, True, True], [False, True, False, False]]
+  stats = text.fill_ngram_stats(sentences, filled, [["a", "b", "c"]],
+                                orders=(2, 4))
+  assert stats["unique2"] == pytest.approx(75.0)
+  assert stats["unique2_in_train"] == pytest.approx(200.0 / 3)
+  # One 4-gram per sentence, the same one: 1 distinct of 2, never in train.
+  assert stats["unique4"] == pytest.approx(50.0)
+  assert stats["unique4_in_train"] == 0.0
+  assert text.fill_ngrams(sentences, filled, 3) == [
+      ("a", "b", "c"), ("b", "c", "d"), ("a", "b", "c"), ("b", "c", "d")]
