@@ -67,6 +67,9 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.bgan.estimator = spec.field(estimator, spec.one_of(*ESTIMATORS))
   # M, binary samples per z in the generator's step (published 20).
   config.bgan.num_samples = spec.field(20, spec.integer(2))
+  # Binary samples per z in the critic's step (0: M, as the published code,
+  # a 2.4x slower step on the CPU; 1: the CPU default).
+  config.bgan.critic_samples = spec.field(1, spec.non_negative_int)
   # The critic's f-divergence (its bound and the weights (f*)'(T)).
   config.bgan.divergence = spec.field("gan", spec.one_of(*DIVERGENCES))
 

@@ -25,9 +25,10 @@ generator draws $M$ samples $x_m$ and follows one of two estimators
 The step is the adversarial schedule of the core
 (`gentk.algorithms.adversarial`): the generator's output, the Bernoulli
 logits, is what the game's objectives see as `ctx.samples`; they draw the
-binary images themselves (one per code for the critic, $M$ per code for the
-generator), so the generator's objective sees $\log g_\theta(x \mid z)$ with
-its gradient. `sample` returns binary images.
+binary images themselves ($M$ per code for the generator and, as in the
+published code, $M$ per code for the critic, or `critic_samples`), so the
+generator's objective sees $\log g_\theta(x \mid z)$ with its gradient.
+`sample` returns binary images.
 
 References:
   Hjelm, Jacob, Che, Trischler, Cho & Bengio 2018, "Boundary-Seeking
@@ -99,7 +100,8 @@ def draw_binary(key: PRNGKey, logits: Array, num: int | None = None) -> Array:
 
 def bgan_game(critic: nn.Module, latent_fn, *, num_samples: int,
               divergence: fgan.DivergenceLike = "gan",
-              estimator: str = "importance") -> adversarial_lib.Game:
+              estimator: str = "importance",
+              critic_samples: int | None = None) -> adversarial_lib.Game:
   """The discrete BGAN game; `ctx.samples` are the generator's Bernoulli
   logits `[B, ...]`, `critic` maps binary images to V `[B]`.
 
@@ -109,19 +111,24 @@ def bgan_game(critic: nn.Module, latent_fn, *, num_samples: int,
     num_samples: M, samples per code in the generator's objective (>= 2).
     divergence: the f-divergence of the critic's bound and the weights.
     estimator: one of `ESTIMATORS`.
+    critic_samples: binary samples per code in the critic's step (None: M,
+      the published code's; 1 is M times cheaper).
   Returns:
-    the `Game` (critic: f-GAN bound on one binary sample per code).
+    the `Game` (critic: the f-GAN bound, data against the samples).
   """
   check_estimator(estimator)
   if num_samples < 2:
     raise ValueError(f"num_samples (M) must be >= 2, got {num_samples}")
   d = fgan.get_divergence(divergence)
+  critic_samples = num_samples if critic_samples is None else critic_samples
+  if critic_samples < 1:
+    raise ValueError(f"critic_samples must be >= 1, got {critic_samples}")
 
   def discriminator_loss(d_variables, ctx):
-    fake = draw_binary(ctx.key, ctx.samples)
+    fake = draw_binary(ctx.key, ctx.samples, critic_samples)
     real_v = critic.apply(d_variables, ctx.batch["x"])
-    fake_v = critic.apply(d_variables, fake)
-    loss = jnp.mean(fgan.discriminator_loss(real_v, fake_v, divergence=d))
+    fake_v = critic.apply(d_variables, fake.reshape((-1,) + fake.shape[2:]))
+    loss = -fgan.variational_bound(real_v, fake_v, divergence=d)
     return loss, {"divergence": -loss, "real_v": real_v.mean(),
                   "fake_v": fake_v.mean()}
 
@@ -143,13 +150,15 @@ def bgan_game(critic: nn.Module, latent_fn, *, num_samples: int,
 
 def make_bgan(generator: nn.Module, critic: nn.Module, *, latent_dim: int,
               num_samples: int, divergence: fgan.DivergenceLike = "gan",
-              estimator: str = "importance", **schedule) -> Algorithm:
+              estimator: str = "importance", critic_samples: int | None = None,
+              **schedule) -> Algorithm:
   """Discrete BGAN with z ~ N(0, I_latent_dim).
 
   Args:
     generator: z -> Bernoulli logits `[B, ...]`.
     critic: binary images -> V `[B]`.
-    latent_dim, num_samples, divergence, estimator: see `bgan_game`.
+    latent_dim, num_samples, divergence, estimator, critic_samples: see
+      `bgan_game`.
     **schedule: `generator_optimizer`, `discriminator_optimizer` and
       optionally `disc_steps`, `pretrain_steps`, `axis_name`
       (`adversarial.make_adversarial`).
@@ -158,7 +167,7 @@ def make_bgan(generator: nn.Module, critic: nn.Module, *, latent_dim: int,
   """
   game = bgan_game(critic, adversarial_lib.gaussian_latent(latent_dim),
                    num_samples=num_samples, divergence=divergence,
-                   estimator=estimator)
+                   estimator=estimator, critic_samples=critic_samples)
   algorithm = adversarial_lib.make_adversarial(generator, critic, game,
                                                **schedule)
 

@@ -48,6 +48,7 @@ def build(config: ml_collections.ConfigDict, *,
   algorithm = bgan.make_bgan(
       generator, critic, latent_dim=m.latent_dim, num_samples=b.num_samples,
       divergence=b.divergence, estimator=b.estimator,
+      critic_samples=b.critic_samples or None,
       **common.adversarial_schedule(config, axis_name))
   games = {name: bgan.bgan_game(critic, None, num_samples=b.num_samples,
                                 divergence=b.divergence, estimator=name)
