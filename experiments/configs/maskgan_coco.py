@@ -21,6 +21,14 @@ Scored on 2,000 test captions with fixed masks: perplexity of the blanked
 real tokens, % unique n-grams (n = 2, 3, 4) of the fills and the share of
 them seen in training, BLEU-2..4 of the filled captions against all 10,000
 test captions; `fills.txt` shows 20 of them.
+Time: MaskMLE 12 steps/s (4,680 steps, 6.5 minutes), adversarial 5.4
+steps/s (3,000 steps, 9 minutes), scoring under a minute.
+Expected (measured 2026-11-26, shared 2-core CPU; README's MaskGAN table):
+the adversarial phase collapses within ~500 steps: the discriminator
+separates real from filled tokens perfectly, the rewards log D_t sit at
+-8 to -10 for every fill, and the generator settles on filling every blank
+with one word (masked-token perplexity 1.4e13, 7% distinct bigrams among
+the fills); MaskMLE: see the README.
 """
 import ml_collections
 
