@@ -262,7 +262,9 @@ def make_maskgan(generator: models.MaskedSeq2Seq,
                  generator_optimizer: optax.GradientTransformation,
                  discriminator_optimizer: optax.GradientTransformation,
                  critic_optimizer: optax.GradientTransformation,
-                 length: int, method: str = "maskgan",
+                 length: int,
+                 actor_optimizer: optax.GradientTransformation | None = None,
+                 method: str = "maskgan",
                  axis_name: str | None = None) -> Algorithm:
   """MaskGAN (or the MaskMLE baseline) as phases of the training core.
 
@@ -288,6 +290,9 @@ def make_maskgan(generator: models.MaskedSeq2Seq,
   optimizers = {GENERATOR: generator_optimizer,
                 DISCRIMINATOR: discriminator_optimizer,
                 CRITIC: critic_optimizer}
+  actor_optimizers = dict(optimizers)
+  if actor_optimizer is not None:
+    actor_optimizers[GENERATOR] = actor_optimizer
   mle = maskmle_objective(generator)
   d_objective = discriminator_objective(discriminator)
   v_objective = critic_objective(critic)
@@ -316,8 +321,8 @@ def make_maskgan(generator: models.MaskedSeq2Seq,
     return core.Context(batch=batch, key=key, extras=state.extras,
                         step=state.step, samples=samples)
 
-  def update(state, player, objective, ctx):
-    return core.update(state, [player], ctx, optimizers=optimizers,
+  def update(state, player, objective, ctx, transformations=optimizers):
+    return core.update(state, [player], ctx, optimizers=transformations,
                        objective=objective, axis_name=axis_name)
 
   def maskmle_step(state: TrainState, batch, key: PRNGKey):
@@ -346,7 +351,8 @@ def make_maskgan(generator: models.MaskedSeq2Seq,
     state, v_metrics = update(state, CRITIC, v_objective, context(
         state, {**data, "features": features, "returns": targets.returns}))
     state, g_metrics = update(state, GENERATOR, actor, context(
-        state, {**data, "advantages": targets.advantages}, samples=filled))
+        state, {**data, "advantages": targets.advantages}, samples=filled),
+                              actor_optimizers)
     g_metrics["reward"] = masked_mean(targets.rewards,
                                       (~present).astype(jnp.float32))
     return state.replace(step=state.step + 1), {
