@@ -21,8 +21,10 @@ positions; the generator's gradient is clipped by its optimizer.
 
 Phases: `maskmle` (MaskMLE pre-training: cross-entropy of the real tokens at
 the blank positions, teacher-forced), then `adversarial` (one discriminator,
-one critic and one generator update per step, on one fresh mask and fill).
-`method="maskmle"` is the baseline: the `maskmle` phase for the whole run.
+one critic and one generator update per step, on one fresh mask and fill;
+the generator may use another optimizer there, `actor_optimizer`: the
+published actor rate is 25x below the MaskMLE rate). `method="maskmle"` is
+the baseline: the `maskmle` phase for the whole run.
 
 Sequences end with an end token and are padded after it; masks blank
 positions of the sentence only (up to and including the end token), so the
