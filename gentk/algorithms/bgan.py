@@ -179,8 +179,9 @@ def make_bgan(generator: nn.Module, critic: nn.Module, *, latent_dim: int,
 
 
 def gradient_moments(generator: nn.Module, game: adversarial_lib.Game,
-                     params: PyTree, collections: PyTree, key: PRNGKey, *, batch_size: int,
-                     latent_dim: int, num_draws: int) -> dict[str, Array]:
+                     params: PyTree, collections: PyTree, key: PRNGKey, *,
+                     batch_size: int, latent_dim: int,
+                     num_draws: int) -> dict[str, Array]:
   r"""Spread of the generator's gradient estimate at one fixed state.
 
   With the codes $z_{1..B}$ held fixed, draws the estimate $\hat g$ of the

@@ -102,6 +102,7 @@ class MaskedSeq2Seq(nn.Module):
                                   (self.outputs,))
 
   def zero_carry(self, batch: int) -> Carry:
+    """The encoder's initial carry: zeros `[batch, H]`."""
     zeros = jnp.zeros((batch, self.hidden_dim), jnp.float32)
     return Carry(zeros, zeros)
 
