@@ -55,8 +55,9 @@ def build(config: ml_collections.ConfigDict, *,
            for name in bgan.ESTIMATORS}
   moments = jax.jit(lambda params, collections, key: {
       name: bgan.gradient_moments(
-          generator, game, params, collections, key, batch_size=config.data.batch_size,
-          latent_dim=m.latent_dim, num_draws=e.gradient_draws)
+          generator, game, params, collections, key,
+          batch_size=config.data.batch_size, latent_dim=m.latent_dim,
+          num_draws=e.gradient_draws)
       for name, game in games.items()})
 
   def evaluate(state, key, workdir: pathlib.Path, tag: str) -> dict:
