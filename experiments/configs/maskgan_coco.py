@@ -24,11 +24,12 @@ test captions; `fills.txt` shows 20 of them.
 Time: MaskMLE 12 steps/s (4,680 steps, 6.5 minutes), adversarial 5.4
 steps/s (3,000 steps, 9 minutes), scoring under a minute.
 Expected (measured 2026-11-26, shared 2-core CPU; README's MaskGAN table):
-the adversarial phase collapses within ~500 steps: the discriminator
-separates real from filled tokens perfectly, the rewards log D_t sit at
--8 to -10 for every fill, and the generator settles on filling every blank
-with one word (masked-token perplexity 1.4e13, 7% distinct bigrams among
-the fills); MaskMLE: see the README.
+the default (published rates: actor 3.9e-5, discriminator 5e-4, critic
+5.2e-7) trains stably (discriminator ~0.50 on real and filled blanks):
+masked-token perplexity 174, 56.6 / 84.7 / 95.4 % distinct 2/3/4-grams
+among the fills, BLEU-2 0.869; `maskmle` (7,680 MaskMLE steps) 334 (it
+overfits), 55.6 / 84.3 / 95.6 %, 0.873. With every rate at 1e-3 the
+adversarial phase collapses within ~500 steps to one word for every blank.
 """
 import ml_collections
 
