@@ -11,6 +11,8 @@ import time
 
 import pytest
 
+from tests.conftest import xla_flags
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CONFIG = "experiments/configs/gan_mixture.py"
 # A run long enough to interrupt, with a checkpoint every 20 steps.
@@ -73,7 +75,8 @@ def test_bad_input_exits_with_one_line(tmp_path, flag, field):
 
 
 def test_batch_not_divisible_by_devices(tmp_path):
-  env = dict(os.environ, XLA_FLAGS="--xla_force_host_platform_device_count=4")
+  env = dict(os.environ, XLA_FLAGS=xla_flags(
+      "--xla_force_host_platform_device_count=4"))
   r = subprocess.run(_cmd(tmp_path, f"--config={CONFIG}:quick",
                           "--config.train.mode=sharded",
                           "--config.data.batch_size=30"),

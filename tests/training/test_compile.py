@@ -11,6 +11,7 @@ import pytest
 
 from gentk.training import compile as compile_lib
 from gentk.training import loop
+from tests.conftest import xla_flags
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -123,7 +124,8 @@ def test_same_result_on_one_and_four_devices(tmp_path, num_devices):
     out = tmp_path / f"probe{n}.npz"
     # Pinned to CPU: on a GPU machine the fake devices are CPU devices.
     env = dict(os.environ, JAX_PLATFORMS="cpu",
-               XLA_FLAGS=f"--xla_force_host_platform_device_count={n}")
+               XLA_FLAGS=xla_flags(
+                   f"--xla_force_host_platform_device_count={n}"))
     subprocess.run([sys.executable, "-m", "tests.training._modes_probe",
                     str(out)], cwd=ROOT, env=env, check=True,
                    capture_output=True, timeout=300)

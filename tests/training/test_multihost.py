@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+from tests.conftest import xla_flags
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
@@ -40,7 +42,7 @@ def _field(stdout: str, name: str) -> str:
 @pytest.mark.slow
 def test_two_processes_match_one_process_over_two_devices(tmp_path):
   one = _probe(tmp_path / "one", _env(
-      XLA_FLAGS="--xla_force_host_platform_device_count=2"))
+      XLA_FLAGS=xla_flags("--xla_force_host_platform_device_count=2")))
   out_one, err_one = one.communicate(timeout=300)
   assert one.returncode == 0, err_one[-3000:]
 
@@ -48,7 +50,7 @@ def test_two_processes_match_one_process_over_two_devices(tmp_path):
   procs = [_probe(tmp_path / "two", _env(
       GENTK_NUM_PROCESSES="2", GENTK_PROCESS_ID=str(i),
       GENTK_COORDINATOR=f"localhost:{port}",
-      XLA_FLAGS="--xla_force_host_platform_device_count=1"))
+      XLA_FLAGS=xla_flags("--xla_force_host_platform_device_count=1")))
            for i in range(2)]
   outs = [p.communicate(timeout=300) for p in procs]
   for p, (_, err) in zip(procs, outs):
