@@ -22,7 +22,10 @@ Expected (measured 2026-11-26, shared 2-core CPU, resuming the SeqGAN runs'
 checkpoints at the end of discriminator pre-training; README's table):
 oracle NLL-oracle 9.07-9.15 for 130 steps, then rising to 9.36 at step 200
 (MLE 9.09, SeqGAN 8.84 at best): the normalised weights concentrate (ESS
-5.5 -> 2.2 of 20) as the discriminator's accuracy reaches 0.98.
+5.5 -> 2.2 of 20) as the discriminator's accuracy reaches 0.98. COCO (100
+adversarial steps, 12 minutes with an evaluation every 10): BLEU-2 0.720,
+self-BLEU-2 0.732, NLL-test 6.52 (MLE 0.730 / 0.695 / 6.25; SeqGAN 0.750 /
+0.748 / 6.60).
 """
 import ml_collections
 
