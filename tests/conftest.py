@@ -24,7 +24,9 @@ def xla_flags(*flags: str) -> str:
   return " ".join((os.environ.get("XLA_FLAGS", ""),) + flags).strip()
 
 
-# XLA_FLAGS as the suite was started with: XLA's optimising build.
-OPTIMISED = os.environ.get("XLA_FLAGS", "")
+# XLA_FLAGS as the suite was started with: XLA's optimising build. (pytest-xdist
+# workers inherit the controller's environment, FAST_COMPILE already in it.)
+OPTIMISED = " ".join(
+    os.environ.get("XLA_FLAGS", "").replace(FAST_COMPILE, "").split())
 # Before any test module imports jax (conftest.py is imported first).
 os.environ["XLA_FLAGS"] = " ".join((OPTIMISED, FAST_COMPILE)).strip()
