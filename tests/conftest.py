@@ -4,9 +4,9 @@ The suite's programs are tiny, so XLA's CPU compiler, not running them, takes
 most of its time (a SeqGAN kill-and-resume probe spends 28 of its 39 seconds
 compiling 29 programs). The tests compile without LLVM's optimisation passes
 and with XLA's classic loop emitters (`FAST_COMPILE`): that probe takes 17
-seconds. Results of such a build differ from an optimised one's in the last
-bits only, and every comparison in the suite is between runs of the same
-build (subprocesses inherit the flags: `xla_flags`). Launches, notebooks run
+seconds. Such a build rounds differently from an optimised one (the probe's
+final state hash changes), and every comparison in the suite is between runs
+of the same build (subprocesses inherit the flags: `xla_flags`). Launches, notebooks run
 by hand, the notebook tests whose time goes to running rather than compiling
 (`tests/colabs/test_notebooks.py`) and `experiments/benchmarks/` keep XLA's
 defaults (`OPTIMISED`).
