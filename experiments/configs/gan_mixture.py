@@ -19,14 +19,15 @@ import ml_collections
 from gentk.training import spec
 
 DATASETS = ("grid", "ring")
-FLAGS = ("quick", "seeds5")
+FLAGS = ("quick", "seeds5", "bn_maxout")
 # The generator costs of gentk.losses.adversarial.GENERATOR_LOSSES.
 GENERATOR_COSTS = ("minimax", "nonsaturating", "maximum_likelihood",
                    "boundary_seeking")
 
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
-  """`arg`: comma-separated of {'grid', 'ring', 'quick', 'seeds5'}."""
+  """`arg`: comma-separated of {'grid', 'ring', 'quick', 'seeds5',
+  'bn_maxout'}."""
   args = spec.variants(arg, __file__, default="grid", exclusive=(DATASETS,),
                        flags=FLAGS)
   config = ml_collections.ConfigDict()
@@ -56,6 +57,10 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   # Discriminator widths.
   config.model.discriminator_hidden = spec.field((128, 128, 128),
                                                  spec.positive_ints())
+  # Batch-normalise the generator's hidden layers.
+  config.model.generator_batch_norm = spec.field(False, spec.boolean)
+  # P > 1: maxout discriminator units of P pieces (1: ReLU).
+  config.model.discriminator_maxout = spec.field(1, spec.positive_int)
 
   config.gan = ml_collections.ConfigDict()
   # 'minimax', 'nonsaturating', 'maximum_likelihood' or 'boundary_seeking'.
@@ -73,6 +78,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.optim.lr = spec.field(1e-3, spec.positive_float)
   config.optim.b1 = spec.field(0.5, spec.fraction)  # Adam beta1.
   config.optim.b2 = spec.field(0.999, spec.fraction)  # Adam beta2.
+  # Cosine decay to lr * this at the last step (1: a constant rate).
+  config.optim.final_lr_fraction = spec.field(1.0, spec.real(0, 1))
 
   config.train = spec.train_group(
       num_steps=10_000, steps_per_call=100, log_every=500,
@@ -82,6 +89,11 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   # Samples for the mode metrics (protocol).
   config.eval.num_samples = spec.field(2_500, spec.positive_int)
 
+  if "bn_maxout" in args:
+    # The PacGAN paper's kinds of players at these widths, and a schedule.
+    config.model.generator_batch_norm = True
+    config.model.discriminator_maxout = 5
+    config.optim.final_lr_fraction = 0.01
   if "quick" in args:
     config.train.num_steps = 200
     config.train.steps_per_call = 50

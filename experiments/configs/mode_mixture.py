@@ -11,7 +11,8 @@ The first variant names the method:
           by a density-ratio classifier (500 steps) against the mixture so
           far, mixed with beta = 1/t (12,004 steps in all).
 Then `ring` or `grid` (default), `quick` (a few seconds, for tests), `seeds5`
-(5 seeds on the seed axis). Networks, batch, Adam and budget are those of
+(5 seeds on the seed axis), `bn_maxout` (gan_mixture's batch-normalised
+generator, maxout discriminator and decaying rate; pacgan and gan_si only). Networks, batch, Adam and budget are those of
 `gan_mixture.py` (MLPs 3 x 128, batch 256, 10,000 steps); evaluation is the
 PacGAN protocol (2,500 samples). Run, e.g.:
   python -m experiments.main \
@@ -40,12 +41,12 @@ from gentk.training import spec
 
 METHODS = ("pacgan", "sig", "gan_si", "adagan")
 DATASETS = ("grid", "ring")
-FLAGS = ("quick", "seeds5")
+FLAGS = ("quick", "seeds5", "bn_maxout")
 
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: comma-separated; one method of `METHODS` (default pacgan), then
-  any of 'grid' / 'ring', 'quick', 'seeds5'."""
+  any of 'grid' / 'ring', 'quick', 'seeds5', 'bn_maxout'."""
   args = spec.variants(arg, __file__, default="pacgan",
                        exclusive=(METHODS, DATASETS), flags=FLAGS)
   method = next((a for a in args if a in METHODS), "pacgan")

@@ -1,4 +1,15 @@
-"""Multi-layer perceptrons for generators and discriminators on low-dim data."""
+r"""Multi-layer perceptrons for generators and discriminators on low-dim data.
+
+Options for the players of the PacGAN paper's 2-D experiments: batch
+normalisation of each hidden layer (their generator) and maxout units
+(their discriminator: $h_j = \max_{p < P} (W_{jp} x + b_{jp})$, Goodfellow et
+al. 2013).
+
+References:
+  Lin, Khetan, Fanti & Oh 2018, "PacGAN", Appendix (2-D experiments),
+    https://arxiv.org/abs/1712.04086
+  Goodfellow et al. 2013, "Maxout Networks", https://arxiv.org/abs/1302.4389
+"""
 from typing import Sequence
 
 import flax.linen as nn
@@ -13,16 +24,33 @@ class MLP(nn.Module):
   Attributes:
     hidden: widths of the hidden layers.
     out: output width; `squeeze_out=True` drops a trailing axis of size 1.
+    activation: name of a `jax.nn` activation, used when `maxout == 1`.
+    batch_norm: normalise each hidden layer before its activation (no
+      biases there; statistics in the `batch_stats` collection, `train`
+      picks batch vs running statistics).
+    maxout: P > 1 makes each hidden unit the maximum of P affine pieces
+      (replacing `activation`).
+    momentum: running-average decay of batch normalisation.
   """
   hidden: Sequence[int]
   out: int
   activation: str = "relu"
   squeeze_out: bool = False
+  batch_norm: bool = False
+  maxout: int = 1
+  momentum: float = 0.9
 
   @nn.compact
-  def __call__(self, x: Array) -> Array:
+  def __call__(self, x: Array, train: bool = False) -> Array:
     act = getattr(jax.nn, self.activation)
     for width in self.hidden:
-      x = act(nn.Dense(width)(x))
+      x = nn.Dense(width * self.maxout, use_bias=not self.batch_norm)(x)
+      if self.batch_norm:
+        x = nn.BatchNorm(use_running_average=not train,
+                         momentum=self.momentum)(x)
+      if self.maxout > 1:
+        x = x.reshape(x.shape[:-1] + (width, self.maxout)).max(-1)
+      else:
+        x = act(x)
     x = nn.Dense(self.out)(x)
     return x[..., 0] if self.squeeze_out else x

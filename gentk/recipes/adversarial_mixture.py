@@ -16,6 +16,7 @@ from gentk.data import mixtures
 from gentk.models import feature_mlp
 from gentk.models import mlp
 from gentk.recipes import common
+from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
 
 
@@ -23,9 +24,11 @@ def players(model: ml_collections.ConfigDict) -> common.Players:
   """MLP players of `model`'s widths on 2-D points."""
   hidden = tuple(model.discriminator_hidden)
   return common.Players(
-      generator=mlp.MLP(hidden=tuple(model.generator_hidden), out=2),
+      generator=mlp.MLP(hidden=tuple(model.generator_hidden), out=2,
+                        batch_norm=model.generator_batch_norm),
       scorer=lambda batch_norm: mlp.MLP(hidden=hidden, out=1,
-                                        squeeze_out=True),
+                                        squeeze_out=True,
+                                        maxout=model.discriminator_maxout),
       autoencoder=lambda: common.autoencoder_discriminator(model),
       features=lambda kernels, kernel_dim: feature_mlp.FeatureMLP(
           hidden=hidden, minibatch_kernels=kernels,
@@ -36,16 +39,24 @@ def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """The adversarial method `config.method` on mixture `config.data.name`."""
   mixture = mixtures.get(config.data.name)
+  if config.method in ("sig", "adagan") and config.model.generator_batch_norm:
+    raise ConfigError(
+        f"config.model.generator_batch_norm=True: method {config.method!r} "
+        "trains generators without batch statistics: pass e.g. "
+        "--config.model.generator_batch_norm=False.")
   mlps = players(config.model)
   if config.method == "sig":
     algorithm = sig.make_sig(
         mlps.generator, latent_dim=config.model.latent_dim,
         sigma=config.sig.sigma, num_mixture=config.sig.num_mixture,
-        optimizer=common.optimizer(config.optim), axis_name=axis_name)
+        optimizer=common.optimizer(config.optim, config.train.num_steps),
+        axis_name=axis_name)
   elif config.method == "adagan":
     a = config.adagan
+    # Each round trains a fresh generator and discriminator: a decaying
+    # rate runs its schedule over one round.
     generator_optimizer, discriminator_optimizer = common.optimizers(
-        config.optim)
+        config.optim, a.round_steps)
     algorithm = adagan.make_adagan(
         mlps.generator, mlps.scorer(False),
         latent_dim=config.model.latent_dim,

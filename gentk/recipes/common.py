@@ -46,15 +46,18 @@ def optimizer(optim: ml_collections.ConfigDict, num_steps: int | None = None,
               ) -> optax.GradientTransformation:
   """Adam (`lr`, `b1`, `b2`, and `eps` when the group has it) or RMSProp
   (`lr`, `decay`) from `optim.name` (Adam when the group has no `name`).
-  When the group has `final_lr`, the rate decays from `lr` to it over
-  `num_steps` (cosine, `optax.cosine_decay_schedule`); a `rate` schedule
-  given replaces both."""
+  When the group has `final_lr` (or `final_lr_fraction`, the final rate as
+  a fraction of `lr`, 1 for a constant rate), the rate decays from `lr` to
+  it over `num_steps` (cosine, `optax.cosine_decay_schedule`); a `rate`
+  schedule given replaces both."""
   name = optim.get("name", "adam")
   if rate is None:
     rate = optim.lr
+    alpha = optim.get("final_lr_fraction", 1.0)
     if optim.get("final_lr") is not None:
-      rate = optax.cosine_decay_schedule(optim.lr, num_steps,
-                                         alpha=optim.final_lr / optim.lr)
+      alpha = optim.final_lr / optim.lr
+    if alpha != 1.0:
+      rate = optax.cosine_decay_schedule(optim.lr, num_steps, alpha=alpha)
   if name == "adam":
     return optax.adam(rate, b1=optim.b1, b2=optim.b2,
                       eps=optim.get("eps", 1e-8))
@@ -64,24 +67,26 @@ def optimizer(optim: ml_collections.ConfigDict, num_steps: int | None = None,
                     f"{OPTIMIZERS}, e.g. --config.optim.name=adam.")
 
 
-def optimizers(optim: ml_collections.ConfigDict
+def optimizers(optim: ml_collections.ConfigDict, num_steps: int | None = None
                ) -> tuple[optax.GradientTransformation,
                           optax.GradientTransformation]:
-  """`(generator, discriminator)` optimizers from `optim` (see `optimizer`);
+  """`(generator, discriminator)` optimizers from `optim` (see `optimizer`;
+  `num_steps`, the length of a decaying rate's schedule);
   `optim.generator_lr > 0` gives the generator its own learning rate (the
   two time-scale setting of Heusel et al. 2017; InfoGAN's 1e-3 vs 2e-4)."""
   generator_optim = optim
   if optim.get("generator_lr", 0.0) > 0:
     generator_optim = ml_collections.ConfigDict(optim.to_dict())
     generator_optim.lr = optim.generator_lr
-  return optimizer(generator_optim), optimizer(optim)
+  return optimizer(generator_optim, num_steps), optimizer(optim, num_steps)
 
 
 def adversarial_schedule(config: ml_collections.ConfigDict,
                          axis_name: str | None) -> dict:
   """The keyword arguments of `gentk.algorithms.adversarial.make_adversarial`
   (and every `make_<method>`) from `config.optim` and `config.adversarial`."""
-  generator_optimizer, discriminator_optimizer = optimizers(config.optim)
+  generator_optimizer, discriminator_optimizer = optimizers(
+      config.optim, config.train.num_steps)
   return {"generator_optimizer": generator_optimizer,
           "discriminator_optimizer": discriminator_optimizer,
           "disc_steps": config.adversarial.disc_steps,

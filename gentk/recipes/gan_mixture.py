@@ -22,8 +22,10 @@ def build(config: ml_collections.ConfigDict, *,
   m = config.model
   algorithm = gan.make_gan(
       mlp.MLP(hidden=tuple(m.generator_hidden),
-              out=mixture.centers.shape[-1]),
-      mlp.MLP(hidden=tuple(m.discriminator_hidden), out=1, squeeze_out=True),
+              out=mixture.centers.shape[-1],
+              batch_norm=m.generator_batch_norm),
+      mlp.MLP(hidden=tuple(m.discriminator_hidden), out=1, squeeze_out=True,
+              maxout=m.discriminator_maxout),
       latent_dim=m.latent_dim, generator_cost=config.gan.generator_cost,
       **common.adversarial_schedule(config, axis_name))
   return Experiment(algorithm,

@@ -375,7 +375,9 @@ def test_launcher_refuses_a_bad_workdir(tmp_path, workdir, needle):
     ("seqgan_text.py:quick", ["--config.data.length=12",
                               "--config.model.d_filters=paper"],
      "config.data.length=12 is shorter than the widest filter (20)"),
-], ids=["oracle_length", "filters_longer_than_text"])
+    ("mode_mixture.py:sig,quick", ["--config.model.generator_batch_norm=True"],
+     "method 'sig' trains generators without batch statistics"),
+], ids=["oracle_length", "filters_longer_than_text", "sig_batch_norm"])
 def test_recipe_checks_refuse_in_one_line(tmp_path, config, args, needle):
   """Settings that only the recipe can relate are refused before any data is
   read or anything written."""
