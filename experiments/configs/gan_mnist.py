@@ -35,7 +35,10 @@ generator without batch norm it collapsed to the digit 1); WGAN-GP
 blurred strokes: with ReLU the L1 autoencoder never learns, L(x) stays at
 the mean pixel 0.125; with ELU it learns, but 3,000 steps leave k_t < 0.03;
 lr 5e-4 or lambda_k 1e-2 and gamma 0.7 collapse to the digit 1, and so
-does the convolutional autoencoder `model.autoencoder='conv'` at lr 2e-4). Short
+does the convolutional autoencoder `model.autoencoder='conv'` at lr 2e-4).
+BEGAN probes 2026-11-27 (IS / FID / rarest digit): lambda_k 1e-2 with gamma 1
+1.5 / 824 / 0.1% (mostly 1s, the cheapest digit to reconstruct in L1), gamma
+2 3.9 / 364 / 1.8%, gamma 3 diverged (k_t -> 1); see the README. Short
 budgets: these are far from converged.
 """
 import ml_collections

@@ -227,6 +227,15 @@ def kid(feats_a: ArrayLike, feats_b: ArrayLike, *, num_subsets: int = 100,
   return float(np.mean(estimates)), float(np.std(estimates))
 
 
+def class_shares(probs: ArrayLike) -> np.ndarray:
+  """The share of each class among the labels argmax_y p(y|x) of `probs`
+  `[N, K]`: a mode-collapse measure (a lost digit has share 0; the target
+  of the repository's MNIST issues is every share >= 0.05)."""
+  probs = np.asarray(probs)
+  labels = np.argmax(probs, axis=-1)
+  return np.bincount(labels, minlength=probs.shape[-1]) / len(labels)
+
+
 def mnist_classifier_metrics(samples: ArrayLike, reference_images: ArrayLike,
                              *, num_splits: int = 10, seed: int = 0,
                              kid_subsets: int = 100,
@@ -243,7 +252,8 @@ def mnist_classifier_metrics(samples: ArrayLike, reference_images: ArrayLike,
     **kwargs: passed to `classifier_features_and_logits`.
   Returns:
     `{mnist_classifier_is, mnist_classifier_is_std, mnist_classifier_fid,
-    mnist_classifier_kid, mnist_classifier_kid_std}`.
+    mnist_classifier_kid, mnist_classifier_kid_std,
+    mnist_classifier_min_share}` (the rarest class's `class_shares`).
   """
   feats, probs = classifier_features_and_probs(samples, **kwargs)
   ref_feats, _ = classifier_features_and_probs(reference_images, **kwargs)
@@ -256,6 +266,7 @@ def mnist_classifier_metrics(samples: ArrayLike, reference_images: ArrayLike,
       f"{PREFIX}_fid": fid(feats, ref_feats),
       f"{PREFIX}_kid": kid_mean,
       f"{PREFIX}_kid_std": kid_std,
+      f"{PREFIX}_min_share": float(class_shares(probs).min()),
   }
 
 

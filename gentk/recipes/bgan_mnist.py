@@ -14,7 +14,6 @@ import pathlib
 
 import jax
 import ml_collections
-import numpy as np
 
 from gentk import plotting
 from gentk.algorithms import adversarial
@@ -31,12 +30,6 @@ def modules(model: ml_collections.ConfigDict
   """The generator and critic of `config.model` (`width`, `hidden`)."""
   return (binary_image.BernoulliConvGenerator(model.width, model.hidden),
           binary_image.ConvCritic(model.width, model.hidden))
-
-
-def digit_shares(probs: np.ndarray) -> np.ndarray:
-  """The share of each class among the classifier's labels `argmax p(y|x)`."""
-  labels = np.argmax(probs, axis=-1)
-  return np.bincount(labels, minlength=probs.shape[-1]) / len(labels)
 
 
 def build(config: ml_collections.ConfigDict, *,
@@ -67,8 +60,8 @@ def build(config: ml_collections.ConfigDict, *,
     result = classifier_metrics.mnist_classifier_metrics(
         samples, data.test, num_splits=e.num_splits,
         kid_subsets=e.kid_subsets)
-    _, probs = classifier_metrics.classifier_features_and_probs(samples)
-    result["min_digit_share"] = float(digit_shares(probs).min())
+    result["min_digit_share"] = result.pop(
+        f"{classifier_metrics.PREFIX}_min_share")
     for name, values in moments(
         state.params, state.collections.get(adversarial.GENERATOR),
         key_moments).items():

@@ -181,12 +181,14 @@ def test_mnist_classifier_metrics_names_and_values(data):
                                          kid_subsets=5)
   assert set(out) == {"mnist_classifier_is", "mnist_classifier_is_std",
                       "mnist_classifier_fid", "mnist_classifier_kid",
-                      "mnist_classifier_kid_std"}
+                      "mnist_classifier_kid_std", "mnist_classifier_min_share"}
   a, probs = metrics.classifier_features_and_probs(samples)
   b, _ = metrics.classifier_features_and_probs(reference)
   assert out["mnist_classifier_fid"] == pytest.approx(metrics.fid(a, b))
   assert out["mnist_classifier_kid"] == pytest.approx(
       metrics.kid(a, b, num_subsets=5)[0])
+  assert out["mnist_classifier_min_share"] == pytest.approx(
+      metrics.class_shares(probs).min())
   assert out["mnist_classifier_is"] == pytest.approx(
       metrics.inception_score(probs, 3)[0])
   assert 1.0 <= out["mnist_classifier_is"] <= 10.0
@@ -259,3 +261,9 @@ def test_real_stacked_digits_hit_nearly_every_mode(data):
       out["stacked_mnist_exp_h_y"] / out["stacked_mnist_exp_h_y_given_x"],
       rel=1e-6)
   assert 9.0 < out["stacked_mnist_is"] <= 10.0
+
+
+def test_class_shares_count_argmax_labels():
+  probs = np.array([[0.9, 0.1, 0.0], [0.2, 0.7, 0.1], [0.6, 0.3, 0.1],
+                    [0.5, 0.1, 0.4]])
+  np.testing.assert_allclose(metrics.class_shares(probs), [0.75, 0.25, 0.0])
