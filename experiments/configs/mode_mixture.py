@@ -12,9 +12,10 @@ The first variant names the method:
           far, mixed with beta = 1/t (12,004 steps in all).
 Then `ring` or `grid` (default), `quick` (a few seconds, for tests), `seeds5`
 (5 seeds on the seed axis), `bn_maxout` (gan_mixture's batch-normalised
-generator, maxout discriminator and decaying rate; pacgan and gan_si only). Networks, batch, Adam and budget are those of
-`gan_mixture.py` (MLPs 3 x 128, batch 256, 10,000 steps); evaluation is the
-PacGAN protocol (2,500 samples). Run, e.g.:
+generator, maxout discriminator and decaying rate; pacgan and gan_si only).
+Networks, batch, Adam and budget are those of `gan_mixture.py` (MLPs
+3 x 128, batch 256, 10,000 steps); evaluation is the PacGAN protocol (2,500
+samples). Run, e.g.:
   python -m experiments.main \
     --config=experiments/configs/mode_mixture.py:pacgan,grid,seeds5 \
     --workdir=runs/pacgan_grid
