@@ -6,10 +6,10 @@ compiling 29 programs). The tests compile without LLVM's optimisation passes
 and with XLA's classic loop emitters (`FAST_COMPILE`): that probe takes 17
 seconds. Such a build rounds differently from an optimised one (the probe's
 final state hash changes), and every comparison in the suite is between runs
-of the same build (subprocesses inherit the flags: `xla_flags`). Launches, notebooks run
-by hand, the notebook tests whose time goes to running rather than compiling
-(`tests/colabs/test_notebooks.py`) and `experiments/benchmarks/` keep XLA's
-defaults (`OPTIMISED`).
+of the same build (subprocesses inherit the flags: `xla_flags`). Launches,
+notebooks run by hand, the notebook tests whose time goes to running rather
+than compiling (`tests/colabs/test_notebooks.py`) and `experiments/benchmarks/`
+keep XLA's defaults (`OPTIMISED`).
 """
 import os
 

@@ -18,8 +18,9 @@ baseline over the M samples); `quick` (tiny players, 20 steps, 2,000
 images; seven-segment digits without $GENTK_DATA_DIR).
 
 Reported at the end: MNIST-classifier IS / FID / KID of 10,000 binary
-samples against the binarised test set, `min_digit_share` (the classifier's
-rarest label among the samples: >= 0.05 means no digit is lost), the
+samples against the binarised test set, `mnist_classifier_min_share` (the
+classifier's rarest label among the samples: >= 0.05 means no digit is
+lost), the
 generator gradient's total variance, squared mean norm and their ratio for
 both estimators at the final state (32 draws, same 64 codes), and
 `samples.png`.

@@ -42,6 +42,8 @@ class MLP(nn.Module):
 
   @nn.compact
   def __call__(self, x: Array, train: bool = False) -> Array:
+    """`x [..., d_in]` -> `[..., out]` (`[...]` with `squeeze_out`);
+    `train`: batch statistics (True) or running averages (False)."""
     act = getattr(jax.nn, self.activation)
     for width in self.hidden:
       x = nn.Dense(width * self.maxout, use_bias=not self.batch_norm)(x)

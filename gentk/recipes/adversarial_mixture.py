@@ -13,26 +13,9 @@ import ml_collections
 from gentk.algorithms import adagan
 from gentk.algorithms import sig
 from gentk.data import mixtures
-from gentk.models import feature_mlp
-from gentk.models import mlp
 from gentk.recipes import common
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
-
-
-def players(model: ml_collections.ConfigDict) -> common.Players:
-  """MLP players of `model`'s widths on 2-D points."""
-  hidden = tuple(model.discriminator_hidden)
-  return common.Players(
-      generator=mlp.MLP(hidden=tuple(model.generator_hidden), out=2,
-                        batch_norm=model.generator_batch_norm),
-      scorer=lambda batch_norm: mlp.MLP(hidden=hidden, out=1,
-                                        squeeze_out=True,
-                                        maxout=model.discriminator_maxout),
-      autoencoder=lambda: common.autoencoder_discriminator(model),
-      features=lambda kernels, kernel_dim: feature_mlp.FeatureMLP(
-          hidden=hidden, minibatch_kernels=kernels,
-          minibatch_kernel_dim=kernel_dim, return_features=kernels == 0))
 
 
 def build(config: ml_collections.ConfigDict, *,
@@ -44,7 +27,7 @@ def build(config: ml_collections.ConfigDict, *,
         f"config.model.generator_batch_norm=True: method {config.method!r} "
         "trains generators without batch statistics: pass e.g. "
         "--config.model.generator_batch_norm=False.")
-  mlps = players(config.model)
+  mlps = common.mixture_players(config.model)
   if config.method == "sig":
     algorithm = sig.make_sig(
         mlps.generator, latent_dim=config.model.latent_dim,

@@ -5,8 +5,8 @@ critic), algorithm `gentk.algorithms.bgan` with `config.bgan.estimator`.
 Training batches are binarised inside the step (`common.binary_digits`);
 scored by the MNIST-classifier IS / FID / KID of `eval.num_samples` binary
 samples against the binarised test images, the classifier's label histogram
-of the samples (`min_digit_share`: the rarest digit's share, >= 0.05 when no
-digit is lost), and the spread of both estimators' generator gradients at the
+of the samples (`mnist_classifier_min_share`: the rarest digit's share,
+>= 0.05 when no digit is lost), and the spread of both estimators' generator gradients at the
 final state (`gentk.algorithms.bgan.gradient_moments`, same codes, same
 critic).
 """
@@ -60,8 +60,6 @@ def build(config: ml_collections.ConfigDict, *,
     result = classifier_metrics.mnist_classifier_metrics(
         samples, data.test, num_splits=e.num_splits,
         kid_subsets=e.kid_subsets)
-    result["min_digit_share"] = result.pop(
-        f"{classifier_metrics.PREFIX}_min_share")
     for name, values in moments(
         state.params, state.collections.get(adversarial.GENERATOR),
         key_moments).items():

@@ -32,6 +32,8 @@ from gentk.data import segment_digits
 from gentk.metrics import classifier as classifier_metrics
 from gentk.metrics import modes
 from gentk.models import autoencoder
+from gentk.models import feature_mlp
+from gentk.models import mlp
 from gentk.models import packing
 from gentk.training.config import ConfigError
 from gentk.types import Algorithm
@@ -256,6 +258,24 @@ class Players(NamedTuple):
   scorer: Callable[[bool], nn.Module]
   autoencoder: Callable[[], nn.Module]
   features: Callable[[int, int], nn.Module] | None = None
+
+
+def mixture_players(model: ml_collections.ConfigDict, dim: int = 2) -> Players:
+  """MLP players of `model`'s widths on `dim`-dimensional points: the
+  generator (batch-normalised with `model.generator_batch_norm`), the scorer
+  (maxout units of `model.discriminator_maxout` pieces), the autoencoder and
+  the feature network."""
+  hidden = tuple(model.discriminator_hidden)
+  return Players(
+      generator=mlp.MLP(hidden=tuple(model.generator_hidden), out=dim,
+                        batch_norm=model.generator_batch_norm),
+      scorer=lambda batch_norm: mlp.MLP(hidden=hidden, out=1,
+                                        squeeze_out=True,
+                                        maxout=model.discriminator_maxout),
+      autoencoder=lambda: autoencoder_discriminator(model),
+      features=lambda kernels, kernel_dim: feature_mlp.FeatureMLP(
+          hidden=hidden, minibatch_kernels=kernels,
+          minibatch_kernel_dim=kernel_dim, return_features=kernels == 0))
 
 
 def autoencoder_discriminator(model: ml_collections.ConfigDict) -> nn.Module:

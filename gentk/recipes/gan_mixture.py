@@ -5,7 +5,6 @@ import ml_collections
 from gentk.algorithms import gan
 from gentk.data import mixtures
 from gentk.losses import adversarial
-from gentk.models import mlp
 from gentk.recipes import common
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
@@ -19,14 +18,11 @@ def build(config: ml_collections.ConfigDict, *,
     raise ConfigError(
         f"config.gan.generator_cost={config.gan.generator_cost!r} is unknown: "
         f"use one of {sorted(adversarial.GENERATOR_LOSSES)}.")
-  m = config.model
+  players = common.mixture_players(config.model,
+                                   dim=mixture.centers.shape[-1])
   algorithm = gan.make_gan(
-      mlp.MLP(hidden=tuple(m.generator_hidden),
-              out=mixture.centers.shape[-1],
-              batch_norm=m.generator_batch_norm),
-      mlp.MLP(hidden=tuple(m.discriminator_hidden), out=1, squeeze_out=True,
-              maxout=m.discriminator_maxout),
-      latent_dim=m.latent_dim, generator_cost=config.gan.generator_cost,
+      players.generator, players.scorer(True),
+      latent_dim=config.model.latent_dim, generator_cost=config.gan.generator_cost,
       **common.adversarial_schedule(config, axis_name))
   return Experiment(algorithm,
                     mixtures.make_batch_fn(mixture, config.data.batch_size),
