@@ -69,6 +69,12 @@ def optimizer(optim: ml_collections.ConfigDict, num_steps: int | None = None,
                     f"{OPTIMIZERS}, e.g. --config.optim.name=adam.")
 
 
+def clipped_adam(lr: float, max_norm: float) -> optax.GradientTransformation:
+  """Adam on gradients whose global norm is clipped to `max_norm` (the
+  sequence GANs' generator, policy-gradient and actor optimizers)."""
+  return optax.chain(optax.clip_by_global_norm(max_norm), optax.adam(lr))
+
+
 def optimizers(optim: ml_collections.ConfigDict, num_steps: int | None = None
                ) -> tuple[optax.GradientTransformation,
                           optax.GradientTransformation]:

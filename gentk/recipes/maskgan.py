@@ -24,6 +24,7 @@ from gentk.data import text
 from gentk.estimators import categorical
 from gentk.metrics import text as text_metrics
 from gentk.models import maskgan as models
+from gentk.recipes import common
 from gentk.training.loop import Experiment
 
 MASK_KEY = 0  # The evaluation masks' key: fixed across runs and methods.
@@ -70,12 +71,10 @@ def build(config: ml_collections.ConfigDict, *,
   test = corpus.test[:e.num_test] if e.num_test else corpus.test
   generator, discriminator, critic = modules(config.model, len(corpus.vocab))
   s = settings(config)
-  clipped_adam = lambda lr: optax.chain(optax.clip_by_global_norm(o.g_clip),
-                                       optax.adam(lr))
   algorithm = maskgan.make_maskgan(
       generator, discriminator, critic, settings=s,
-      generator_optimizer=clipped_adam(o.g_lr),
-      actor_optimizer=clipped_adam(o.actor_lr or o.g_lr),
+      generator_optimizer=common.clipped_adam(o.g_lr, o.g_clip),
+      actor_optimizer=common.clipped_adam(o.actor_lr or o.g_lr, o.g_clip),
       discriminator_optimizer=optax.adam(o.d_lr),
       critic_optimizer=optax.adam(o.critic_lr), length=corpus.length,
       method=config.maskgan.method, axis_name=axis_name)

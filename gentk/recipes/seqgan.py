@@ -25,6 +25,7 @@ from gentk.data import text
 from gentk.metrics import text as text_metrics
 from gentk.models import lstm
 from gentk.models import text_cnn
+from gentk.recipes import common
 from gentk.training import writers
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
@@ -159,13 +160,12 @@ def build(config: ml_collections.ConfigDict, *,
   discriminator = text_cnn.TextCNN(
       data.vocab_size, m.d_embed_dim, filters=FILTERS[m.d_filters],
       dropout_rate=m.d_dropout)
-  adam = lambda lr: optax.chain(optax.clip_by_global_norm(o.g_clip),
-                                optax.adam(lr))
   algorithm = seqgan.make_seqgan(
       generator, discriminator, schedule=schedule(config),
-      generator_optimizer=adam(o.g_lr),
+      generator_optimizer=common.clipped_adam(o.g_lr, o.g_clip),
       discriminator_optimizer=optax.adam(o.d_lr),
-      policy_gradient_optimizer=adam(o.pg_lr or o.g_lr), length=length,
+      policy_gradient_optimizer=common.clipped_adam(
+          o.pg_lr or o.g_lr, o.g_clip), length=length,
       batch_size=config.data.batch_size, l2=m.d_l2,
       method=config.seqgan.method,
       bgan_estimator=config.seqgan.bgan_estimator, axis_name=axis_name)
