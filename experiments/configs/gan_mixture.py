@@ -24,7 +24,8 @@ import ml_collections
 from gentk.training import spec
 
 DATASETS = ("grid", "ring")
-FLAGS = ("quick", "seeds5", "bn_maxout")
+FLAGS = ("quick", "seeds5", "bn_maxout", "long")
+LONG_STEPS = 40_000  # The `long` schedule's generator steps.
 # The generator costs of gentk.losses.adversarial.GENERATOR_LOSSES.
 GENERATOR_COSTS = ("minimax", "nonsaturating", "maximum_likelihood",
                    "boundary_seeking")
@@ -32,7 +33,7 @@ GENERATOR_COSTS = ("minimax", "nonsaturating", "maximum_likelihood",
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: comma-separated of {'grid', 'ring', 'quick', 'seeds5',
-  'bn_maxout'}."""
+  'bn_maxout', 'long'}."""
   args = spec.variants(arg, __file__, default="grid", exclusive=(DATASETS,),
                        flags=FLAGS)
   config = ml_collections.ConfigDict()
@@ -98,6 +99,11 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
     # The PacGAN paper's kinds of players at these widths, and a schedule.
     config.model.generator_batch_norm = True
     config.model.discriminator_maxout = 5
+    config.optim.final_lr_fraction = 0.01
+  if "long" in args:
+    # Four times the steps, Adam's rate cosine-decayed to 1% by the end.
+    config.train.num_steps = LONG_STEPS
+    config.train.checkpoint_every = 5_000
     config.optim.final_lr_fraction = 0.01
   if "quick" in args:
     config.train.num_steps = 200

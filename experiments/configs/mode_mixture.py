@@ -12,7 +12,9 @@ The first variant names the method:
           far, mixed with beta = 1/t (12,004 steps in all).
 Then `ring` or `grid` (default), `quick` (a few seconds, for tests), `seeds5`
 (5 seeds on the seed axis), `bn_maxout` (gan_mixture's batch-normalised
-generator, maxout discriminator and decaying rate; pacgan and gan_si only).
+generator, maxout discriminator and decaying rate; pacgan and gan_si only),
+`long` (gan_mixture's 40,000 steps with the rate cosine-decayed to 1%; not
+adagan, whose length is its rounds').
 Networks, batch, Adam and budget are those of `gan_mixture.py` (MLPs
 3 x 128, batch 256, 10,000 steps); evaluation is the PacGAN protocol (2,500
 samples). Run, e.g.:
@@ -42,15 +44,21 @@ from gentk.training import spec
 
 METHODS = ("pacgan", "sig", "gan_si", "adagan")
 DATASETS = ("grid", "ring")
-FLAGS = ("quick", "seeds5", "bn_maxout")
+FLAGS = ("quick", "seeds5", "bn_maxout", "long")
 
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: comma-separated; one method of `METHODS` (default pacgan), then
-  any of 'grid' / 'ring', 'quick', 'seeds5', 'bn_maxout'."""
+  any of 'grid' / 'ring', 'quick', 'seeds5', 'bn_maxout', 'long'."""
   args = spec.variants(arg, __file__, default="pacgan",
                        exclusive=(METHODS, DATASETS), flags=FLAGS)
   method = next((a for a in args if a in METHODS), "pacgan")
+  if method == "adagan" and "long" in args:
+    raise spec.variant_error(
+        __file__, "variant long sets one run's length; adagan's is its "
+        "rounds' (--config.adagan.round_steps)", list(METHODS + DATASETS
+                                                      + FLAGS),
+        example="gan_si,grid,long")
   config = gan_mixture.get_config(
       ",".join(a for a in args if a in DATASETS + FLAGS) or None)
   config.experiment = "adversarial_mixture"  # module of gentk/recipes.

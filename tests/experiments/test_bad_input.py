@@ -281,6 +281,8 @@ def test_known_fields_are_not_unknown():
     ("gan_mixture", "grid,ring", ["grid and ring exclude each other"]),
     ("adversarial_mixture", "wgan,mmd", ["wgan and mmd exclude"]),
     ("adversarial_mixture", "kl", ["divergence kl needs the method fgan"]),
+    ("mode_mixture", "adagan,long", ["variant long sets one run's length",
+                                     "adagan.round_steps", "gan_si,grid,long"]),
     ("adversarial_mixture", "fgan,kl,gan2", ["unknown variant 'gan2'"]),
     ("gan_mnist", "dcgan,mlp", ["dcgan and mlp exclude each other"]),
     ("gan_mnist", "wgan,began", ["wgan and began exclude"]),
