@@ -17,9 +17,10 @@ quality / reverse KL 0.057 (0.014-0.321); grid 11 (10-12) of 25 modes / 62.0%
 (54.2-74.0) / 1.30 (1.19-1.51): the grid falls short of the reference.
 With `bn_maxout` (grid, 5 seeds, measured 2026-11-27, 16 minutes): 16 (15-20)
 modes / 64.4% (54.6-71.9) / 1.32 (1.26-1.41).
-The `long` schedule at 40,000 steps (`--config.train.num_steps=40000`; grid, 5
-seeds, measured 2026-11-27, 13 minutes): 10 (8-11) modes / 95.4% (94.8-95.6) /
-1.18 (1.03-1.30): sharp samples on fewer modes.
+With `long` (grid, 5 seeds, measured 2026-11-27, 25 minutes): 12 (10-14) modes /
+97.4% (96.6-97.8) / 0.89 (0.64-1.26); at 40,000 steps
+(`--config.train.num_steps=40000`, 13 minutes) 10 (8-11) / 95.4% (94.8-95.6) /
+1.18 (1.03-1.30): sharp samples on too few modes.
 Reference (PacGAN Table 1, GAN): ring 6.3 modes / 98.2% / KL 0.45;
 grid 17.3 / 94.8% / 0.70.
 """
