@@ -20,10 +20,9 @@ images; seven-segment digits without $GENTK_DATA_DIR).
 Reported at the end: MNIST-classifier IS / FID / KID of 10,000 binary
 samples against the binarised test set, `mnist_classifier_min_share` (the
 classifier's rarest label among the samples: >= 0.05 means no digit is
-lost), the
-generator gradient's total variance, squared mean norm and their ratio for
-both estimators at the final state (32 draws, same 64 codes), and
-`samples.png`.
+lost), the generator gradient's total variance, squared mean norm and
+their ratio for both estimators at the final state (32 draws, same 64
+codes), and `samples.png`.
 
 The critic sees one binary sample per z in its step (`bgan.critic_samples`
 1; 0 gives the published code's M per z, a 2.4x slower step on the CPU).
@@ -43,8 +42,8 @@ the 20 weights stays 10-17 and the generator's loss (its samples'
 log-likelihood, negated) falls to ~50 nats per image. `reinforce` at these
 rates (2026-11-27): IS 5.32 / FID 101 / KID 21.1, rarest digit 2.4% (26.5
 minutes). At the published rate
-(`--config.optim.lr=1e-4 --config.optim.generator_lr=0`): collapse, as
-above; `reinforce` at the published rate 1.01 / 973 after 1,500 steps.
+(`--config.optim.lr=1e-4 --config.optim.generator_lr=0`): collapse, as above;
+`reinforce` at the published rate 1.01 / 973 after 1,500 steps.
 Floor: binarised training images against the binarised test set IS 9.48,
 FID 1.83, KID 0.12.
 """

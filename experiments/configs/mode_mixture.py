@@ -61,9 +61,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   if method == "adagan" and "long" in args:
     raise spec.variant_error(
         __file__, "variant long sets one run's length; adagan's is its "
-        "rounds' (--config.adagan.round_steps)", list(METHODS + DATASETS
-                                                      + FLAGS),
-        example="gan_si,grid,long")
+        "rounds' (--config.adagan.round_steps)",
+        list(METHODS + DATASETS + FLAGS), example="gan_si,grid,long")
   config = gan_mixture.get_config(
       ",".join(a for a in args if a in DATASETS + FLAGS) or None)
   config.experiment = "adversarial_mixture"  # module of gentk/recipes.

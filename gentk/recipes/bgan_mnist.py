@@ -6,9 +6,9 @@ Training batches are binarised inside the step (`common.binary_digits`);
 scored by the MNIST-classifier IS / FID / KID of `eval.num_samples` binary
 samples against the binarised test images, the classifier's label histogram
 of the samples (`mnist_classifier_min_share`: the rarest digit's share,
->= 0.05 when no digit is lost), and the spread of both estimators' generator gradients at the
-final state (`gentk.algorithms.bgan.gradient_moments`, same codes, same
-critic).
+>= 0.05 when no digit is lost), and the spread of both estimators' generator
+gradients at the final state (`gentk.algorithms.bgan.gradient_moments`,
+same codes, same critic).
 """
 import pathlib
 

@@ -22,7 +22,8 @@ def build(config: ml_collections.ConfigDict, *,
                                    dim=mixture.centers.shape[-1])
   algorithm = gan.make_gan(
       players.generator, players.scorer(True),
-      latent_dim=config.model.latent_dim, generator_cost=config.gan.generator_cost,
+      latent_dim=config.model.latent_dim,
+      generator_cost=config.gan.generator_cost,
       **common.adversarial_schedule(config, axis_name))
   return Experiment(algorithm,
                     mixtures.make_batch_fn(mixture, config.data.batch_size),

@@ -253,7 +253,7 @@ def test_runtime_checks_still_apply():
                                     "optim.*", "seed"]),
     ("gan_mixture", "optim.name", [
         "config.optim has b1, b2, final_lr_fraction, lr",
-                                   "--config.optim.lr=0.001"]),
+        "--config.optim.lr=0.001"]),
     ("gan_mixture", "gan.disc_steps", [
         "config.gan has generator_cost"]),
     ("gan_mixture", "optim.lrr", ["--config.optim.lr=0.001"]),

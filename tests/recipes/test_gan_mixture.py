@@ -1,12 +1,9 @@
 """The mixture GAN's `bn_maxout` players: a batch-normalised generator
-whose running statistics train and serve sampling, a maxout discriminator;
-the `long` schedule."""
+whose running statistics train and serve sampling, a maxout discriminator."""
 import jax
 import numpy as np
-import pytest
 
 from experiments.configs import gan_mixture
-from experiments.configs import mode_mixture
 from gentk.recipes import gan_mixture as recipe
 
 
@@ -31,14 +28,3 @@ def test_bn_maxout_players_train_and_sample_in_eval_mode():
   samples = algorithm.sample(state, jax.random.PRNGKey(1), 64)
   assert samples.shape == (64, 2) and np.all(np.isfinite(samples))
 
-
-@pytest.mark.parametrize("get_config,arg", [
-    (gan_mixture.get_config, "grid,long"),
-    (mode_mixture.get_config, "gan_si,grid,long"),
-    (mode_mixture.get_config, "pacgan,ring,long,bn_maxout")])
-def test_long_schedule_decays_the_rate_over_its_steps(get_config, arg):
-  config = get_config(arg)
-  assert config.train.num_steps == gan_mixture.LONG_STEPS
-  assert config.optim.final_lr_fraction == 0.01
-  assert get_config(arg.replace(",long", "")).train.num_steps < (
-      gan_mixture.LONG_STEPS)

@@ -1,10 +1,15 @@
 """The recipes' optimizer builder: a constant rate, or a cosine decay to
-`optim.final_lr` (or `optim.final_lr_fraction` of the rate)."""
+`optim.final_lr` (or `optim.final_lr_fraction` of the rate); the mixtures'
+`long` schedule; Adam on clipped gradients."""
 import jax
 import jax.numpy as jnp
 import ml_collections
 import numpy as np
+import optax
+import pytest
 
+from experiments.configs import gan_mixture
+from experiments.configs import mode_mixture
 from gentk.recipes import common
 
 
@@ -43,3 +48,32 @@ def test_final_lr_fraction_decays_both_players():
   optim.final_lr_fraction = 1.0
   np.testing.assert_allclose(_rates(common.optimizers(optim)[1], 20), 1e-3,
                              rtol=1e-3)
+
+
+@pytest.mark.parametrize("get_config,arg", [
+    (gan_mixture.get_config, "grid,long"),
+    (mode_mixture.get_config, "gan_si,grid,long"),
+    (mode_mixture.get_config, "pacgan,ring,long,bn_maxout")])
+def test_long_schedule_decays_both_rates_to_one_percent_at_its_end(
+    get_config, arg):
+  config = get_config(arg)
+  steps = config.train.num_steps
+  assert steps == gan_mixture.LONG_STEPS > get_config(
+      arg.replace(",long", "")).train.num_steps
+  for optimizer in common.optimizers(config.optim, steps):
+    rates = _rates(optimizer, steps + 1)
+    np.testing.assert_allclose(rates[[0, steps // 2, steps]],
+                               [1e-3, 0.505e-3, 1e-5], rtol=1e-3)
+
+
+def test_clipped_adam_is_adam_on_the_clipped_gradient():
+  """Updates of `clipped_adam(lr, c)` equal Adam's on g * min(1, c / |g|)."""
+  grads = [jnp.array([30.0, -40.0]), jnp.array([0.3, 0.1]),
+           jnp.array([-6.0, 8.0])]
+  clipped, adam = common.clipped_adam(1e-2, 5.0), optax.adam(1e-2)
+  s_clipped, s_adam = clipped.init(jnp.zeros(2)), adam.init(jnp.zeros(2))
+  for g in grads:
+    u_clipped, s_clipped = clipped.update(g, s_clipped)
+    u_adam, s_adam = adam.update(
+        g * jnp.minimum(1.0, 5.0 / jnp.linalg.norm(g)), s_adam)
+    np.testing.assert_allclose(u_clipped, u_adam, rtol=1e-6)
