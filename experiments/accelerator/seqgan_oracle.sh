@@ -10,7 +10,8 @@ source "$(dirname "$0")/parallel_runs.sh"
 variant=${VARIANT:-}  # e.g. VARIANT=quick STEPS_PER_CALL=5: a smoke test.
 sep=${variant:+,}
 k=${STEPS_PER_CALL:-120}  # 156 calls of MLE pre-training (18,720 steps).
-set -- --config.train.steps_per_call="$k" --config.train.checkpoint_every=$(( 10 * k )) "$@"
+set -- --config.train.steps_per_call="$k" --config.train.log_every="$k" \
+  --config.train.checkpoint_every=$(( 10 * k )) "$@"
 launch seqgan_paper "seqgan_oracle.py:paper$sep$variant" "$@"
 launch seqgan_paper_rate0 "seqgan_oracle.py:paper$sep$variant" \
   --config.seqgan.rollout_rate=0 "$@"
