@@ -6,8 +6,13 @@ Variants: `:grid` (default), `:ring`, `:quick` (a few seconds, for tests),
 `:grid,seeds5` / `:ring,seeds5` (5 seeds trained together on the seed axis),
 `bn_maxout` (the PacGAN paper's kinds of players at these widths: a
 batch-normalised generator, a maxout discriminator of 5 pieces, and Adam's
-rate cosine-decayed to 1% over the run; ~4x slower per step), and `long`
-(80,000 steps, Adam's rate cosine-decayed to 1%):
+rate cosine-decayed to 1% over the run; ~4x slower per step), `long`
+(80,000 steps, Adam's rate cosine-decayed to 1%), and `reference` (the
+PacGAN code's GAN setting, fjxmlzn/PacGAN `synthetic_data_experiments`:
+generator 4 x 400 batch-normalised ReLU layers on a 2-d z, discriminator
+3 x 200 maxout units of 5 pieces, kernels N(0, 0.02^2), batch 100, Adam 1e-4
+with beta1 0.8, 400 epochs of its 100,000 points = 400,000 steps; here the
+points are drawn afresh in every step; a GPU budget):
   python -m experiments.main \
     --config=experiments/configs/gan_mixture.py:ring --workdir=runs/ring
 
@@ -29,8 +34,11 @@ import ml_collections
 from gentk.training import spec
 
 DATASETS = ("grid", "ring")
-FLAGS = ("quick", "seeds5", "bn_maxout", "long")
+FLAGS = ("quick", "seeds5")
+# `reference` is a whole setting: it takes neither players nor a schedule.
+EXCLUSIVE = (DATASETS, ("bn_maxout", "reference"), ("long", "reference"))
 LONG_STEPS = 80_000  # The `long` schedule's generator steps.
+REFERENCE_STEPS = 400_000  # 400 epochs of 100,000 points, batch 100.
 # The generator costs of gentk.losses.adversarial.GENERATOR_LOSSES.
 GENERATOR_COSTS = ("minimax", "nonsaturating", "maximum_likelihood",
                    "boundary_seeking")
@@ -38,8 +46,8 @@ GENERATOR_COSTS = ("minimax", "nonsaturating", "maximum_likelihood",
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: comma-separated of {'grid', 'ring', 'quick', 'seeds5',
-  'bn_maxout', 'long'}."""
-  args = spec.variants(arg, __file__, default="grid", exclusive=(DATASETS,),
+  'bn_maxout', 'long', 'reference'}."""
+  args = spec.variants(arg, __file__, default="grid", exclusive=EXCLUSIVE,
                        flags=FLAGS)
   config = ml_collections.ConfigDict()
   # experiments.runners.<runner>.run(config, workdir).
@@ -72,6 +80,9 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.model.generator_batch_norm = spec.field(False, spec.boolean)
   # P > 1: maxout discriminator units of P pieces (1: ReLU).
   config.model.discriminator_maxout = spec.field(1, spec.positive_int)
+  # Std of both players' normal kernel initialisation (0: Flax's default,
+  # LeCun normal).
+  config.model.init_std = spec.field(0.0, spec.non_negative_float)
 
   config.gan = ml_collections.ConfigDict()
   # 'minimax', 'nonsaturating', 'maximum_likelihood' or 'boundary_seeking'.
@@ -110,6 +121,19 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
     config.train.num_steps = LONG_STEPS
     config.train.checkpoint_every = 10_000
     config.optim.final_lr_fraction = 0.01
+  if "reference" in args:
+    config.model.latent_dim = 2
+    config.model.generator_hidden = (400, 400, 400, 400)
+    config.model.discriminator_hidden = (200, 200, 200)
+    config.model.generator_batch_norm = True
+    config.model.discriminator_maxout = 5
+    config.model.init_std = 0.02
+    config.data.batch_size = 100
+    config.optim.lr, config.optim.b1 = 1e-4, 0.8
+    config.train.num_steps = REFERENCE_STEPS
+    config.train.steps_per_call = 1_000
+    config.train.log_every = 5_000
+    config.train.checkpoint_every = 50_000
   if "quick" in args:
     config.train.num_steps = 200
     config.train.steps_per_call = 50

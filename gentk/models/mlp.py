@@ -31,6 +31,9 @@ class MLP(nn.Module):
     maxout: P > 1 makes each hidden unit the maximum of P affine pieces
       (replacing `activation`).
     momentum: running-average decay of batch normalisation.
+    init_std: > 0 draws every kernel from N(0, init_std^2) (the PacGAN
+      code's IsotropicGaussian(0.02)); 0 keeps Flax's default (LeCun
+      normal). Biases start at 0 either way.
   """
   hidden: Sequence[int]
   out: int
@@ -39,14 +42,18 @@ class MLP(nn.Module):
   batch_norm: bool = False
   maxout: int = 1
   momentum: float = 0.9
+  init_std: float = 0.0
 
   @nn.compact
   def __call__(self, x: Array, train: bool = False) -> Array:
     """`x [..., d_in]` -> `[..., out]` (`[...]` with `squeeze_out`);
     `train`: batch statistics (True) or running averages (False)."""
     act = getattr(jax.nn, self.activation)
+    init = (nn.initializers.normal(self.init_std) if self.init_std > 0
+            else nn.linear.default_kernel_init)
     for width in self.hidden:
-      x = nn.Dense(width * self.maxout, use_bias=not self.batch_norm)(x)
+      x = nn.Dense(width * self.maxout, use_bias=not self.batch_norm,
+                   kernel_init=init)(x)
       if self.batch_norm:
         x = nn.BatchNorm(use_running_average=not train,
                          momentum=self.momentum)(x)
@@ -54,5 +61,5 @@ class MLP(nn.Module):
         x = x.reshape(x.shape[:-1] + (width, self.maxout)).max(-1)
       else:
         x = act(x)
-    x = nn.Dense(self.out)(x)
+    x = nn.Dense(self.out, kernel_init=init)(x)
     return x[..., 0] if self.squeeze_out else x

@@ -269,15 +269,17 @@ class Players(NamedTuple):
 def mixture_players(model: ml_collections.ConfigDict, dim: int = 2) -> Players:
   """MLP players of `model`'s widths on `dim`-dimensional points: the
   generator (batch-normalised with `model.generator_batch_norm`), the scorer
-  (maxout units of `model.discriminator_maxout` pieces), the autoencoder and
-  the feature network."""
+  (maxout units of `model.discriminator_maxout` pieces), both initialised
+  with `model.init_std`, the autoencoder and the feature network."""
   hidden = tuple(model.discriminator_hidden)
   return Players(
       generator=mlp.MLP(hidden=tuple(model.generator_hidden), out=dim,
-                        batch_norm=model.generator_batch_norm),
+                        batch_norm=model.generator_batch_norm,
+                        init_std=model.init_std),
       scorer=lambda batch_norm: mlp.MLP(hidden=hidden, out=1,
                                         squeeze_out=True,
-                                        maxout=model.discriminator_maxout),
+                                        maxout=model.discriminator_maxout,
+                                        init_std=model.init_std),
       autoencoder=lambda: autoencoder_discriminator(model),
       features=lambda kernels, kernel_dim: feature_mlp.FeatureMLP(
           hidden=hidden, minibatch_kernels=kernels,

@@ -321,7 +321,8 @@ def variants(arg: str | None, config_file: str, *, default: str = "",
     VariantError: a name is unknown or two names of one group are given.
   """
   parts = [p.strip() for p in (arg or default).split(",") if p.strip()]
-  known = [n for group in exclusive for n in group] + list(flags)
+  known = list(dict.fromkeys([n for group in exclusive for n in group]
+                             + list(flags)))
   for part in parts:
     if part not in known:
       raise variant_error(config_file, f"unknown variant {part!r}",

@@ -46,3 +46,20 @@ def test_batch_norm_uses_batch_statistics_in_train_mode():
   eval_before = model.apply(variables, x)
   eval_after = model.apply({**variables, **updated}, x)
   assert not np.allclose(eval_before, eval_after)
+
+
+def test_init_std_draws_every_kernel_from_that_normal():
+  """init_std = 0.02: the sample std of each kernel is within 10% of 0.02
+  (the smallest, 400 x 2 = 800 draws, has a relative standard error of
+  1 / sqrt(2 * 800) = 2.5%, so 10% is 4 standard errors); biases start at 0.
+  init_std = 0 keeps Flax's LeCun normal (std 1 / sqrt(fan_in))."""
+  x = jnp.ones([3, 400])
+  params = mlp.MLP(hidden=(400, 200), out=2, maxout=2, init_std=0.02).init(
+      jax.random.PRNGKey(0), x)["params"]
+  for name in ("Dense_0", "Dense_1", "Dense_2"):
+    std = float(np.std(params[name]["kernel"]))
+    assert abs(std / 0.02 - 1) < 0.1, (name, std)
+    assert not np.any(params[name]["bias"])
+  default = mlp.MLP(hidden=(400,), out=2).init(jax.random.PRNGKey(0), x)
+  std = float(np.std(default["params"]["Dense_0"]["kernel"]))
+  assert abs(std * np.sqrt(400) - 1) < 0.1, std

@@ -1,10 +1,13 @@
 """The mixture GAN's `bn_maxout` players: a batch-normalised generator
-whose running statistics train and serve sampling, a maxout discriminator."""
+whose running statistics train and serve sampling, a maxout discriminator;
+the `reference` setting's players."""
 import jax
 import numpy as np
+import pytest
 
 from experiments.configs import gan_mixture
 from gentk.recipes import gan_mixture as recipe
+from gentk.training import spec
 
 
 def test_bn_maxout_players_train_and_sample_in_eval_mode():
@@ -28,3 +31,26 @@ def test_bn_maxout_players_train_and_sample_in_eval_mode():
   samples = algorithm.sample(state, jax.random.PRNGKey(1), 64)
   assert samples.shape == (64, 2) and np.all(np.isfinite(samples))
 
+
+
+def test_reference_setting_builds_the_pacgan_code_players():
+  """`reference`: generator 2 -> 4 x 400 (batch norm) -> 2, discriminator
+  3 x 200 maxout units of 5 pieces, kernels N(0, 0.02^2), batch 100, Adam
+  1e-4 / beta1 0.8 for 400,000 steps; it takes no other players or
+  schedule."""
+  config = gan_mixture.get_config("grid,reference")
+  assert (config.data.batch_size, config.optim.lr, config.optim.b1,
+          config.train.num_steps) == (100, 1e-4, 0.8, 400_000)
+  experiment = recipe.build(config, axis_name=None)
+  key = jax.random.PRNGKey(0)
+  state = experiment.algorithm.init(key, experiment.data_fn(key, 0, 1))
+  g = state.params["generator"]["params"]
+  d = state.params["discriminator"]["params"]
+  assert [g[f"Dense_{i}"]["kernel"].shape for i in range(5)] == [
+      (2, 400), (400, 400), (400, 400), (400, 400), (400, 2)]
+  assert [d[f"Dense_{i}"]["kernel"].shape for i in range(4)] == [
+      (2, 1000), (200, 1000), (200, 1000), (200, 1)]
+  assert abs(float(np.std(g["Dense_1"]["kernel"])) / 0.02 - 1) < 0.05
+  for other in ("bn_maxout", "long"):
+    with pytest.raises(spec.VariantError, match="exclude each other"):
+      gan_mixture.get_config(f"grid,reference,{other}")
