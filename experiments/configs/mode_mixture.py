@@ -13,8 +13,10 @@ The first variant names the method:
 Then `ring` or `grid` (default), `quick` (a few seconds, for tests), `seeds5`
 (5 seeds on the seed axis), `bn_maxout` (gan_mixture's batch-normalised
 generator, maxout discriminator and decaying rate; pacgan and gan_si only),
-`long` (gan_mixture's 80,000 steps with the rate cosine-decayed to 1%; not
-adagan, whose length is its rounds').
+`long` (gan_mixture's 80,000 steps with the rate cosine-decayed to 1%),
+`reference` (gan_mixture's PacGAN-code setting: its players, batch 100, Adam
+1e-4 / beta1 0.8, 400,000 steps; a GPU budget); neither `long` nor
+`reference` for adagan, whose length is its rounds'.
 Networks, batch, Adam and budget are those of `gan_mixture.py` (MLPs
 3 x 128, batch 256, 10,000 steps); evaluation is the PacGAN protocol (2,500
 samples). Run, e.g.:
@@ -49,22 +51,28 @@ from gentk.training import spec
 
 METHODS = ("pacgan", "sig", "gan_si", "adagan")
 DATASETS = ("grid", "ring")
-FLAGS = ("quick", "seeds5", "bn_maxout", "long")
+FLAGS = ("quick", "seeds5")
+# Players and schedules of gan_mixture.py.
+SETTINGS = ("bn_maxout", "long", "reference")
+EXCLUSIVE = (METHODS, DATASETS, *gan_mixture.EXCLUSIVE[1:])
 
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: comma-separated; one method of `METHODS` (default pacgan), then
-  any of 'grid' / 'ring', 'quick', 'seeds5', 'bn_maxout', 'long'."""
-  args = spec.variants(arg, __file__, default="pacgan",
-                       exclusive=(METHODS, DATASETS), flags=FLAGS)
+  any of 'grid' / 'ring', 'quick', 'seeds5', 'bn_maxout', 'long',
+  'reference'."""
+  args = spec.variants(arg, __file__, default="pacgan", exclusive=EXCLUSIVE,
+                       flags=FLAGS)
   method = next((a for a in args if a in METHODS), "pacgan")
-  if method == "adagan" and "long" in args:
-    raise spec.variant_error(
-        __file__, "variant long sets one run's length; adagan's is its "
-        "rounds' (--config.adagan.round_steps)",
-        list(METHODS + DATASETS + FLAGS), example="gan_si,grid,long")
+  for length in ("long", "reference"):
+    if method == "adagan" and length in args:
+      raise spec.variant_error(
+          __file__, f"variant {length} sets one run's length; adagan's is "
+          "its rounds' (--config.adagan.round_steps)",
+          list(METHODS + DATASETS + SETTINGS + FLAGS),
+          example="gan_si,grid,long")
   config = gan_mixture.get_config(
-      ",".join(a for a in args if a in DATASETS + FLAGS) or None)
+      ",".join(a for a in args if a in DATASETS + SETTINGS + FLAGS) or None)
   config.experiment = "adversarial_mixture"  # module of gentk/recipes.
   # The method (see the docstring).
   config.method = spec.field(method, spec.one_of(*METHODS))

@@ -277,12 +277,17 @@ def test_known_fields_are_not_unknown():
 
 @pytest.mark.parametrize("name,variant,needles", [
     ("gan_mixture", "nonsense", ["unknown variant 'nonsense'",
-                                 "grid, ring, quick, seeds5"]),
+                                 "grid, ring, bn_maxout, reference, long"]),
     ("gan_mixture", "grid,ring", ["grid and ring exclude each other"]),
     ("adversarial_mixture", "wgan,mmd", ["wgan and mmd exclude"]),
     ("adversarial_mixture", "kl", ["divergence kl needs the method fgan"]),
     ("mode_mixture", "adagan,long", ["variant long sets one run's length",
                                      "adagan.round_steps", "gan_si,grid,long"]),
+    ("mode_mixture", "adagan,reference", ["variant reference sets one run's",
+                                          "adagan.round_steps"]),
+    ("mode_mixture", "pacgan,reference,bn_maxout",
+     ["reference and bn_maxout exclude each other"]),
+    ("gan_mixture", "reference,long", ["reference and long exclude"]),
     ("adversarial_mixture", "fgan,kl,gan2", ["unknown variant 'gan2'"]),
     ("gan_mnist", "dcgan,mlp", ["dcgan and mlp exclude each other"]),
     ("gan_mnist", "wgan,began", ["wgan and began exclude"]),
