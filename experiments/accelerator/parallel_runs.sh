@@ -24,9 +24,8 @@ launch() {  # name config [overrides...]
       --workdir="$work" --config.train.progress_bar=false "$@" 2>&1 \
       | grep -v '^[IW][0-9]' >> "$out/$name/log.txt"
     echo "wall $(( $(date +%s) - start )) s (limit $limit s)" >> "$out/$name/log.txt"
-    for f in summary.json metrics.jsonl config.json "$work"/*.png; do
-      cp "$work/$(basename "$f")" "$out/$name/" 2>/dev/null
-    done
+    cp "$work"/{summary.json,metrics.jsonl,config.json} "$work"/*.png \
+      "$out/$name/" 2>/dev/null
     tail -n 12 "$out/$name/log.txt" | sed "s/^/[$name] /"
   ) &
 }

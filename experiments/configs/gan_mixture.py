@@ -29,8 +29,8 @@ With `long` (grid, 5 seeds, measured 2026-11-27, 25 minutes): 12 (10-14) modes /
 With `reference` (grid, one seed, 2026-11-27 CPU probes, ~50 steps/s): 16 /
 88.0% / 0.80 at 100,000 of its 400,000 steps; with
 `--config.train.num_steps=100000 --config.optim.final_lr_fraction=0.01`
-20 / 89.1% / 1.02 (seed 0), 16 / 93.6% / 0.69 (seed 1). Not yet measured over 5 seeds (a GPU run:
-experiments/accelerator/gan_mixture_reference.sh).
+20 / 89.1% / 1.02 (seed 0), 16 / 93.6% / 0.69 (seed 1). Not yet measured
+over 5 seeds (a GPU run: experiments/accelerator/gan_mixture_reference.sh).
 Reference (PacGAN Table 1, GAN): ring 6.3 modes / 98.2% / KL 0.45;
 grid 17.3 / 94.8% / 0.70.
 """
@@ -40,8 +40,11 @@ from gentk.training import spec
 
 DATASETS = ("grid", "ring")
 FLAGS = ("quick", "seeds5")
-# `reference` is a whole setting: it takes neither players nor a schedule.
-EXCLUSIVE = (DATASETS, ("bn_maxout", "reference"), ("long", "reference"))
+# Players and schedules; `reference` is a whole setting: it takes neither
+# other players nor another schedule.
+SETTINGS = ("bn_maxout", "long", "reference")
+SETTING_GROUPS = (("bn_maxout", "reference"), ("long", "reference"))
+EXCLUSIVE = (DATASETS, *SETTING_GROUPS)
 LONG_STEPS = 80_000  # The `long` schedule's generator steps.
 REFERENCE_STEPS = 400_000  # 400 epochs of 100,000 points, batch 100.
 # The generator costs of gentk.losses.adversarial.GENERATOR_LOSSES.

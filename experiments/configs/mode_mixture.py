@@ -52,9 +52,7 @@ from gentk.training import spec
 METHODS = ("pacgan", "sig", "gan_si", "adagan")
 DATASETS = ("grid", "ring")
 FLAGS = ("quick", "seeds5")
-# Players and schedules of gan_mixture.py.
-SETTINGS = ("bn_maxout", "long", "reference")
-EXCLUSIVE = (METHODS, DATASETS, *gan_mixture.EXCLUSIVE[1:])
+EXCLUSIVE = (METHODS, DATASETS, *gan_mixture.SETTING_GROUPS)
 
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
@@ -69,10 +67,11 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
       raise spec.variant_error(
           __file__, f"variant {length} sets one run's length; adagan's is "
           "its rounds' (--config.adagan.round_steps)",
-          list(METHODS + DATASETS + SETTINGS + FLAGS),
+          list(METHODS + DATASETS + gan_mixture.SETTINGS + FLAGS),
           example="gan_si,grid,long")
+  passed_on = DATASETS + gan_mixture.SETTINGS + FLAGS
   config = gan_mixture.get_config(
-      ",".join(a for a in args if a in DATASETS + SETTINGS + FLAGS) or None)
+      ",".join(a for a in args if a in passed_on) or None)
   config.experiment = "adversarial_mixture"  # module of gentk/recipes.
   # The method (see the docstring).
   config.method = spec.field(method, spec.one_of(*METHODS))

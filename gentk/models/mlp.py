@@ -50,7 +50,7 @@ class MLP(nn.Module):
     `train`: batch statistics (True) or running averages (False)."""
     act = getattr(jax.nn, self.activation)
     init = (nn.initializers.normal(self.init_std) if self.init_std > 0
-            else nn.linear.default_kernel_init)
+            else nn.initializers.lecun_normal())
     for width in self.hidden:
       x = nn.Dense(width * self.maxout, use_bias=not self.batch_norm,
                    kernel_init=init)(x)

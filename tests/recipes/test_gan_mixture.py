@@ -32,7 +32,6 @@ def test_bn_maxout_players_train_and_sample_in_eval_mode():
   assert samples.shape == (64, 2) and np.all(np.isfinite(samples))
 
 
-
 def test_reference_setting_builds_the_pacgan_code_players():
   """`reference`: generator 2 -> 4 x 400 (batch norm) -> 2, discriminator
   3 x 200 maxout units of 5 pieces, kernels N(0, 0.02^2), batch 100, Adam
