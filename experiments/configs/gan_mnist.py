@@ -40,7 +40,9 @@ BEGAN probes 2026-11-27 (IS / FID / rarest digit): lambda_k 1e-2 with gamma 1
 1.5 / 824 / 0.1% (mostly 1s, the cheapest digit to reconstruct in L1), gamma
 2 3.9 / 364 / 1.8%, gamma 3 diverged (k_t -> 1); 10,000 steps: gamma 2
 5.0 / 194 / 1.2%, gamma 1.5 4.6 / 221 / 1.4% (no collapse to 1s; the loop
-digits 0 and 6 stay under 5%); see the README. Far from converged.
+digits 0 and 6 stay under 5%); 50,000 steps on one H200 (began_mnist.sh):
+gamma 2 4.9 / 212 / 1.1%, gamma 1.5 4.4 / 236 / 1.3%, conv autoencoder gamma
+1.5 5.7 / 180 / 2.9%: settled, not converging further; see the README.
 """
 import ml_collections
 

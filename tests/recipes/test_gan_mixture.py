@@ -50,6 +50,19 @@ def test_reference_setting_builds_the_pacgan_code_players():
   assert [d[f"Dense_{i}"]["kernel"].shape for i in range(4)] == [
       (2, 1000), (200, 1000), (200, 1000), (200, 1)]
   assert abs(float(np.std(g["Dense_1"]["kernel"])) / 0.02 - 1) < 0.05
-  for other in ("bn_maxout", "long"):
+  for other in ("bn_maxout", "long", "reference100k"):
     with pytest.raises(spec.VariantError, match="exclude each other"):
       gan_mixture.get_config(f"grid,reference,{other}")
+
+
+def test_reference100k_is_the_reference_players_on_a_decayed_quarter():
+  """`reference100k`: the `reference` setting but for the schedule, 100,000
+  steps with Adam's rate cosine-decayed to 1%."""
+  short = gan_mixture.get_config("grid,reference100k").to_dict()
+  full = gan_mixture.get_config("grid,reference").to_dict()
+  assert (short["train"].pop("num_steps"), full["train"].pop("num_steps")) == (
+      100_000, 400_000)
+  assert (short["optim"].pop("final_lr_fraction"),
+          full["optim"].pop("final_lr_fraction")) == (0.01, 1.0)
+  short["train"].pop("checkpoint_every"), full["train"].pop("checkpoint_every")
+  assert short == full
