@@ -15,8 +15,9 @@ Then `ring` or `grid` (default), `quick` (a few seconds, for tests), `seeds5`
 generator, maxout discriminator and decaying rate; pacgan and gan_si only),
 `long` (gan_mixture's 80,000 steps with the rate cosine-decayed to 1%),
 `reference` (gan_mixture's PacGAN-code setting: its players, batch 100, Adam
-1e-4 / beta1 0.8, 400,000 steps; a GPU budget); neither `long` nor
-`reference` for adagan, whose length is its rounds'.
+1e-4 / beta1 0.8, 400,000 steps; a GPU budget), `reference100k` (the same
+over 100,000 steps, the rate decayed to 1%); none of the three for adagan,
+whose length is its rounds'.
 Networks, batch, Adam and budget are those of `gan_mixture.py` (MLPs
 3 x 128, batch 256, 10,000 steps); evaluation is the PacGAN protocol (2,500
 samples). Run, e.g.:
@@ -58,11 +59,11 @@ EXCLUSIVE = (METHODS, DATASETS, *gan_mixture.SETTING_GROUPS)
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: comma-separated; one method of `METHODS` (default pacgan), then
   any of 'grid' / 'ring', 'quick', 'seeds5', 'bn_maxout', 'long',
-  'reference'."""
+  'reference', 'reference100k'."""
   args = spec.variants(arg, __file__, default="pacgan", exclusive=EXCLUSIVE,
                        flags=FLAGS)
   method = next((a for a in args if a in METHODS), "pacgan")
-  for length in ("long", "reference"):
+  for length in ("long", *gan_mixture.REFERENCES):
     if method == "adagan" and length in args:
       raise spec.variant_error(
           __file__, f"variant {length} sets one run's length; adagan's is "
