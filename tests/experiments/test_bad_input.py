@@ -277,7 +277,8 @@ def test_known_fields_are_not_unknown():
 
 @pytest.mark.parametrize("name,variant,needles", [
     ("gan_mixture", "nonsense", ["unknown variant 'nonsense'",
-                                 "grid, ring, bn_maxout, reference, reference100k, long"]),
+                                 "grid, ring, bn_maxout, reference, "
+                                 "reference100k, long"]),
     ("gan_mixture", "grid,ring", ["grid and ring exclude each other"]),
     ("adversarial_mixture", "wgan,mmd", ["wgan and mmd exclude"]),
     ("adversarial_mixture", "kl", ["divergence kl needs the method fgan"]),
