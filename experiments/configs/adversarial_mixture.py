@@ -100,6 +100,8 @@ def _autoencoder(config: ml_collections.ConfigDict) -> None:
   # A `jax.nn` activation name.
   config.model.autoencoder_activation = spec.field(
       "relu", spec.attribute_of("jax.nn", "relu"))
+  # Batch-normalise the autoencoder's hidden layers.
+  config.model.autoencoder_batch_norm = spec.field(False, spec.boolean)
 
 
 def _ebgan(config: ml_collections.ConfigDict) -> None:

@@ -113,6 +113,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.model.autoencoder_activation = spec.field("relu", ACTIVATION)
   # EBGAN / BEGAN: 'mlp' (on the flattened image) or 'conv' (width W).
   config.model.autoencoder = spec.field("mlp", spec.one_of("mlp", "conv"))
+  # EBGAN / BEGAN, 'mlp': batch-normalise the autoencoder's hidden layers.
+  config.model.autoencoder_batch_norm = spec.field(False, spec.boolean)
 
   config.adversarial = ml_collections.ConfigDict()
   # k discriminator steps per G step.

@@ -87,6 +87,9 @@ def base_config() -> ml_collections.ConfigDict:
   config.optim.g_clip = spec.field(5.0, spec.positive_float)  # Global norm.
   # Adam rate of the policy gradient (0: optim.g_lr, as published).
   config.optim.pg_lr = spec.field(0.0, spec.non_negative_float)
+  # Cosine decay of that rate to this fraction of it over the adversarial
+  # phase's updates (1: constant, as published).
+  config.optim.pg_final_lr_fraction = spec.field(1.0, spec.real(0, 1))
   config.optim.d_lr = spec.field(1e-4, spec.positive_float)  # Adam.
 
   config.seqgan = ml_collections.ConfigDict()

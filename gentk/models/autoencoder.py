@@ -29,22 +29,32 @@ class Autoencoder(nn.Module):
     decoder_hidden: hidden widths of the decoder (linear output of the input's
       flattened size).
     activation: name of a `jax.nn` activation between layers.
+    batch_norm: normalise every hidden layer of the encoder and the decoder
+      (`gentk.models.mlp.MLP`; `train` picks batch vs running statistics).
+      In an adversarial game the real and the generated batches pass
+      separately, so in train mode each is normalised by its own statistics
+      and the reconstruction of a batch depends on the batch's spread: a
+      collapsed generated batch is reconstructed differently from a varied
+      one (the BEGAN paper's autoencoder has no batch normalisation).
   """
   encoder_hidden: Sequence[int]
   code_dim: int
   decoder_hidden: Sequence[int]
   activation: str = "relu"
+  batch_norm: bool = False
 
   @nn.compact
-  def __call__(self, x: Array) -> tuple[Array, Array]:
-    """Returns `(reconstruction [B, ...], code [B, code_dim])` for `x [B, ...]`."""
+  def __call__(self, x: Array, train: bool = False) -> tuple[Array, Array]:
+    """Returns `(reconstruction [B, ...], code [B, code_dim])` for `x [B, ...]`;
+    `train` matters only with `batch_norm`."""
     if x.ndim < 2:
       raise ValueError(f"expected a batch [B, ...], got shape {x.shape}")
     code = MLP(hidden=tuple(self.encoder_hidden), out=self.code_dim,
-               activation=self.activation, name="encoder")(
-                   x.reshape(x.shape[0], -1))
+               activation=self.activation, batch_norm=self.batch_norm,
+               name="encoder")(x.reshape(x.shape[0], -1), train)
     out = MLP(hidden=tuple(self.decoder_hidden), out=math.prod(x.shape[1:]),
-              activation=self.activation, name="decoder")(code)
+              activation=self.activation, batch_norm=self.batch_norm,
+              name="decoder")(code, train)
     return out.reshape(x.shape), code
 
 

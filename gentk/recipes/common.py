@@ -69,10 +69,35 @@ def optimizer(optim: ml_collections.ConfigDict, num_steps: int | None = None,
                     f"{OPTIMIZERS}, e.g. --config.optim.name=adam.")
 
 
-def clipped_adam(lr: float, max_norm: float) -> optax.GradientTransformation:
+def clipped_adam(lr: float | optax.Schedule, max_norm: float
+                 ) -> optax.GradientTransformation:
   """Adam on gradients whose global norm is clipped to `max_norm` (the
-  sequence GANs' generator, policy-gradient and actor optimizers)."""
-  return optax.chain(optax.clip_by_global_norm(max_norm), optax.adam(lr))
+  sequence GANs' generator, policy-gradient and actor optimizers); `lr` a
+  rate or a schedule of the update count (see `scheduled_adam`)."""
+  adam = scheduled_adam(lr) if callable(lr) else optax.adam(lr)
+  return optax.chain(optax.clip_by_global_norm(max_norm), adam)
+
+
+def scheduled_adam(rate: optax.Schedule) -> optax.GradientTransformation:
+  """Adam whose step size is `rate(count)`, count being Adam's own update
+  count, with the state layout of a constant-rate `optax.adam` (`optax.adam`
+  with a schedule adds a counter of its own). A player whose optimizer
+  state is re-initialised between phases (SeqGAN's generator: MLE, then a
+  fresh Adam for the policy gradient) can then change a constant rate for
+  a decaying one in the same state slot."""
+  inner = optax.scale_by_adam()
+
+  def init(params):
+    return (inner.init(params), optax.EmptyState())
+
+  def update(updates, state, params=None):
+    adam_state, empty = state
+    step_size = rate(adam_state.count)
+    updates, adam_state = inner.update(updates, adam_state, params)
+    return (jax.tree.map(lambda u: -step_size * u, updates),
+            (adam_state, empty))
+
+  return optax.GradientTransformation(init, update)
 
 
 def optimizers(optim: ml_collections.ConfigDict, num_steps: int | None = None
@@ -301,7 +326,8 @@ def autoencoder_discriminator(model: ml_collections.ConfigDict) -> nn.Module:
   return autoencoder.Autoencoder(
       encoder_hidden=tuple(model.discriminator_hidden),
       code_dim=model.code_dim, decoder_hidden=tuple(model.decoder_hidden),
-      activation=model.autoencoder_activation)
+      activation=model.autoencoder_activation,
+      batch_norm=model.get("autoencoder_batch_norm", False))
 
 
 def _gan(config, players: Players, latent_dim: int, schedule: dict):

@@ -92,6 +92,22 @@ def schedule(config: ml_collections.ConfigDict) -> seqgan.Schedule:
       rollout_chunk=s.rollout_chunk or None, bgan_samples=s.bgan_samples)
 
 
+def policy_gradient_rate(config: ml_collections.ConfigDict
+                         ) -> float | optax.Schedule:
+  """The adversarial phase's generator rate: `optim.pg_lr` (0: `g_lr`),
+  cosine-decayed to `optim.pg_final_lr_fraction` of it over the phase's
+  `g_steps` x (adversarial steps) updates when that fraction is under 1
+  (the phase starts a fresh Adam, so its count starts at 0)."""
+  o, s = config.optim, config.seqgan
+  lr = o.pg_lr or o.g_lr
+  alpha = o.get("pg_final_lr_fraction", 1.0)
+  if alpha == 1.0:
+    return lr
+  adversarial = config.train.num_steps - s.mle_steps - s.pretrain_rounds
+  return optax.cosine_decay_schedule(lr, max(adversarial * s.g_steps, 1),
+                                     alpha=alpha)
+
+
 def _mask(tokens: np.ndarray) -> np.ndarray:
   """1 on the words and the end token, 0 on the padding after it."""
   return np.arange(tokens.shape[1]) <= text.lengths(tokens)[:, None]
@@ -165,7 +181,7 @@ def build(config: ml_collections.ConfigDict, *,
       generator_optimizer=common.clipped_adam(o.g_lr, o.g_clip),
       discriminator_optimizer=optax.adam(o.d_lr),
       policy_gradient_optimizer=common.clipped_adam(
-          o.pg_lr or o.g_lr, o.g_clip), length=length,
+          policy_gradient_rate(config), o.g_clip), length=length,
       batch_size=config.data.batch_size, l2=m.d_l2,
       method=config.seqgan.method,
       bgan_estimator=config.seqgan.bgan_estimator, axis_name=axis_name)

@@ -34,3 +34,36 @@ def test_conv_autoencoder_rejects_other_image_sizes():
   ae = autoencoder.ConvAutoencoder(width=4, code_dim=5)
   with pytest.raises(ValueError, match=r"\[B, 28, 28, C\]"):
     ae.init(jax.random.PRNGKey(0), jnp.zeros((2, 32, 32, 1)))
+
+
+def test_batch_normalised_autoencoder_sees_its_batch_in_train_mode_only():
+  """With `batch_norm`, train mode normalises by the batch's statistics: an
+  example's reconstruction changes with the rest of its batch (a collapsed
+  batch vs a varied one); with running averages it does not."""
+  ae = autoencoder.Autoencoder(encoder_hidden=(8,), code_dim=3,
+                               decoder_hidden=(8,), batch_norm=True)
+  varied = jax.random.normal(jax.random.PRNGKey(0), (6, 5))
+  # The same first example among near-copies of it.
+  collapsed = (jnp.broadcast_to(varied[:1], varied.shape)
+               + 0.01 * varied.at[0].set(0.0))
+  variables = ae.init(jax.random.PRNGKey(1), varied)
+  assert "batch_stats" in variables
+
+  def first(x, train):
+    out, _ = ae.apply(variables, x, train=train, mutable=["batch_stats"])[0]
+    return np.asarray(out[0])
+
+  def change(train):
+    return np.abs(first(varied, train) - first(collapsed, train)).max()
+
+  scale = np.abs(first(varied, True)).max()
+  assert change(True) > 0.1 * scale
+  assert change(False) == 0.0
+  np.testing.assert_allclose(first(varied, False),
+                             ae.apply(variables, varied[:1])[0][0], rtol=1e-5)
+
+
+def test_autoencoder_without_batch_norm_has_no_collections():
+  ae = autoencoder.Autoencoder(encoder_hidden=(8,), code_dim=3,
+                               decoder_hidden=(8,))
+  assert set(ae.init(jax.random.PRNGKey(0), jnp.zeros((2, 5)))) == {"params"}

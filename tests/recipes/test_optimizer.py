@@ -1,6 +1,7 @@
 """The recipes' optimizer builder: a constant rate, or a cosine decay to
 `optim.final_lr` (or `optim.final_lr_fraction` of the rate); the mixtures'
-`long` schedule; Adam on clipped gradients."""
+`long` schedule; Adam on clipped gradients, at a constant or a scheduled
+rate; SeqGAN's decaying policy-gradient rate."""
 import jax
 import jax.numpy as jnp
 import ml_collections
@@ -10,7 +11,9 @@ import pytest
 
 from experiments.configs import gan_mixture
 from experiments.configs import mode_mixture
+from experiments.configs import seqgan_oracle
 from gentk.recipes import common
+from gentk.recipes import seqgan as seqgan_recipe
 
 
 def _rates(optimizer, steps: int) -> np.ndarray:
@@ -77,3 +80,41 @@ def test_clipped_adam_is_adam_on_the_clipped_gradient():
     u_adam, s_adam = adam.update(
         g * jnp.minimum(1.0, 5.0 / jnp.linalg.norm(g)), s_adam)
     np.testing.assert_allclose(u_clipped, u_adam, rtol=1e-6)
+
+
+def test_scheduled_adam_has_adams_state_layout_and_follows_its_rate():
+  """A scheduled `clipped_adam` keeps a constant-rate one's state layout (a
+  phase can swap one for the other in the same slot); with a constant
+  schedule its updates are Adam's, with a cosine one the steps decay."""
+  params = {"w": jnp.zeros(3), "b": jnp.zeros(())}
+  constant = common.clipped_adam(1e-2, 5.0)
+  scheduled = common.clipped_adam(optax.constant_schedule(1e-2), 5.0)
+  s_constant, s_scheduled = constant.init(params), scheduled.init(params)
+  assert (jax.tree.structure(s_constant)
+          == jax.tree.structure(s_scheduled))
+  grads = {"w": jnp.array([3.0, -4.0, 0.5]), "b": jnp.array(2.0)}
+  for _ in range(3):
+    u_constant, s_constant = constant.update(grads, s_constant)
+    u_scheduled, s_scheduled = scheduled.update(grads, s_scheduled)
+    for a, b in zip(jax.tree.leaves(u_constant), jax.tree.leaves(u_scheduled)):
+      np.testing.assert_allclose(a, b, rtol=1e-6)
+  decaying = common.clipped_adam(
+      optax.cosine_decay_schedule(1e-2, 10, alpha=0.0), 1e9)
+  rates = _rates(decaying, 11)
+  np.testing.assert_allclose(rates[[0, 5, 10]], [1e-2, 0.5e-2, 0.0],
+                             atol=1e-7)
+
+
+def test_seqgan_policy_gradient_rate_decays_over_the_adversarial_updates():
+  """`optim.pg_final_lr_fraction` 1 keeps the published constant rate;
+  below 1 the rate falls to that fraction by the last of the adversarial
+  phase's g_steps x steps updates."""
+  config = seqgan_oracle.get_config()
+  assert seqgan_recipe.policy_gradient_rate(config) == config.optim.g_lr
+  config.optim.pg_lr, config.optim.pg_final_lr_fraction = 3e-3, 0.1
+  config.seqgan.g_steps = 2
+  updates = 2 * (config.train.num_steps - config.seqgan.mle_steps
+                 - config.seqgan.pretrain_rounds)
+  rate = seqgan_recipe.policy_gradient_rate(config)
+  np.testing.assert_allclose([rate(0), rate(updates // 2), rate(updates)],
+                             [3e-3, 1.65e-3, 3e-4], rtol=1e-5)
