@@ -131,6 +131,8 @@ def _began(config: ml_collections.ConfigDict) -> None:
   config.began.gamma = spec.field(1.0, spec.positive_float)
   # Gain of the k_t control.
   config.began.lambda_k = spec.field(1e-3, spec.non_negative_float)
+  # k_0 of the control, in [0, 1] (with lambda_k 0, a fixed k).
+  config.began.k_init = spec.field(0.0, spec.real(0, 1))
 
 
 def _feature_matching(config: ml_collections.ConfigDict) -> None:

@@ -154,6 +154,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.began.gamma = spec.field(0.5, spec.positive_float)
   # Gain of the k_t control.
   config.began.lambda_k = spec.field(1e-3, spec.non_negative_float)
+  # k_0 of the control, in [0, 1] (with lambda_k 0, a fixed k).
+  config.began.k_init = spec.field(0.0, spec.real(0, 1))
 
   config.train = spec.train_group(
       num_steps=3_000, steps_per_call=100, log_every=100,

@@ -87,14 +87,15 @@ def began_game(autoencoder: nn.Module, latent_fn: Callable, *,
 
 def make_began(generator: nn.Module, autoencoder: nn.Module, *,
                latent_dim: int, gamma: float = 0.5, lambda_k: float = 1e-3,
-               **schedule) -> Algorithm:
-  """BEGAN with z ~ N(0, I_latent_dim).
+               k_init: float = 0.0, **schedule) -> Algorithm:
+  """BEGAN with z ~ N(0, I_latent_dim); `k_init` is k_0 (with `lambda_k` 0,
+  a fixed k).
 
   `schedule`: `generator_optimizer`, `discriminator_optimizer` and optionally
   `disc_steps`, `pretrain_steps`, `axis_name` (see `make_adversarial`).
   """
   game = began_game(adversarial_lib.TrainMode(autoencoder),
                     adversarial_lib.gaussian_latent(latent_dim),
-                    gamma=gamma, lambda_k=lambda_k)
+                    gamma=gamma, lambda_k=lambda_k, k_init=k_init)
   return adversarial_lib.make_adversarial(generator, autoencoder, game,
                                           **schedule)

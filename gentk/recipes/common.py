@@ -366,7 +366,8 @@ def _ebgan(config, players: Players, latent_dim: int, schedule: dict):
 def _began(config, players: Players, latent_dim: int, schedule: dict):
   return began.make_began(players.generator, players.autoencoder(),
                           latent_dim=latent_dim, gamma=config.began.gamma,
-                          lambda_k=config.began.lambda_k, **schedule)
+                          lambda_k=config.began.lambda_k,
+                          k_init=config.began.get("k_init", 0.0), **schedule)
 
 
 def _feature_matching(config, players: Players, latent_dim: int,

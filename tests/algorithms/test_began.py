@@ -84,3 +84,19 @@ def test_training_moves_samples_toward_the_ring():
   k = np.asarray(metrics["discriminator/k"])
   assert k.shape == (3, 1000) and np.all((k >= 0) & (k <= 1))
   assert np.all(np.isfinite(metrics["discriminator/convergence"]))
+
+
+def test_make_began_starts_at_k_init_and_lambda_zero_holds_k_fixed():
+  """`make_began(k_init=0.7, lambda_k=0)`: k_0 = 0.7 and two steps leave it
+  there (a fixed k; the README's over-representation probe)."""
+  algo = began.make_began(
+      mlp.MLP(hidden=(8,), out=2), LINEAR_AE, latent_dim=2, lambda_k=0.0,
+      k_init=0.7, generator_optimizer=optax.adam(1e-3),
+      discriminator_optimizer=optax.adam(1e-3))
+  batch = {"x": jax.random.normal(jax.random.PRNGKey(3), (16, 1, 2))}
+  state = algo.init(jax.random.PRNGKey(0), batch)
+  step = jax.jit(algo.train_step)
+  for i in range(2):
+    state, m = step(state, batch, jax.random.PRNGKey(i))
+    np.testing.assert_allclose(m["discriminator/k"], 0.7, rtol=1e-6)
+  np.testing.assert_allclose(state.extras["k"], 0.7, rtol=1e-6)
