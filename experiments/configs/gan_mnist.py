@@ -42,7 +42,11 @@ BEGAN probes 2026-11-27 (IS / FID / rarest digit): lambda_k 1e-2 with gamma 1
 5.0 / 194 / 1.2%, gamma 1.5 4.6 / 221 / 1.4% (no collapse to 1s; the loop
 digits 0 and 6 stay under 5%); 50,000 steps on one H200 (began_mnist.sh):
 gamma 2 4.9 / 212 / 1.1%, gamma 1.5 4.4 / 236 / 1.3%, conv autoencoder gamma
-1.5 5.7 / 180 / 2.9%: settled, not converging further; see the README.
+1.5 5.7 / 180 / 2.9%: settled, not converging further. Why (README): the
+autoencoder penalises generated mass only where it exceeds 1/k_t times the
+data's, k_t ends at 0.2-0.4 in these runs, and no term moves mass toward a
+digit under its share; a large fixed k (`began.lambda_k=0`, `began.k_init`)
+makes the autoencoder's objective unbounded and the run diverges.
 """
 import ml_collections
 
