@@ -33,8 +33,9 @@ With `reference` (grid, one seed, 2026-11-27 CPU probes, ~50 steps/s): 16 /
 88.0% / 0.80 at 100,000 of its 400,000 steps.
 With `reference100k` (grid, 5 seeds, 2026-11-27, 2-core CPU, 2 h 05 min):
 18 (15-19) modes / 92.3% (87.5-93.4) / 0.61 (0.39-0.84): the reference GAN's
-mode count and KL, 2.5 points under its high-quality rate; over 200,000 decayed steps (one H200) 16 (14-19) / 95.6% / 0.65:
-the longer schedule sharpens and drops modes.
+mode count and KL, 2.5 points under its high-quality rate; over 200,000
+decayed steps (one H200) 16 (14-19) / 95.6% / 0.65: the longer schedule
+sharpens and drops modes.
 Reference (PacGAN Table 1, GAN): ring 6.3 modes / 98.2% / KL 0.45;
 grid 17.3 / 94.8% / 0.70.
 """

@@ -79,12 +79,14 @@ def clipped_adam(lr: float | optax.Schedule, max_norm: float
 
 
 def scheduled_adam(rate: optax.Schedule) -> optax.GradientTransformation:
-  """Adam whose step size is `rate(count)`, count being Adam's own update
-  count, with the state layout of a constant-rate `optax.adam` (`optax.adam`
-  with a schedule adds a counter of its own). A player whose optimizer
-  state is re-initialised between phases (SeqGAN's generator: MLE, then a
-  fresh Adam for the policy gradient) can then change a constant rate for
-  a decaying one in the same state slot."""
+  r"""Adam (Kingma & Ba 2015, Algorithm 1) whose step size at update t is
+  `rate(t)`: \theta_{t+1} = \theta_t - rate(t) \hat m_t / (\sqrt{\hat v_t}
+  + \epsilon), t being Adam's own update count, with the state layout of a
+  constant-rate `optax.adam` (`optax.adam` with a schedule adds a counter of
+  its own). A player whose optimizer state is re-initialised between phases
+  (SeqGAN's generator: MLE, then a fresh Adam for the policy gradient) can
+  then change a constant rate for a decaying one in the same state slot.
+  Updates have the shapes of the parameters."""
   inner = optax.scale_by_adam()
 
   def init(params):
@@ -317,6 +319,11 @@ def autoencoder_discriminator(model: ml_collections.ConfigDict) -> nn.Module:
   one (width `model.width`)."""
   kind = model.get("autoencoder", "mlp")
   if kind == "conv":
+    if model.get("autoencoder_batch_norm", False):
+      raise ConfigError("config.model.autoencoder_batch_norm applies to the "
+                        "'mlp' autoencoder only, not 'conv': pass "
+                        "--config.model.autoencoder_batch_norm=false or "
+                        "--config.model.autoencoder=mlp.")
     return autoencoder.ConvAutoencoder(width=model.width,
                                        code_dim=model.code_dim,
                                        activation=model.autoencoder_activation)

@@ -94,10 +94,11 @@ def schedule(config: ml_collections.ConfigDict) -> seqgan.Schedule:
 
 def policy_gradient_rate(config: ml_collections.ConfigDict
                          ) -> float | optax.Schedule:
-  """The adversarial phase's generator rate: `optim.pg_lr` (0: `g_lr`),
-  cosine-decayed to `optim.pg_final_lr_fraction` of it over the phase's
-  `g_steps` x (adversarial steps) updates when that fraction is under 1
-  (the phase starts a fresh Adam, so its count starts at 0)."""
+  r"""The adversarial phase's generator rate: `optim.pg_lr` (0: `g_lr`),
+  eta; with alpha = `optim.pg_final_lr_fraction` under 1, the cosine decay
+  eta_t = eta (alpha + (1 - alpha) (1 + cos(pi t / T)) / 2) over the phase's
+  T = `g_steps` x (adversarial steps) updates (the phase starts a fresh
+  Adam, so t starts at 0; `optax.cosine_decay_schedule`)."""
   o, s = config.optim, config.seqgan
   lr = o.pg_lr or o.g_lr
   alpha = o.get("pg_final_lr_fraction", 1.0)

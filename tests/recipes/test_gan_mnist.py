@@ -64,6 +64,17 @@ def test_unknown_autoencoder_is_a_config_error():
     recipes.build(config)
 
 
+def test_batch_norm_with_the_conv_autoencoder_is_a_config_error():
+  """`autoencoder_batch_norm` is an option of the MLP autoencoder; with
+  the convolutional one it is refused, not ignored."""
+  config = gan_mnist_config.get_config("began,quick")
+  config.data.source = "segments"
+  config.model.autoencoder = "conv"
+  config.model.autoencoder_batch_norm = True
+  with pytest.raises(ConfigError, match="autoencoder_batch_norm"):
+    recipes.build(config)
+
+
 def test_wgan_gp_takes_a_finite_step_and_samples():
   # The costliest game (gradient penalty: a gradient inside the loss).
   config, exp = _experiment("wgan_gp")
