@@ -104,6 +104,13 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   # 'minimax', 'nonsaturating', 'maximum_likelihood' or 'boundary_seeking'.
   config.gan.generator_cost = spec.field("nonsaturating",
                                          spec.one_of(*GENERATOR_COSTS))
+  # lambda of the gradient penalty on the discriminator's logit at random
+  # real-generated interpolates (GAN-GP, Fedus et al. 2018; 0: none). Needs
+  # a discriminator without batch normalisation (the MLPs here have none).
+  config.gan.penalty_weight = spec.field(0.0, spec.non_negative_float)
+  # The penalty's target gradient norm K: 1 as in WGAN-GP and GAN-GP, 0 for
+  # the zero-centred penalty (Thanh-Tung et al. 2019).
+  config.gan.penalty_target = spec.field(1.0, spec.non_negative_float)
 
   config.adversarial = ml_collections.ConfigDict()
   # k discriminator steps per generator step.
@@ -112,8 +119,11 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.adversarial.pretrain_steps = spec.field(0, spec.non_negative_int)
 
   config.optim = ml_collections.ConfigDict()
-  # Adam learning rate, both players.
+  # Adam learning rate, both players (the discriminator's alone when
+  # generator_lr > 0).
   config.optim.lr = spec.field(1e-3, spec.positive_float)
+  # > 0: the generator's own Adam rate (two time scales; 0: optim.lr).
+  config.optim.generator_lr = spec.field(0.0, spec.non_negative_float)
   config.optim.b1 = spec.field(0.5, spec.fraction)  # Adam beta1.
   config.optim.b2 = spec.field(0.999, spec.fraction)  # Adam beta2.
   # Cosine decay to lr * this at the last step (1: a constant rate).

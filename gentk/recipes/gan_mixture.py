@@ -24,6 +24,8 @@ def build(config: ml_collections.ConfigDict, *,
       players.generator, players.scorer(True),
       latent_dim=config.model.latent_dim,
       generator_cost=config.gan.generator_cost,
+      penalty_weight=config.gan.penalty_weight,
+      penalty_target=config.gan.penalty_target,
       **common.adversarial_schedule(config, axis_name))
   return Experiment(algorithm,
                     mixtures.make_batch_fn(mixture, config.data.batch_size),

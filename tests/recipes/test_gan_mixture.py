@@ -67,3 +67,26 @@ def test_reference100k_is_the_reference_players_on_a_decayed_quarter():
   for config in (short, full):
     del config["train"]["checkpoint_every"]
   assert short == full
+
+
+def test_penalty_and_generator_rate_reach_the_step():
+  """`gan.penalty_weight` puts the penalty in the discriminator's loss (its
+  metric appears) and `optim.generator_lr` is the generator's rate: Adam's
+  first update moves every parameter with a non-zero gradient by the rate
+  (m_hat / sqrt(v_hat) = g / |g|), so the largest moves are 5e-3 for the
+  generator and 1e-3 for the discriminator."""
+  config = gan_mixture.get_config("quick")
+  config.gan.generator_cost = "boundary_seeking"
+  config.gan.penalty_weight = 1.0
+  config.optim.generator_lr = 5e-3
+  experiment = recipe.build(config, axis_name=None)
+  algorithm = experiment.algorithm
+  key = jax.random.PRNGKey(0)
+  state = algorithm.init(key, experiment.data_fn(key, 0, 1))
+  new, metrics = jax.jit(algorithm.phases[0].train_step)(
+      state, experiment.data_fn(key, 0, 1), jax.random.PRNGKey(1))
+  assert any(name.endswith("penalty") for name in metrics)
+  for player, rate in (("generator", 5e-3), ("discriminator", 1e-3)):
+    moves = jax.tree.map(lambda a, b: float(np.abs(a - b).max()),
+                         state.params[player], new.params[player])
+    np.testing.assert_allclose(max(jax.tree.leaves(moves)), rate, rtol=1e-3)
