@@ -252,7 +252,7 @@ def test_runtime_checks_still_apply():
     ("gan_mixture", "nonexistent", ["config has adversarial.*, data.*",
                                     "optim.*", "seed"]),
     ("gan_mixture", "optim.name", [
-        "config.optim has b1, b2, final_lr_fraction, lr",
+        "config.optim has b1, b2, final_lr_fraction, generator_lr, lr",
         "--config.optim.lr=0.001"]),
     ("gan_mixture", "gan.disc_steps", [
         "config.gan has generator_cost"]),
