@@ -6,16 +6,19 @@ Generator: minimise one of the costs in `gentk.losses.adversarial`
 -exp(sigma^{-1}(D(G(z)))), boundary-seeking 1/2 sigma^{-1}(D(G(z)))^2).
 
 Optionally the discriminator's loss carries the WGAN-GP penalty on its logit,
-\lambda E[(||\nabla_{\hat{x}} \sigma^{-1}(D(\hat{x}))|| - 1)^2] at random
-interpolates \hat{x} of real and generated points ("GAN-GP", Fedus et al.
-2018): a Lipschitz-like constraint that keeps the logit sloped between the
-modes, where an unconstrained discriminator saturates.
+\lambda E[(||\nabla_{\hat{x}} \sigma^{-1}(D(\hat{x}))|| - K)^2] at random
+interpolates \hat{x} of real and generated points: K = 1 is "GAN-GP" (Fedus
+et al. 2018), K = 0 the zero-centred penalty (Thanh-Tung et al. 2019). It
+keeps the logit sloped between modes, where an unconstrained discriminator
+saturates (on the 2-D mixtures it also blurs the samples: README).
 
 References:
   Goodfellow et al. 2014, "Generative Adversarial Nets", Algorithm 1,
     https://arxiv.org/abs/1406.2661
   Fedus et al. 2018, "Many Paths to Equilibrium: GANs Do Not Need to Decrease
     a Divergence At Every Step", Sec. 3, https://arxiv.org/abs/1710.08446
+  Thanh-Tung et al. 2019, "Improving Generalization and Stability of
+    Generative Adversarial Networks", Sec. 5, https://arxiv.org/abs/1902.03984
 """
 import functools
 
@@ -36,7 +39,8 @@ def gan_game(discriminator: nn.Module, latent_fn, *,
 
   `penalty_weight`: \lambda of the gradient penalty on the logit (0: none);
   with it the discriminator must treat examples independently (no batch
-  normalisation). Its metrics then carry `penalty`.
+  normalisation). Its metrics then carry `penalty`. `penalty_target`: K, the
+  target gradient norm (1: GAN-GP; 0: zero-centred).
   """
   adversarial.generator_loss(jnp.zeros([1]), cost=generator_cost)  # Validate.
   if penalty_weight < 0:
