@@ -38,6 +38,10 @@ decayed steps (one H200) 16 (14-19) / 95.6% / 0.65: the longer schedule
 sharpens and drops modes.
 Reference (PacGAN Table 1, GAN): ring 6.3 modes / 98.2% / KL 0.45;
 grid 17.3 / 94.8% / 0.70.
+`gan.penalty_weight` (a gradient penalty on the discriminator's logit) and
+`optim.generator_lr` (the generator's own rate) were probed with the
+boundary-seeking cost on the ring (2026-11-27, 5 seeds, 10,000 steps, ~3-4
+min on one core): 3-6 median modes, none the 7 of issue 13 (README).
 """
 import ml_collections
 
