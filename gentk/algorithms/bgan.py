@@ -15,7 +15,9 @@ generator draws $M$ samples $x_m$ and follows one of two estimators
   $\tilde w_m = w(x_m) / \sum_{m'} w(x_{m'})$ and the loss
   $-\frac1B \sum_z \sum_m \tilde w_m \log g_\theta(x_m \mid z)$, whose
   gradient moves $g_\theta(\cdot \mid z)$ towards $\tilde p \propto w\,
-  g_\theta$, the data distribution at the optimal critic;
+  g_\theta$, the data distribution at the optimal critic; `centred`, the
+  weights less their mean $1/M$ (the same mean gradient without the
+  zero-mean term $\frac1M \sum_m \nabla \log g_\theta(x_m \mid z)$);
 * `"reinforce"` (the policy-gradient variant, Definition 2.4 of the notes):
   reward $F(x) = \log w(x)$ and the loss $-\frac{1}{BM} \sum_{z,m}
   (F(x_m) - b_m) \log g_\theta(x_m \mid z)$ with the leave-one-out baseline
@@ -58,8 +60,18 @@ def check_estimator(estimator: str) -> None:
                      f"{ESTIMATORS}")
 
 
+def check_centred(estimator: str, centred: bool) -> None:
+  """Raises ValueError for an unknown `estimator`, or `centred` weights with
+  the REINFORCE estimator (which has its own baseline)."""
+  check_estimator(estimator)
+  if centred and estimator != "importance":
+    raise ValueError("centred weights apply to the 'importance' estimator "
+                     f"only, not {estimator!r}")
+
+
 def generator_surrogate(log_prob: ArrayLike, log_weights: ArrayLike, *,
-                        estimator: str) -> tuple[Array, dict]:
+                        estimator: str, centred: bool = False
+                        ) -> tuple[Array, dict]:
   r"""Per-code surrogate of the BGAN generator, to be maximised.
 
   Args:
@@ -69,17 +81,19 @@ def generator_surrogate(log_prob: ArrayLike, log_weights: ArrayLike, *,
     estimator: "importance" ($\sum_m \mathrm{sg}(\tilde w_m) \log g$) or
       "reinforce" ($\frac1M \sum_m \mathrm{sg}(\log w_m - b_m) \log g$,
       leave-one-out baseline).
+    centred: "importance" only: subtract $1/M$ from the normalised weights
+      (`boundary_seeking.bgan_surrogate`).
   Returns:
     `(surrogate [B], metrics)`: metrics `ess` (effective sample size of the
     normalised weights over $M$, mean over codes) and `log_w` (mean).
   References:
     Hjelm et al. 2018, Algorithm 1 and Section 2.
   """
-  check_estimator(estimator)
+  check_centred(estimator, centred)
   log_weights = jax.lax.stop_gradient(jnp.asarray(log_weights))
   if estimator == "importance":
     surrogate, _ = boundary_seeking.bgan_surrogate(log_prob, log_weights,
-                                                   axis=0)
+                                                   axis=0, centred=centred)
   else:
     baseline = score_function.leave_one_out_baseline(log_weights, axis=0)
     per_sample, _ = boundary_seeking.bgan_reinforce_surrogate(
@@ -101,7 +115,8 @@ def draw_binary(key: PRNGKey, logits: Array, num: int | None = None) -> Array:
 def bgan_game(critic: nn.Module, latent_fn, *, num_samples: int,
               divergence: fgan.DivergenceLike = "gan",
               estimator: str = "importance",
-              critic_samples: int | None = None) -> adversarial_lib.Game:
+              critic_samples: int | None = None,
+              centred: bool = False) -> adversarial_lib.Game:
   """The discrete BGAN game; `ctx.samples` are the generator's Bernoulli
   logits `[B, ...]`, `critic` maps binary images to V `[B]`.
 
@@ -113,10 +128,11 @@ def bgan_game(critic: nn.Module, latent_fn, *, num_samples: int,
     estimator: one of `ESTIMATORS`.
     critic_samples: binary samples per code in the critic's step (None: M,
       the published code's; 1 is M times cheaper).
+    centred: "importance" only: the weights less their mean $1/M$.
   Returns:
     the `Game` (critic: the f-GAN bound, data against the samples).
   """
-  check_estimator(estimator)
+  check_centred(estimator, centred)
   if num_samples < 2:
     raise ValueError(f"num_samples (M) must be >= 2, got {num_samples}")
   d = fgan.get_divergence(divergence)
@@ -142,7 +158,8 @@ def bgan_game(critic: nn.Module, latent_fn, *, num_samples: int,
     log_w = boundary_seeking.log_weights_from_logits(
         v.reshape(x.shape[:2]), divergence=d)
     surrogate, metrics = generator_surrogate(log_prob, log_w,
-                                             estimator=estimator)
+                                             estimator=estimator,
+                                             centred=centred)
     return -surrogate.mean(), metrics
 
   return adversarial_lib.Game(discriminator_loss, generator_loss, latent_fn)
@@ -151,14 +168,14 @@ def bgan_game(critic: nn.Module, latent_fn, *, num_samples: int,
 def make_bgan(generator: nn.Module, critic: nn.Module, *, latent_dim: int,
               num_samples: int, divergence: fgan.DivergenceLike = "gan",
               estimator: str = "importance", critic_samples: int | None = None,
-              **schedule) -> Algorithm:
+              centred: bool = False, **schedule) -> Algorithm:
   """Discrete BGAN with z ~ N(0, I_latent_dim).
 
   Args:
     generator: z -> Bernoulli logits `[B, ...]`.
     critic: binary images -> V `[B]`.
-    latent_dim, num_samples, divergence, estimator, critic_samples: see
-      `bgan_game`.
+    latent_dim, num_samples, divergence, estimator, critic_samples,
+      centred: see `bgan_game`.
     **schedule: `generator_optimizer`, `discriminator_optimizer` and
       optionally `disc_steps`, `pretrain_steps`, `axis_name`
       (`adversarial.make_adversarial`).
@@ -167,7 +184,8 @@ def make_bgan(generator: nn.Module, critic: nn.Module, *, latent_dim: int,
   """
   game = bgan_game(critic, adversarial_lib.gaussian_latent(latent_dim),
                    num_samples=num_samples, divergence=divergence,
-                   estimator=estimator, critic_samples=critic_samples)
+                   estimator=estimator, critic_samples=critic_samples,
+                   centred=centred)
   algorithm = adversarial_lib.make_adversarial(generator, critic, game,
                                                **schedule)
 

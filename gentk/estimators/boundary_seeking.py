@@ -72,7 +72,8 @@ def log_weights_from_logits(logits: ArrayLike, *,
 
 
 def bgan_surrogate(log_prob: ArrayLike, log_weights: ArrayLike,
-                   axis: int = 0) -> tuple[Array, Array]:
+                   axis: int = 0, *, centred: bool = False
+                   ) -> tuple[Array, Array]:
   r"""BGAN generator surrogate $\sum_m \mathrm{sg}(\tilde w_m) \log
   g_\theta(x_m \mid z)$, normalised within each group of $M$ samples.
 
@@ -82,11 +83,19 @@ def bgan_surrogate(log_prob: ArrayLike, log_weights: ArrayLike,
   bias $O(1/M)$). Maximise the surrogate (minimise its negative). Gradients
   are stopped through the weights; the samples $x_m$ carry no gradient.
 
+  Centred (`centred=True`), the surrogate is $\sum_m \mathrm{sg}(\tilde w_m -
+  \frac1M) \log g_\theta(x_m \mid z)$: the weights sum to one, so the
+  uncentred gradient carries $\frac1M \sum_m \nabla_\theta \log
+  g_\theta(x_m \mid z)$, a term of mean zero under $x_m \sim g_\theta$ whose
+  variance does not shrink as the weights approach uniform (a score of
+  every pixel); removing it (the baseline $1/M$) leaves the mean unchanged.
+
   Args:
     log_prob: $\log g_\theta(x_m \mid z)$, `[..., M, ...]`, with gradient.
     log_weights: $\log w(x_m)$, the same shape (`log_weights_from_logits`, or
       `jnp.log(weights_from_statistic(...))`).
     axis: the group axis of the $M$ samples of one $z$.
+    centred: subtract the baseline $1/M$ from the normalised weights.
   Returns:
     `(surrogate, weights)`: the surrogate, the shape of the inputs without
     `axis`, and the normalised weights $\tilde w_m$ (per-sample terms), the
@@ -94,7 +103,12 @@ def bgan_surrogate(log_prob: ArrayLike, log_weights: ArrayLike,
   References:
     Hjelm et al. 2018, Section 2 and Algorithm 1.
   """
-  return importance.self_normalized_surrogate(log_weights, log_prob, axis=axis)
+  surrogate, weights = importance.self_normalized_surrogate(
+      log_weights, log_prob, axis=axis)
+  if not centred:
+    return surrogate, weights
+  signal = weights - 1.0 / weights.shape[axis]
+  return jnp.sum(signal * jnp.asarray(log_prob), axis=axis), weights
 
 
 def bgan_reinforce_surrogate(

@@ -6,9 +6,10 @@ Training batches are binarised inside the step (`common.binary_digits`);
 scored by the MNIST-classifier IS / FID / KID of `eval.num_samples` binary
 samples against the binarised test images, the classifier's label histogram
 of the samples (`mnist_classifier_min_share`: the rarest digit's share,
->= 0.05 when no digit is lost), and the spread of both estimators' generator
+>= 0.05 when no digit is lost), and the spread of the estimators' generator
 gradients at the final state (`gentk.algorithms.bgan.gradient_moments`,
-same codes, same critic).
+same codes, same critic: importance, importance with centred weights,
+REINFORCE).
 """
 import pathlib
 
@@ -41,11 +42,15 @@ def build(config: ml_collections.ConfigDict, *,
   algorithm = bgan.make_bgan(
       generator, critic, latent_dim=m.latent_dim, num_samples=b.num_samples,
       divergence=b.divergence, estimator=b.estimator,
-      critic_samples=b.critic_samples or None,
+      critic_samples=b.critic_samples or None, centred=b.centred,
       **common.adversarial_schedule(config, axis_name))
+  estimators = {"importance": ("importance", False),
+                "importance_centred": ("importance", True),
+                "reinforce": ("reinforce", False)}
   games = {name: bgan.bgan_game(critic, None, num_samples=b.num_samples,
-                                divergence=b.divergence, estimator=name)
-           for name in bgan.ESTIMATORS}
+                                divergence=b.divergence, estimator=estimator,
+                                centred=centred)
+           for name, (estimator, centred) in estimators.items()}
   moments = jax.jit(lambda params, collections, key: {
       name: bgan.gradient_moments(
           generator, game, params, collections, key,

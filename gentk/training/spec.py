@@ -203,6 +203,16 @@ def below(other: str, check: Check, *, or_equal: bool = False) -> Check:
                suggest=lambda config: _value(config, other) // 2)
 
 
+def true_only_if(other: str, value) -> Check:
+  """A boolean that may be True only while the field `other` (a dotted path
+  from the config's root) holds `value`."""
+  def accepts(v, config):
+    return isinstance(v, bool) and (
+        not v or config is None or _value(config, other) == value)
+  return Check(f"a boolean, True only with config.{other}={value!r}", accepts,
+               suggest=lambda config: False)
+
+
 # ------------------------------------------------------------------ reading
 
 

@@ -73,6 +73,29 @@ def test_self_normalised_weights_target_the_data_at_the_optimal_critic():
   np.testing.assert_allclose(grad, expected, atol=0.02)
 
 
+def test_centred_weights_keep_the_gradient_and_cut_its_variance():
+  # Centred weights target the same gradient (as above, tolerance 0.02) and
+  # drop the zero-mean term (1/M) sum_m grad log g(x_m): with M = 20 and 8
+  # codes, the ratio of their total variances over 64 keys is 0.38 (0.35-0.43
+  # over four sets of keys, measured); bound 0.65, four standard errors of
+  # a variance ratio with ~190 degrees of freedom a side.
+  def spread(centred):
+    game = bgan.bgan_game(TableCritic(), None, num_samples=20,
+                          estimator="importance", centred=centred)
+    gradient = jax.jit(lambda key: generator_gradient(game, key, 8))
+    return np.stack([gradient(jax.random.PRNGKey(k)) for k in range(64)])
+  plain, centred = spread(False), spread(True)
+  expected = -jax.grad(lambda p: jnp.sum(P_DATA * log_g(p)))(
+      GEN_PARAMS)["params"]["logits"]
+  game = bgan.bgan_game(TableCritic(), None, num_samples=4_000,
+                        estimator="importance", centred=True)
+  np.testing.assert_allclose(
+      generator_gradient(game, jax.random.PRNGKey(1), num_codes=8), expected,
+      atol=0.02)
+  ratio = centred.var(axis=0).sum() / plain.var(axis=0).sum()
+  assert ratio < 0.65, ratio
+
+
 def test_reinforce_gradient_matches_the_kl_gradient_by_enumeration():
   # Reward log w = log p/g, leave-one-out baseline: unbiased for
   # E[grad loss] = grad KL(g || p) (the baseline adds no bias). 2,000 codes x
@@ -142,3 +165,6 @@ def test_unknown_estimator_and_too_few_samples_are_refused():
     bgan.bgan_game(TableCritic(), None, num_samples=4, estimator="gumbel")
   with pytest.raises(ValueError, match="M"):
     bgan.bgan_game(TableCritic(), None, num_samples=1)
+  with pytest.raises(ValueError, match="centred"):
+    bgan.bgan_game(TableCritic(), None, num_samples=4, estimator="reinforce",
+                   centred=True)

@@ -101,6 +101,23 @@ def test_bgan_surrogate_matches_enumeration():
                           what="BGAN, M = 3")
 
 
+def test_centred_bgan_surrogate_has_the_same_mean():
+  # Subtracting 1/M from the normalised weights removes (1/M) sum_m
+  # grad log g(x_m), of mean zero: the exact mean of the uncentred
+  # estimator still holds (same keys, same 4-standard-error check).
+  num = 3
+
+  @jax.jit
+  def grads(key):
+    x = jax.random.categorical(key, _THETA, shape=(20_000, num))
+    log_w = _optimal_log_weights(x)
+    return jax.jacfwd(lambda t: boundary_seeking.bgan_surrogate(
+        jax.nn.log_softmax(t)[x], log_w, axis=1, centred=True)[0])(_THETA)
+
+  mc_util.assert_unbiased(grads(jax.random.PRNGKey(0)), _exact_bgan_mean(num),
+                          what="centred BGAN, M = 3")
+
+
 def test_bgan_estimator_is_consistent_in_group_size():
   # The exact mean of the self-normalised estimator approaches p - g as M
   # grows (M = 1 gives 0: one sample has weight 1).
@@ -123,6 +140,19 @@ def test_normalised_weights_by_hand():
   grad = jax.grad(lambda lw: boundary_seeking.bgan_surrogate(
       log_prob, lw, axis=1)[0].sum())(log_w)
   np.testing.assert_array_equal(grad, 0.0)
+
+
+def test_centred_weights_by_hand():
+  # The per-sample signal is w~ - 1/M: (1/4, 3/4) - 1/2 = (-1/4, 1/4), and
+  # uniform weights give none.
+  log_w = jnp.log(jnp.array([[1.0, 3.0], [2.0, 2.0]]))
+  log_prob = jnp.array([[-1.0, -2.0], [-0.5, -1.5]])
+  signal = jax.grad(lambda lp: boundary_seeking.bgan_surrogate(
+      lp, log_w, axis=1, centred=True)[0].sum())(log_prob)
+  np.testing.assert_allclose(signal, [[-0.25, 0.25], [0.0, 0.0]], atol=1e-7)
+  _, weights = boundary_seeking.bgan_surrogate(log_prob, log_w, axis=1,
+                                               centred=True)
+  np.testing.assert_allclose(weights, [[0.25, 0.75], [0.5, 0.5]], rtol=1e-6)
 
 
 def test_reinforce_variant_is_unbiased():

@@ -148,6 +148,20 @@ def test_relation_to_another_field_and_its_example():
       "num_steps: pass e.g. --config.mcmc.burn_in=40")
 
 
+def test_a_setting_of_one_variant_is_refused_in_another():
+  config = _config("bgan_mnist", "quick,reinforce")
+  assert spec.errors(config) == []
+  config.bgan.centred = True
+  with pytest.raises(config_lib.ConfigError) as e:
+    config_lib.validate_launch(config, "unused")
+  assert str(e.value) == (
+      "config.bgan.centred=True must be a boolean, True only with "
+      "config.bgan.estimator='importance': pass e.g. "
+      "--config.bgan.centred=False")
+  config.bgan.estimator = "importance"
+  assert spec.errors(config) == []
+
+
 def test_field_refuses_an_invalid_declared_value():
   with pytest.raises(ValueError, match="is not a finite float > 0"):
     spec.field(-1.0, spec.positive_float)
