@@ -42,8 +42,8 @@ shared with the test suite): gan_si 25 (25-25) / 96.6% (95.4-97.4) / 0.052
 PacGAN4 with another generator cost (`--config.pacgan.generator_cost`),
 `pacgan,<data>,seeds5,long` (measured 2026-11-27, ~17 minutes per 5-seed run
 on one core): boundary-seeking ring 7 (7-8) / 98.5% / 0.15, grid 19 (19-20) /
-77.6% / 0.40; maximum likelihood grid 25 (25-25) / 88.8% / 0.06 (ring, 10,000
-steps: 8 (0-8)).
+77.6% / 0.40; maximum likelihood ring 8 (8-8) / 98.7% / 0.00, grid 25 (25-25)
+/ 88.8% / 0.06.
 Reference (PacGAN Table 1): PacGAN4 ring 7.8 modes / 95.9% / KL 0.07, grid
 24.8 / 93.6% / 0.04; GAN ring 6.3 / 98.2% / 0.45, grid 17.3 / 94.8% / 0.70.
 Seed 004 (Table 1, 5x5 grid, its own protocol: 50,000 samples, a mode counts
