@@ -46,7 +46,7 @@ Budget (CPU): 2,500 steps at 0.57-0.67 s each, about 28 minutes on this
 project's 2-core machine, plus 1-2 minutes of scoring.
 Expected (measured 2026-11-27, shared 2-core CPU; README's BGAN table):
 IS 6.48 / FID 44.7 / KID 12.0 after 2,500 steps, the rarest digit 6.7% of
-the samples (target 5% met); the critic's loss rises from 0.4 to ~1.3
+the samples (target 5% met; seed 1: 6.47 / 40.0 / 7.6, 5.4%); the critic's loss rises from 0.4 to ~1.3
 (near its chance value 2 log 2 = 1.39) and the ESS of the 20 weights from
 12 to 19. Uncentred (`--config.bgan.centred=False`, Algorithm 1 as
 published): 5.61 / 77.8 / 16.2, rarest digit 3.0% (not met).
