@@ -87,8 +87,9 @@ def bgan_surrogate(log_prob: ArrayLike, log_weights: ArrayLike,
   \frac1M) \log g_\theta(x_m \mid z)$: the weights sum to one, so the
   uncentred gradient carries $\frac1M \sum_m \nabla_\theta \log
   g_\theta(x_m \mid z)$, a term of mean zero under $x_m \sim g_\theta$ whose
-  variance does not shrink as the weights approach uniform (a score of
-  every pixel); removing it (the baseline $1/M$) leaves the mean unchanged.
+  variance does not shrink as the weights approach uniform (for images, a
+  score over every pixel); removing it (the baseline $1/M$) leaves the mean
+  unchanged.
 
   Args:
     log_prob: $\log g_\theta(x_m \mid z)$, `[..., M, ...]`, with gradient.
