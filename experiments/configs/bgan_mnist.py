@@ -50,7 +50,8 @@ the samples (target 5% met; seed 1: 6.47 / 40.0 / 7.6, 5.4%); the critic's loss 
 (near its chance value 2 log 2 = 1.39) and the ESS of the 20 weights from
 12 to 19. Uncentred (`--config.bgan.centred=False`, Algorithm 1 as
 published): 5.61 / 77.8 / 16.2, rarest digit 3.0% (not met).
-`reinforce`: IS 6.69 / FID 38.2 / KID 9.5, rarest digit 5.8% (target met). At the earlier default rates (critic 1e-5 / generator 1e-4,
+`reinforce`: IS 6.69 / FID 38.2 / KID 9.5, rarest digit 5.8% (target met;
+seed 1: 6.44 / 50.5 / 13.8, 5.7%, 24.6 minutes with scoring alone on the CPU). At the earlier default rates (critic 1e-5 / generator 1e-4,
 26.5-29 minutes, the same step cost; uncentred): 4.66 / 132 / 1.5% and
 `reinforce`
 5.32 / 101 / 2.4%. At the published rate
