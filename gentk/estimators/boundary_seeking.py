@@ -104,12 +104,8 @@ def bgan_surrogate(log_prob: ArrayLike, log_weights: ArrayLike,
   References:
     Hjelm et al. 2018, Section 2 and Algorithm 1.
   """
-  surrogate, weights = importance.self_normalized_surrogate(
-      log_weights, log_prob, axis=axis)
-  if not centred:
-    return surrogate, weights
-  signal = weights - 1.0 / weights.shape[axis]
-  return jnp.sum(signal * jnp.asarray(log_prob), axis=axis), weights
+  return importance.self_normalized_surrogate(log_weights, log_prob, axis=axis,
+                                             centred=centred)
 
 
 def bgan_reinforce_surrogate(

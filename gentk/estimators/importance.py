@@ -178,7 +178,8 @@ def self_normalized_expectation(f_values: ArrayLike, log_w: ArrayLike,
 
 
 def self_normalized_surrogate(log_w: ArrayLike, log_prob: ArrayLike,
-                              axis: int = 0) -> tuple[Array, Array]:
+                              axis: int = 0, *, centred: bool = False
+                              ) -> tuple[Array, Array]:
   r"""Surrogate for the self-normalised gradient $\sum_k \tilde w_k \nabla
   \log \pi(x_k)$.
 
@@ -191,10 +192,17 @@ def self_normalized_surrogate(log_w: ArrayLike, log_prob: ArrayLike,
   Gradients are stopped through the weights; the samples $x_k$ must carry no
   gradient (stop them, or sample discrete variables).
 
+  Centred, $s = \sum_k \mathrm{sg}(\tilde w_k - \frac1K) \log \pi(x_k)$: where
+  $x_k \sim \pi$ (a sampler's own samples, as in BGAN) the removed term
+  $\frac1K \sum_k \nabla \log \pi(x_k)$ has mean zero, so the mean gradient
+  is unchanged and the variance of that score term, which stays as the
+  weights approach uniform, is gone.
+
   Args:
     log_w: log-importance-weights, `[..., K, ...]`.
     log_prob: $\log \pi(x_k)$ with its gradient path, same shape.
     axis: the sample axis.
+    centred: subtract the baseline $1/K$ from the normalised weights.
   Returns:
     `(surrogate, weights)`: the surrogate, the shape without `axis`, and the
     normalised weights $\tilde w$ (per-sample terms), the shape of `log_w`.
@@ -205,7 +213,8 @@ def self_normalized_surrogate(log_w: ArrayLike, log_prob: ArrayLike,
   log_w, log_prob = jnp.asarray(log_w), jnp.asarray(log_prob)
   chex.assert_equal_shape([log_w, log_prob])
   weights = jax.lax.stop_gradient(self_normalized_weights(log_w, axis=axis))
-  return jnp.sum(weights * log_prob, axis=axis), weights
+  signal = weights - 1.0 / weights.shape[axis] if centred else weights
+  return jnp.sum(signal * log_prob, axis=axis), weights
 
 
 def bihm_log_weights(log_p_joint: ArrayLike,

@@ -2,21 +2,17 @@
 reaches the run, and the final evaluation reports the gradient spread of
 each estimator."""
 import json
-import pathlib
-import subprocess
-import sys
 
 import numpy as np
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from tests.experiments.test_main import _run
+
+CONFIG = "--config=experiments/configs/bgan_mnist.py"
 
 
 def test_centred_run_reports_each_estimators_gradient_spread(tmp_path):
-  r = subprocess.run(
-      [sys.executable, "-m", "experiments.main", f"--workdir={tmp_path}",
-       "--config=experiments/configs/bgan_mnist.py:quick",
-       "--config.bgan.centred=True"],
-      cwd=ROOT, capture_output=True, text=True, timeout=600)
+  r = _run(tmp_path, f"{CONFIG}:quick", "--config.bgan.centred=True",
+           timeout=600)
   assert r.returncode == 0, r.stderr[-3000:]
   summary = json.loads((tmp_path / "summary.json").read_text())
   assert json.loads((tmp_path / "config.json").read_text())["bgan"]["centred"]
@@ -27,10 +23,6 @@ def test_centred_run_reports_each_estimators_gradient_spread(tmp_path):
 
 
 def test_centred_reinforce_is_refused_with_one_line(tmp_path):
-  r = subprocess.run(
-      [sys.executable, "-m", "experiments.main", f"--workdir={tmp_path}",
-       "--config=experiments/configs/bgan_mnist.py:quick,reinforce",
-       "--config.bgan.centred=True"],
-      cwd=ROOT, capture_output=True, text=True, timeout=600)
+  r = _run(tmp_path, f"{CONFIG}:quick,reinforce", "--config.bgan.centred=True")
   assert r.returncode == 2, r.stderr[-3000:]
   assert "centred" in r.stderr.strip().splitlines()[-1]
