@@ -1,5 +1,5 @@
 r"""GANs on Stacked MNIST (1,000 modes): DCGAN at seed 004's three sizes,
-PacGAN and DCGAN-SI.
+PacGAN, DCGAN-SI and AdaGAN.
 
 Three MNIST training digits drawn independently (in the step, from (key,
 step)) are the channels of one 28 x 28 x 3 image. Evaluation: 26,000 samples,
@@ -18,7 +18,12 @@ gentk's DCGAN with base width 32: generator W = 32 Kg, discriminator W =
 32 Kd; not seed 004's exact layers), `pacgan` (PacGAN2 with the M players),
 `dcgan_si` (DCGAN-SI(M): GAN + lambda H_M, Gaussian kernel sigma = 1 on the
 2,352 pixels, lambda = 0.01: the two generator terms on the same scale, as
-seed 004 advises; it gives no values), `quick` (for tests).
+seed 004 advises; it gives no values), `adagan` (AdaGAN of Tolstikhin et al.
+2017 over M-size DCGANs: T = 5 rounds of 1,000 GAN steps on a fixed sample of
+60,000 stacks, each round t >= 2 after 250 steps of the density-ratio
+classifier and one reweighting, beta = 1/t; the same 5,000 generator steps
+as the other variants, shared by five generators; the discriminator without
+batch normalisation), `quick` (for tests, with any of the above).
 Adam 2e-4 (b1 0.5) for both players, the generator at 1e-3 (as gan_mnist).
 Expected (2026-11-26, one seed, the 2-core CPU shared with two other runs,
 19 minutes of training): dcgan_m 1000 modes / KL 0.231; dcgan_si 1000 / 0.186.
@@ -34,7 +39,7 @@ from experiments.configs import gan_mixture
 from gentk.training import spec
 
 SIZES = {"dcgan_s": (1.0, 0.5), "dcgan_m": (1.0, 1.0), "dcgan_l": (2.0, 1.0)}
-VARIANTS = tuple(SIZES) + ("pacgan", "dcgan_si")
+VARIANTS = tuple(SIZES) + ("pacgan", "dcgan_si", "adagan")
 BASE_WIDTH = 32
 SPLIT = spec.tfds_split("train", "test")
 
@@ -45,7 +50,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
                        exclusive=(VARIANTS,), flags=("quick",))
   variant = next((a for a in args if a in VARIANTS), "dcgan_m")
   kg, kd = SIZES.get(variant, SIZES["dcgan_m"])
-  method = {"pacgan": "pacgan", "dcgan_si": "gan_si"}.get(variant, "gan")
+  method = {"pacgan": "pacgan", "dcgan_si": "gan_si",
+            "adagan": "adagan"}.get(variant, "gan")
 
   config = ml_collections.ConfigDict()
   # experiments.runners.<runner>.run(config, workdir).
@@ -53,8 +59,9 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   # module of gentk/recipes.
   config.experiment = spec.field("stacked_mnist",
                                  spec.module_in("gentk.recipes"))
-  # 'gan', 'pacgan' or 'gan_si'.
-  config.method = spec.field(method, spec.one_of("gan", "pacgan", "gan_si"))
+  # 'gan', 'pacgan', 'gan_si' or 'adagan'.
+  config.method = spec.field(method, spec.one_of("gan", "pacgan", "gan_si",
+                                                 "adagan"))
   # Root PRNG seed: init, data and noise derive from it.
   config.seed = spec.field(0, spec.non_negative_int)
   # S runs on the seed axis.
@@ -121,6 +128,20 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.train = spec.train_group(
       num_steps=5_000, steps_per_call=100, log_every=500,
       checkpoint_every=1_000, keep_checkpoints=2)
+  if method == "adagan":
+    config.adagan = ml_collections.ConfigDict()
+    # T, generators in the mixture.
+    config.adagan.num_rounds = spec.field(5, spec.positive_int)
+    # GAN steps of rounds 1..T-1 (round T: the rest of train.num_steps).
+    config.adagan.round_steps = spec.field(1_000, spec.positive_int)
+    # Density-ratio classifier steps before rounds 2..T.
+    config.adagan.ratio_steps = spec.field(250, spec.positive_int)
+    # N, the fixed sample of stacks that the rounds reweight.
+    config.adagan.num_points = spec.field(60_000, spec.positive_int)
+    # beta, the new component's weight (0: 1/t, a uniform mixture).
+    config.adagan.beta = spec.field(0.0, spec.fraction)
+    # 5 rounds + 4 x (ratio steps + the reweighting step).
+    config.train.num_steps = 5 * 1_000 + 4 * (250 + 1)
 
   config.eval = ml_collections.ConfigDict()
   # Generated images scored (protocol: 26,000).
@@ -138,4 +159,10 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
     config.train.log_every = 10
     config.train.checkpoint_every = 10
     config.eval.num_samples = 500
+    if method == "adagan":
+      config.adagan.num_rounds = 2
+      config.adagan.round_steps = 10
+      config.adagan.ratio_steps = 5
+      config.adagan.num_points = 500
+      config.train.num_steps = 2 * 10 + 5 + 1
   return config

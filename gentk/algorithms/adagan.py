@@ -18,14 +18,22 @@ $P_1 = G_1$. Round $t \ge 2$ has two phases:
 
 $\beta_t = 1/t$ by default (a uniform mixture), or a constant. Sampling draws
 a component $c \sim \alpha$ and returns $G_c(z)$; every generator is
-evaluated on every z and the draw selects (T is small). The players have no
-mutable collections (no batch normalisation).
+evaluated on every z and the draw selects (T is small). Generators may carry
+batch normalisation (their running averages move in their own round and
+serve the sampling); the discriminator must score points independently (no
+batch statistics), since h is read off it one point at a time.
+
+The N training points are an array, or `Points` (a count and an index
+lookup) for samples too large to hold as one array, e.g. Stacked MNIST's
+triples of digit indices.
 
 References:
   Tolstikhin, Gelly, Bousquet, Simon-Gabriel & Schoelkopf 2017, "AdaGAN:
     Boosting Generative Models", https://arxiv.org/abs/1701.02386
     (Algorithm 1, Theorem 1, Section 3.2)
 """
+from typing import Callable, NamedTuple
+
 import flax.linen as nn
 import jax
 import jax.numpy as jnp
@@ -38,6 +46,25 @@ from gentk.types import TrainState
 
 DISCRIMINATOR = "discriminator"
 WEIGHTS, MIXTURE = "data_weights", "mixture_weights"
+
+
+class Points(NamedTuple):
+  """A fixed training sample of `num` points given by index.
+
+  Attributes:
+    num: N.
+    lookup: indices `[B]` int32 -> the points `[B, ...]` (jit-traceable).
+  """
+  num: int
+  lookup: Callable[[Array], Array]
+
+
+def as_points(data: ArrayLike | Points) -> Points:
+  """`data` as `Points` (an array `[N, ...]` is looked up by indexing)."""
+  if isinstance(data, Points):
+    return data
+  array = jnp.asarray(data)
+  return Points(array.shape[0], lambda i: array[i])
 
 
 def generator_name(t: int) -> str:
@@ -69,21 +96,23 @@ def data_weights(h: ArrayLike, beta: float, iterations: int = 60) -> Array:
 
 
 def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
-                latent_dim: int, data: ArrayLike, batch_size: int,
+                latent_dim: int, data: ArrayLike | Points, batch_size: int,
                 num_rounds: int, round_steps: int, ratio_steps: int,
                 generator_optimizer: optax.GradientTransformation,
                 discriminator_optimizer: optax.GradientTransformation,
-                beta: float = 0.0, axis_name: str | None = None
-                ) -> Algorithm:
+                beta: float = 0.0, score_chunk: int = 10_000,
+                axis_name: str | None = None) -> Algorithm:
   """AdaGAN with `num_rounds` generators of `generator`'s architecture.
 
   Args:
     generator: z `[B, latent_dim]` -> samples `[B, ...]`.
-    discriminator: samples -> logits `[B]`; the GAN discriminator of every
-      round and the density-ratio classifier.
+    discriminator: samples -> logits `[B]`, each from its own sample (no
+      batch statistics); the GAN discriminator of every round and the
+      density-ratio classifier.
     latent_dim: the dimension of z ~ N(0, I).
-    data: the N training points `[N, ...]` that the rounds reweight (batches
-      are drawn from them inside the step, with the current weights).
+    data: the N training points that the rounds reweight, `[N, ...]` or
+      `Points` (batches are drawn from them inside the step, with the
+      current weights).
     batch_size: real and generated examples per update.
     num_rounds: T, the generators.
     round_steps: GAN steps of each round (the last round runs to the end of
@@ -91,14 +120,17 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
     ratio_steps: classifier steps before each round t >= 2.
     generator_optimizer, discriminator_optimizer: optax transformations.
     beta: the new component's mixture weight; 0 for 1/t.
+    score_chunk: points scored at once when the ratio is read off the
+      discriminator at all N (a `lax.map` over chunks bounds the memory).
     axis_name: the `pmap` axis, or None.
   Returns:
     the `Algorithm`; phases `round_1`, then `ratio_t`, `reweight_t` (one
     step), `round_t` for t = 2..T; extras `data_weights` `[N]` and
     `mixture_weights` `[T]`.
   """
-  data = jnp.asarray(data)
-  n = data.shape[0]
+  points = as_points(data)
+  n = points.num
+  first = points.lookup(jnp.zeros((1,), jnp.int32))
   names = [generator_name(t) for t in range(1, num_rounds + 1)]
   optimizers = {**{g: generator_optimizer for g in names},
                 DISCRIMINATOR: discriminator_optimizer}
@@ -107,7 +139,7 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
   def init(key: PRNGKey, batch) -> TrainState:
     z = jnp.zeros((1, latent_dim))
     players = {g: (generator, (z,)) for g in names}
-    players[DISCRIMINATOR] = (discriminator, (data[:1],))
+    players[DISCRIMINATOR] = (discriminator, (first,))
     mixture = jnp.zeros(num_rounds).at[0].set(1.0)
     return core.init_state(key, players, optimizers, extras={
         WEIGHTS: jnp.full((n,), 1.0 / n), MIXTURE: mixture})
@@ -116,7 +148,7 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
     """The discriminator and its optimizer state re-initialised at a phase's
     first step (a new key per phase), unchanged otherwise."""
     entering = state.phase_step == 0
-    fresh = discriminator.init(key, data[:1])
+    fresh = discriminator.init(key, first)
     pick = lambda a, b: jax.tree.map(lambda x, y: jnp.where(entering, x, y),
                                      a, b)
     params = pick(fresh, state.params[DISCRIMINATOR])
@@ -134,13 +166,25 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
   def logits(state: TrainState, x: Array) -> Array:
     return discriminator.apply(state.params[DISCRIMINATOR], x)
 
-  def mixture_sample(params, mixture: Array, key: PRNGKey, num: int):
+  def logits_at_points(state: TrainState) -> Array:
+    """The discriminator's logit at each of the N points `[N]`, scored
+    `score_chunk` at a time (the last chunk wraps around)."""
+    chunk = min(score_chunk, n)
+    chunks = -(-n // chunk)
+    index = (jnp.arange(chunks * chunk, dtype=jnp.int32) % n).reshape(
+        chunks, chunk)
+    scored = jax.lax.map(lambda i: logits(state, points.lookup(i)), index)
+    return scored.reshape(-1)[:n]
+
+  def mixture_sample(state: TrainState, key: PRNGKey, num: int):
     key_z, key_c = jax.random.split(key)
     z = jax.random.normal(key_z, (num, latent_dim))
-    stacked = jax.tree.map(lambda *p: jnp.stack(p), *[params[g]
-                                                      for g in names])
-    outputs = jax.vmap(lambda p: generator.apply(p, z))(stacked)  # [T, num]
-    c = jax.random.categorical(key_c, jnp.log(mixture), shape=(num,))
+    stacked = jax.tree.map(lambda *p: jnp.stack(p), *[
+        core.player_variables(state, g) for g in names])
+    outputs = jax.vmap(lambda v: core.eval_apply(generator, v, z))(
+        stacked)  # [T, num, ...]
+    c = jax.random.categorical(key_c, jnp.log(state.extras[MIXTURE]),
+                               shape=(num,))
     return jnp.take_along_axis(
         outputs, c.reshape((1, num) + (1,) * (outputs.ndim - 2)), 0)[0]
 
@@ -161,8 +205,7 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
       key = jax.random.fold_in(key, state.step)
       key_init, key_fake, key_loss = jax.random.split(key, 3)
       state = fresh_discriminator(state, key_init)
-      fake = mixture_sample(state.params, state.extras[MIXTURE], key_fake,
-                            batch_size)
+      fake = mixture_sample(state, key_fake, batch_size)
       state, metrics = discriminator_update(state, batch["x"], fake,
                                             key_loss)
       return state.replace(step=state.step + 1), core.prefixed(
@@ -176,7 +219,8 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
     b = beta_of(t)
 
     def step(state: TrainState, batch, key: PRNGKey):
-      h = jnp.exp(-logits(state, data))  # dP_{t-1} / dP_data at the points.
+      # dP_{t-1} / dP_data at the points.
+      h = jnp.exp(-logits_at_points(state))
       mixture = (state.extras[MIXTURE] * (1 - b)).at[t - 1].set(b)
       weights = data_weights(h, b)
       state = fresh_discriminator(state, jax.random.fold_in(key, state.step))
@@ -194,16 +238,20 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
       key = jax.random.fold_in(key, state.step)
       keys = jax.random.split(key, 6)  # keys[0] unused (kept: the measured
       # figures of mode_mixture.py:adagan come from this split).
-      real = data[draw_indices(keys[1], state.extras[WEIGHTS])]
+      real = points.lookup(draw_indices(keys[1], state.extras[WEIGHTS]))
       z_d = jax.random.normal(keys[2], (batch_size, latent_dim))
-      fake = generator.apply(state.params[g], z_d)
+      fake, _ = core.train_apply_updating(
+          generator, core.player_variables(state, g), z_d)
       state, d_metrics = discriminator_update(state, real, fake, keys[3])
       z_g = jax.random.normal(keys[4], (batch_size, latent_dim))
+      collections = (state.collections or {}).get(g, {})
 
       def objective(params, ctx):
-        fake_logits = logits(state, generator.apply(params[g], z_g))
-        return jnp.mean(adversarial.nonsaturating_generator_loss(
-            fake_logits)), {}
+        fake, updated = core.train_apply_updating(
+            generator, {**params[g], **collections}, z_g)
+        loss = jnp.mean(adversarial.nonsaturating_generator_loss(
+            logits(state, fake)))
+        return loss, {}, ({g: updated} if updated else None)
 
       state, g_metrics = core.update(
           state, (g,), core.Context(None, keys[5]), optimizers=optimizers,
@@ -214,7 +262,7 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
     return step
 
   def sample(state: TrainState, key: PRNGKey, num: int) -> Array:
-    return mixture_sample(state.params, state.extras[MIXTURE], key, num)
+    return mixture_sample(state, key, num)
 
   phases = [Phase("round_1", round_step(1),
                   round_steps if num_rounds > 1 else None)]

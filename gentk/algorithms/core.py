@@ -91,6 +91,27 @@ def train_apply(module: nn.Module) -> Callable:
   return apply
 
 
+def train_apply_updating(module: nn.Module, variables: Mapping[str, Any],
+                         *args, **kwargs) -> tuple[Any, dict]:
+  """`(output, updated collections)` of `module` in train mode (batch
+  statistics; the running averages the pass computed, for an objective to
+  return); `(output, {})` for a module without collections."""
+  mutable = [name for name in variables if name != PARAMS]
+  if not mutable:
+    return module.apply(variables, *args, **kwargs), {}
+  return module.apply(variables, *args, train=True, mutable=mutable,
+                      **kwargs)
+
+
+def eval_apply(module: nn.Module, variables: Mapping[str, Any], *args,
+               **kwargs):
+  """`module` in inference mode: a module with collections (batch
+  normalisation) is applied with `train=False` (its running averages)."""
+  if any(name != PARAMS for name in variables):
+    return module.apply(variables, *args, train=False, **kwargs)
+  return module.apply(variables, *args, **kwargs)
+
+
 def init_state(key: PRNGKey, players: Mapping[str, tuple[nn.Module, tuple]],
                optimizers: Mapping[str, optax.GradientTransformation], *,
                extras: PyTree = None) -> TrainState:

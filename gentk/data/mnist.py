@@ -177,6 +177,14 @@ def load_mnist(split: str = "train", *,
   return Mnist(images.astype(np.float32) / 255.0, labels.astype(np.int32))
 
 
+def stack_images(images: ArrayLike, idx: ArrayLike) -> Array:
+  """`images[idx]` stacked as channels: indices `[..., S]` into images
+  `[N, H, W, C]` -> float32 `[..., H, W, S*C]` (channel s holds image
+  `idx[..., s]`; Stacked MNIST's image of a triple of digit indices)."""
+  x = jnp.moveaxis(jnp.asarray(images)[idx], -4, -2)  # [..., H, W, S, C]
+  return x.reshape(x.shape[:-2] + (-1,)).astype(jnp.float32)
+
+
 def _draw(images: Array, labels: Array, key: PRNGKey, step: ArrayLike,
           num_batches: int | None = None, *, batch_size: int, stack: int,
           num_classes: int) -> dict[str, Array]:
@@ -185,8 +193,7 @@ def _draw(images: Array, labels: Array, key: PRNGKey, step: ArrayLike,
   shape = (batch_size,) if num_batches is None else (batch_size, num_batches)
   idx = jax.random.randint(jax.random.fold_in(key, step), shape + (stack,), 0,
                            images.shape[0])
-  x = jnp.moveaxis(images[idx], -4, -2)  # [..., S, H, W, C] -> [..., H, W, S, C]
-  x = x.reshape(x.shape[:-2] + (-1,)).astype(jnp.float32)
+  x = stack_images(images, idx)
   digits = num_classes ** jnp.arange(stack - 1, -1, -1)  # Most significant first.
   return {"x": x, "label": jnp.sum(labels[idx] * digits, axis=-1)}
 

@@ -22,7 +22,7 @@ def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """The adversarial method `config.method` on mixture `config.data.name`."""
   mixture = mixtures.get(config.data.name)
-  if config.method in ("sig", "adagan") and config.model.generator_batch_norm:
+  if config.method == "sig" and config.model.generator_batch_norm:
     raise ConfigError(
         f"config.model.generator_batch_norm=True: method {config.method!r} "
         "trains generators without batch statistics: pass e.g. "

@@ -3,17 +3,22 @@ the channels of a 28 x 28 x 3 image, 1,000 modes), scored by the modes hit
 and KL to uniform of `eval.num_samples` samples (26,000 in the protocol) and
 seed 004's columns (`gentk.metrics.classifier.stacked_mnist_modes`).
 
-`config.method`: 'gan' (DCGAN), 'pacgan' (packed discriminator) or 'gan_si'
-(GAN + lambda H_M); the players are `gentk.models.dcgan`'s with three output
-channels, the generator of width `model.generator_width` and the
-discriminator of `model.discriminator_width` (seed 004's S / M / L sizes).
+`config.method`: 'gan' (DCGAN), 'pacgan' (packed discriminator), 'gan_si'
+(GAN + lambda H_M) or 'adagan' (a boosted mixture of DCGANs trained on a fixed
+sample of `adagan.num_points` stacks, reweighted each round); the players are
+`gentk.models.dcgan`'s with three output channels, the generator of width
+`model.generator_width` and the discriminator of `model.discriminator_width`
+(seed 004's S / M / L sizes); AdaGAN's discriminator has no batch
+normalisation (it reads the density ratio off one image at a time).
 """
 import pathlib
 
+import jax
 import ml_collections
 import numpy as np
 
 from gentk import plotting
+from gentk.algorithms import adagan
 from gentk.data import mnist
 from gentk.metrics import classifier as classifier_metrics
 from gentk.models import dcgan
@@ -21,7 +26,7 @@ from gentk.recipes import common
 from gentk.training.loop import Experiment
 
 CHANNELS = 3  # Digits per image.
-METHODS = ("gan", "pacgan", "gan_si")
+METHODS = ("gan", "pacgan", "gan_si", "adagan")
 
 
 def players(model: ml_collections.ConfigDict, axis_name: str | None,
@@ -42,11 +47,14 @@ def build(config: ml_collections.ConfigDict, *,
   """`config.method` on Stacked MNIST drawn in the step from `data.train_split`."""
   d, e = config.data, config.eval
   common.resolve_source(d)
-  algorithm = common.adversarial_algorithm(
-      config, players(config.model, axis_name, common.compute_dtype(config)),
-      axis_name=axis_name)
   digits = common.load_digits(d.source, d.train_split, d.num_train,
                               seed=config.seed)
+  dcgans = players(config.model, axis_name, common.compute_dtype(config))
+  if config.method == "adagan":
+    algorithm = _adagan(config, dcgans, digits.images, axis_name)
+  else:
+    algorithm = common.adversarial_algorithm(config, dcgans,
+                                             axis_name=axis_name)
   data_fn = mnist.make_batch_fn(digits.images, digits.labels, d.batch_size,
                                 stack=CHANNELS)
 
@@ -61,3 +69,30 @@ def build(config: ml_collections.ConfigDict, *,
                if k not in ("stacked_mnist_modes", "stacked_mnist_kl")}}
 
   return Experiment(algorithm, data_fn, evaluate)
+
+
+def fixed_stacks(images: np.ndarray, num: int, seed: int) -> adagan.Points:
+  """N stacked images fixed by `seed`: triples of digit indices drawn
+  uniformly with replacement, looked up (and stacked) inside the step."""
+  triples = jax.random.randint(jax.random.PRNGKey(seed), (num, CHANNELS), 0,
+                               images.shape[0])
+  images = jax.numpy.asarray(images)
+  return adagan.Points(num, lambda i: mnist.stack_images(images, triples[i]))
+
+
+def _adagan(config: ml_collections.ConfigDict, dcgans: common.Players,
+            images: np.ndarray, axis_name: str | None):
+  """AdaGAN over DCGANs, on `adagan.num_points` fixed stacks."""
+  a = config.adagan
+  # Each round trains a fresh generator and discriminator.
+  generator_optimizer, discriminator_optimizer = common.optimizers(
+      config.optim, a.round_steps)
+  return adagan.make_adagan(
+      dcgans.generator, dcgans.scorer(False),
+      latent_dim=config.model.latent_dim,
+      data=fixed_stacks(images, a.num_points, config.seed),
+      batch_size=config.data.batch_size, num_rounds=a.num_rounds,
+      round_steps=a.round_steps, ratio_steps=a.ratio_steps,
+      generator_optimizer=generator_optimizer,
+      discriminator_optimizer=discriminator_optimizer, beta=a.beta,
+      axis_name=axis_name)

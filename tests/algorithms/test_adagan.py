@@ -81,3 +81,71 @@ def test_rounds_build_the_mixture_and_sampling_follows_its_weights():
   freq = freq / 20_000
   se = np.sqrt(expected * (1 - expected) / 20_000)
   assert np.all(np.abs(freq - expected) < 4 * se), (freq, expected)
+
+
+def _small_adagan(data, generator, **kwargs):
+  return adagan.make_adagan(
+      generator, mlp.MLP(hidden=(8,), out=1, squeeze_out=True),
+      latent_dim=2, data=data, batch_size=8, num_rounds=3, round_steps=4,
+      ratio_steps=3, generator_optimizer=optax.adam(1e-2),
+      discriminator_optimizer=optax.adam(1e-2), **kwargs)
+
+
+def test_points_by_index_train_as_the_array_does():
+  """The same N points as an array and as `Points` (an index lookup), and
+  the density ratio read off in chunks of 10 of the 64 points (the last
+  chunk wrapping around): the same run to float rounding."""
+  data = jax.random.normal(jax.random.PRNGKey(0), (64, 2))
+  points = adagan.Points(64, lambda i: data[i])
+  key = jax.random.PRNGKey(1)
+  generator = mlp.MLP(hidden=(8,), out=2)
+  base = _run(_small_adagan(data, generator), data, key)
+  chunked = _run(_small_adagan(points, generator, score_chunk=10), data, key)
+  assert np.asarray(base.extras[adagan.WEIGHTS]).std() > 0  # Reweighted.
+  jax.tree.map(lambda a, b: np.testing.assert_allclose(a, b, atol=1e-5),
+               base.extras, chunked.extras)
+  jax.tree.map(lambda a, b: np.testing.assert_allclose(a, b, atol=1e-5),
+               base.params, chunked.params)
+
+
+class NormalisedGenerator(nn.Module):
+  """A generator with batch normalisation (a mutable collection)."""
+
+  @nn.compact
+  def __call__(self, z, *, train: bool = True):
+    h = nn.Dense(8)(z)
+    h = nn.BatchNorm(use_running_average=not train, momentum=0.5)(h)
+    return nn.Dense(2)(nn.relu(h))
+
+
+def test_generators_with_batch_norm_keep_their_own_running_averages():
+  """Each generator's running averages move in its own round only, and
+  the mixture samples in inference mode."""
+  data = 3.0 + jax.random.normal(jax.random.PRNGKey(0), (64, 2))
+  algorithm = _small_adagan(data, NormalisedGenerator())
+  key = jax.random.PRNGKey(1)
+  snapshot = lambda s: jax.tree.map(np.array, s)
+  initial = snapshot(algorithm.init(key, {"x": data[:8]}))
+  stats = lambda s, t: s.collections[adagan.generator_name(t)]["batch_stats"]
+  # After round 1 alone, generators 2 and 3 keep their initial averages.
+  cs = compile_lib.compile_step(
+      algorithm.phases[0], data_fn=jax.tree_util.Partial(
+          lambda k, s, num_batches=None: {"x": data[:8]}),
+      phase_index=0, steps_per_call=4)
+  after_1 = snapshot(cs.step_fn(cs.put(algorithm.init(key, {"x": data[:8]})),
+                                key)[0])
+  changed = lambda a, b: all(jax.tree.leaves(jax.tree.map(
+      lambda x, y: bool(np.any(x != y)), a, b)))
+  assert changed(stats(initial, 1), stats(after_1, 1))
+  for t in (2, 3):
+    assert not changed(stats(initial, t), stats(after_1, t)), t
+  state = _run(algorithm, data, key)
+  for t in (1, 2, 3):  # Every round moved its own.
+    assert changed(stats(initial, t), stats(state, t)), t
+  # Inference mode: one sample at a time, batch statistics would map every
+  # z of a component to the same point (a batch of one normalises to 0);
+  # the running averages keep the samples distinct.
+  samples = np.concatenate([algorithm.sample(state, jax.random.PRNGKey(i), 1)
+                            for i in range(10)])
+  assert np.all(np.isfinite(samples))
+  assert len(np.unique(samples.round(5), axis=0)) == 10
