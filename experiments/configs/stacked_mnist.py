@@ -22,8 +22,8 @@ seed 004 advises; it gives no values), `adagan` (AdaGAN of Tolstikhin et al.
 2017 over M-size DCGANs: T = 5 rounds of 1,000 GAN steps on a fixed sample of
 60,000 stacks, each round t >= 2 after 250 steps of the density-ratio
 classifier and one reweighting, beta = 1/t; the same 5,000 generator steps
-as the other variants, shared by five generators; the discriminator without
-batch normalisation), `quick` (for tests, with any of the above).
+as the other variants, shared by five generators), `quick` (for tests, with
+any of the above).
 Adam 2e-4 (b1 0.5) for both players, the generator at 1e-3 (as gan_mnist).
 Expected (2026-11-26, one seed, the 2-core CPU shared with two other runs,
 19 minutes of training): dcgan_m 1000 modes / KL 0.231; dcgan_si 1000 / 0.186.

@@ -18,10 +18,12 @@ $P_1 = G_1$. Round $t \ge 2$ has two phases:
 
 $\beta_t = 1/t$ by default (a uniform mixture), or a constant. Sampling draws
 a component $c \sim \alpha$ and returns $G_c(z)$; every generator is
-evaluated on every z and the draw selects (T is small). Generators may carry
-batch normalisation (their running averages move in their own round and
-serve the sampling); the discriminator must score points independently (no
-batch statistics), since h is read off it one point at a time.
+evaluated on every z and the draw selects (T is small). Players may carry
+batch normalisation: a generator's running averages move in its own round
+and serve the sampling; the discriminator trains on batch statistics (real
+and generated batches normalised apart, as in `gentk.algorithms.adversarial`)
+and keeps running averages of the real batches, with which h is read off it
+one point at a time (inference mode).
 
 The N training points are an array, or `Points` (a count and an index
 lookup) for samples too large to hold as one array, e.g. Stacked MNIST's
@@ -39,6 +41,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from gentk import parallel
 from gentk.algorithms import core
 from gentk.losses import adversarial
 from gentk.types import Algorithm, Array, ArrayLike, Phase, PRNGKey
@@ -106,9 +109,9 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
 
   Args:
     generator: z `[B, latent_dim]` -> samples `[B, ...]`.
-    discriminator: samples -> logits `[B]`, each from its own sample (no
-      batch statistics); the GAN discriminator of every round and the
-      density-ratio classifier.
+    discriminator: samples -> logits `[B]`; the GAN discriminator of every
+      round and the density-ratio classifier (with batch normalisation: a
+      keyword `train`, see the module docstring).
     latent_dim: the dimension of z ~ N(0, I).
     data: the N training points that the rounds reweight, `[N, ...]` or
       `Points` (batches are drawn from them inside the step, with the
@@ -148,14 +151,20 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
     """The discriminator and its optimizer state re-initialised at a phase's
     first step (a new key per phase), unchanged otherwise."""
     entering = state.phase_step == 0
-    fresh = discriminator.init(key, first)
+    fresh, fresh_collections = core.split_variables(
+        discriminator.init(key, first))
     pick = lambda a, b: jax.tree.map(lambda x, y: jnp.where(entering, x, y),
                                      a, b)
     params = pick(fresh, state.params[DISCRIMINATOR])
     opt = pick(discriminator_optimizer.init(fresh),
                state.opt_state[DISCRIMINATOR])
+    collections = dict(state.collections or {})
+    if fresh_collections:
+      collections[DISCRIMINATOR] = pick(fresh_collections,
+                                        collections[DISCRIMINATOR])
     return state.replace(params={**state.params, DISCRIMINATOR: params},
-                         opt_state={**state.opt_state, DISCRIMINATOR: opt})
+                         opt_state={**state.opt_state, DISCRIMINATOR: opt},
+                         collections=collections)
 
   def draw_indices(key: PRNGKey, weights: Array) -> Array:
     """`batch_size` indices drawn with probabilities `weights` (inverse CDF:
@@ -163,8 +172,11 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
     u = jax.random.uniform(key, (batch_size,)) * jnp.sum(weights)
     return jnp.minimum(jnp.searchsorted(jnp.cumsum(weights), u), n - 1)
 
+  train_logits = core.train_apply(discriminator)
+
   def logits(state: TrainState, x: Array) -> Array:
-    return discriminator.apply(state.params[DISCRIMINATOR], x)
+    """The discriminator's logits in train mode (batch statistics)."""
+    return train_logits(core.player_variables(state, DISCRIMINATOR), x)
 
   def logits_at_points(state: TrainState) -> Array:
     """The discriminator's logit at each of the N points `[N]`, scored
@@ -173,7 +185,9 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
     chunks = -(-n // chunk)
     index = (jnp.arange(chunks * chunk, dtype=jnp.int32) % n).reshape(
         chunks, chunk)
-    scored = jax.lax.map(lambda i: logits(state, points.lookup(i)), index)
+    variables = core.player_variables(state, DISCRIMINATOR)
+    scored = jax.lax.map(lambda i: core.eval_apply(
+        discriminator, variables, points.lookup(i)), index)
     return scored.reshape(-1)[:n]
 
   def mixture_sample(state: TrainState, key: PRNGKey, num: int):
@@ -189,16 +203,30 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
         outputs, c.reshape((1, num) + (1,) * (outputs.ndim - 2)), 0)[0]
 
   def discriminator_update(state, real, fake, key):
+    """One cross-entropy step on a real and a generated batch (each
+    normalised by its own statistics); the running averages then follow the
+    real batch."""
+    collections = (state.collections or {}).get(DISCRIMINATOR, {})
+
     def objective(params, ctx):
-      real_logits = discriminator.apply(params[DISCRIMINATOR], real)
-      fake_logits = discriminator.apply(params[DISCRIMINATOR], fake)
+      variables = {**params[DISCRIMINATOR], **collections}
+      real_logits = train_logits(variables, real)
+      fake_logits = train_logits(variables, fake)
       return jnp.mean(adversarial.discriminator_loss(real_logits,
                                                      fake_logits)), {
           "real_prob": jax.nn.sigmoid(real_logits).mean(),
           "fake_prob": jax.nn.sigmoid(fake_logits).mean()}
-    return core.update(state, (DISCRIMINATOR,), core.Context(None, key),
-                       optimizers=optimizers, objective=objective,
-                       axis_name=axis_name)
+    before = core.player_variables(state, DISCRIMINATOR)
+    state, metrics = core.update(state, (DISCRIMINATOR,),
+                                 core.Context(None, key),
+                                 optimizers=optimizers, objective=objective,
+                                 axis_name=axis_name)
+    if collections:
+      _, tracked = core.train_apply_updating(discriminator, before, real)
+      state = state.replace(collections={
+          **state.collections, DISCRIMINATOR: parallel.replica_mean(
+              jax.lax.stop_gradient(tracked), axis_name)})
+    return state, metrics
 
   def ratio_step(t: int):
     def step(state: TrainState, batch, key: PRNGKey):

@@ -8,8 +8,7 @@ seed 004's columns (`gentk.metrics.classifier.stacked_mnist_modes`).
 sample of `adagan.num_points` stacks, reweighted each round); the players are
 `gentk.models.dcgan`'s with three output channels, the generator of width
 `model.generator_width` and the discriminator of `model.discriminator_width`
-(seed 004's S / M / L sizes); AdaGAN's discriminator has no batch
-normalisation (it reads the density ratio off one image at a time).
+(seed 004's S / M / L sizes), batch-normalised for every method.
 """
 import pathlib
 
@@ -88,7 +87,7 @@ def _adagan(config: ml_collections.ConfigDict, dcgans: common.Players,
   generator_optimizer, discriminator_optimizer = common.optimizers(
       config.optim, a.round_steps)
   return adagan.make_adagan(
-      dcgans.generator, dcgans.scorer(False),
+      dcgans.generator, dcgans.scorer(True),
       latent_dim=config.model.latent_dim,
       data=fixed_stacks(images, a.num_points, config.seed),
       batch_size=config.data.batch_size, num_rounds=a.num_rounds,

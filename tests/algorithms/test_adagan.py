@@ -38,13 +38,13 @@ class Constant(nn.Module):
     return jnp.broadcast_to(c, (z.shape[0], 2))
 
 
-def _run(algorithm, data, key):
-  """Every phase of `algorithm` in turn (the last 5 steps long), on
-  constant real batches; returns the final state."""
+def _run(algorithm, data, key, phases=None):
+  """The first `phases` phases of `algorithm` (all: None) in turn (the last
+  5 steps long), on constant real batches; returns the final state."""
   state = algorithm.init(key, {"x": data[:8]})
   batch_fn = jax.tree_util.Partial(lambda k, s, num_batches=None:
                                    {"x": data[:8]})
-  for i, phase in enumerate(algorithm.phases):
+  for i, phase in enumerate(algorithm.phases[:phases]):
     n = phase.num_steps or 5
     cs = compile_lib.compile_step(phase, data_fn=batch_fn, phase_index=i,
                                   steps_per_call=n)
@@ -118,11 +118,26 @@ class NormalisedGenerator(nn.Module):
     return nn.Dense(2)(nn.relu(h))
 
 
-def test_generators_with_batch_norm_keep_their_own_running_averages():
-  """Each generator's running averages move in its own round only, and
-  the mixture samples in inference mode."""
+class NormalisedDiscriminator(nn.Module):
+  """A discriminator with batch normalisation."""
+
+  @nn.compact
+  def __call__(self, x, *, train: bool = True):
+    h = nn.BatchNorm(use_running_average=not train, momentum=0.5)(
+        nn.Dense(8)(x))
+    return nn.Dense(1)(nn.relu(h))[:, 0]
+
+
+def test_players_with_batch_norm_keep_their_own_running_averages():
+  """Each generator's running averages move in its own round only, the
+  mixture samples in inference mode, and the batch-normalised
+  discriminator's averages restart with it and follow the real batches."""
   data = 3.0 + jax.random.normal(jax.random.PRNGKey(0), (64, 2))
-  algorithm = _small_adagan(data, NormalisedGenerator())
+  algorithm = adagan.make_adagan(
+      NormalisedGenerator(), NormalisedDiscriminator(), latent_dim=2,
+      data=data, batch_size=8, num_rounds=3, round_steps=4, ratio_steps=3,
+      generator_optimizer=optax.adam(1e-2),
+      discriminator_optimizer=optax.adam(1e-2))
   key = jax.random.PRNGKey(1)
   snapshot = lambda s: jax.tree.map(np.array, s)
   initial = snapshot(algorithm.init(key, {"x": data[:8]}))
@@ -142,6 +157,16 @@ def test_generators_with_batch_norm_keep_their_own_running_averages():
   state = _run(algorithm, data, key)
   for t in (1, 2, 3):  # Every round moved its own.
     assert changed(stats(initial, t), stats(state, t)), t
+  # The discriminator's averages restart with it (each ratio phase and each
+  # round: mean 0, variance 1 after reweight_3's reset) and then follow the
+  # real batches.
+  bn = lambda s: s.collections[adagan.DISCRIMINATOR]["batch_stats"][
+      "BatchNorm_0"]
+  reset = bn(snapshot(_run(algorithm, data, key, phases=6)))
+  assert algorithm.phases[5].name == "reweight_3"
+  np.testing.assert_array_equal(reset["mean"], 0.0)
+  np.testing.assert_array_equal(reset["var"], 1.0)
+  assert np.all(np.abs(bn(state)["mean"]) > 1e-3)
   # Inference mode: one sample at a time, batch statistics would map every
   # z of a component to the same point (a batch of one normalises to 0);
   # the running averages keep the samples distinct.
