@@ -41,7 +41,6 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from gentk import parallel
 from gentk.algorithms import core
 from gentk.losses import adversarial
 from gentk.types import Algorithm, Array, ArrayLike, Phase, PRNGKey
@@ -216,16 +215,16 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
                                                      fake_logits)), {
           "real_prob": jax.nn.sigmoid(real_logits).mean(),
           "fake_prob": jax.nn.sigmoid(fake_logits).mean()}
-    before = core.player_variables(state, DISCRIMINATOR)
+    tracked = core.tracked_collections(
+        discriminator, core.player_variables(state, DISCRIMINATOR), real,
+        axis_name=axis_name)
     state, metrics = core.update(state, (DISCRIMINATOR,),
                                  core.Context(None, key),
                                  optimizers=optimizers, objective=objective,
                                  axis_name=axis_name)
-    if collections:
-      _, tracked = core.train_apply_updating(discriminator, before, real)
-      state = state.replace(collections={
-          **state.collections, DISCRIMINATOR: parallel.replica_mean(
-              jax.lax.stop_gradient(tracked), axis_name)})
+    if tracked:
+      state = state.replace(collections={**state.collections,
+                                         DISCRIMINATOR: tracked})
     return state, metrics
 
   def ratio_step(t: int):
@@ -268,8 +267,7 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
       # figures of mode_mixture.py:adagan come from this split).
       real = points.lookup(draw_indices(keys[1], state.extras[WEIGHTS]))
       z_d = jax.random.normal(keys[2], (batch_size, latent_dim))
-      fake, _ = core.train_apply_updating(
-          generator, core.player_variables(state, g), z_d)
+      fake = core.train_apply(generator)(core.player_variables(state, g), z_d)
       state, d_metrics = discriminator_update(state, real, fake, keys[3])
       z_g = jax.random.normal(keys[4], (batch_size, latent_dim))
       collections = (state.collections or {}).get(g, {})

@@ -181,19 +181,13 @@ def make_adversarial(generator: nn.Module, discriminator: nn.Module,
 
   def generate(g_params, g_collections, g_input):
     """`(fake, updated collections)`, in train mode for a stateful generator."""
-    if not g_collections:
-      return generator.apply(g_params, g_input), g_collections
-    return generator.apply({**g_params, **g_collections}, g_input,
-                           train=True, mutable=list(g_collections))
+    return core.train_apply_updating(generator, {**g_params, **g_collections},
+                                     g_input)
 
   def track_real_statistics(d_variables, real):
     """The discriminator's collections after a train-mode pass on `real`."""
-    d_params, d_collections = split_variables(d_variables)
-    if not d_collections:
-      return d_collections
-    _, updated = discriminator.apply(d_variables, real, train=True,
-                                     mutable=list(d_collections))
-    return parallel.replica_mean(jax.lax.stop_gradient(updated), axis_name)
+    return core.tracked_collections(discriminator, d_variables, real,
+                                    axis_name=axis_name)
 
   def context(state: TrainState, batch, key, samples, codes) -> core.Context:
     return core.Context(

@@ -103,6 +103,17 @@ def train_apply_updating(module: nn.Module, variables: Mapping[str, Any],
                       **kwargs)
 
 
+def tracked_collections(module: nn.Module, variables: Mapping[str, Any],
+                        *args, axis_name: str | None = None) -> dict:
+  """`module`'s collections after a train-mode pass on `args` (running
+  averages moved by that batch; a discriminator's follow the real batches),
+  gradient-stopped and averaged across replicas; `{}` without collections."""
+  if all(name == PARAMS for name in variables):
+    return {}
+  _, updated = train_apply_updating(module, variables, *args)
+  return parallel.replica_mean(jax.lax.stop_gradient(updated), axis_name)
+
+
 def eval_apply(module: nn.Module, variables: Mapping[str, Any], *args,
                **kwargs):
   """`module` in inference mode: a module with collections (batch
