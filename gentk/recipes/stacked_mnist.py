@@ -13,6 +13,7 @@ sample of `adagan.num_points` stacks, reweighted each round); the players are
 import pathlib
 
 import jax
+import jax.numpy as jnp
 import ml_collections
 import numpy as np
 
@@ -75,7 +76,7 @@ def fixed_stacks(images: np.ndarray, num: int, seed: int) -> adagan.Points:
   uniformly with replacement, looked up (and stacked) inside the step."""
   triples = jax.random.randint(jax.random.PRNGKey(seed), (num, CHANNELS), 0,
                                images.shape[0])
-  images = jax.numpy.asarray(images)
+  images = jnp.asarray(images)
   return adagan.Points(num, lambda i: mnist.stack_images(images, triples[i]))
 
 
