@@ -29,7 +29,7 @@ Expected (2026-11-26, one seed, the 2-core CPU shared with two other runs,
 19 minutes of training): dcgan_m 1000 modes / KL 0.231; dcgan_si 1000 / 0.186.
 2026-11-28, one core each: dcgan_s 883 / 1.091 (7 minutes), dcgan_m 1000 /
 0.224 (10 minutes), dcgan_l 984 / 0.449 (18 minutes), adagan 940 / 0.744 (15
-minutes; its first round alone 886 / 0.903; seed 1 912 / 0.876; three rounds
+minutes; a DCGAN(M) of one round's 1,000 steps 886 / 0.903; seed 1 912 / 0.876; three rounds
 of 5,000 steps 997 / 0.251).
 On one H100 (20,000 steps, 3 seeds, ~1 minute each): dcgan_si 1000 / 0.162,
 pacgan 1000 / 0.195 (README).
