@@ -64,6 +64,31 @@ FLAGS = ("quick", "seeds5")
 EXCLUSIVE = (METHODS, DATASETS, *gan_mixture.SETTING_GROUPS)
 
 
+def adagan_group(*, num_rounds: int, round_steps: int, ratio_steps: int,
+                 num_points: int) -> ml_collections.ConfigDict:
+  """AdaGAN's settings (`gentk.algorithms.adagan.make_adagan`) with these
+  defaults; shared with `stacked_mnist.py`."""
+  group = ml_collections.ConfigDict()
+  # T, generators in the mixture.
+  group.num_rounds = spec.field(num_rounds, spec.positive_int)
+  # GAN steps of rounds 1..T-1 (round T: the rest of train.num_steps).
+  group.round_steps = spec.field(round_steps, spec.positive_int)
+  # Density-ratio classifier steps before rounds 2..T.
+  group.ratio_steps = spec.field(ratio_steps, spec.positive_int)
+  # N, the fixed training sample that the rounds reweight.
+  group.num_points = spec.field(num_points, spec.positive_int)
+  # beta, the new component's weight (0: 1/t, a uniform mixture).
+  group.beta = spec.field(0.0, spec.fraction)
+  return group
+
+
+def adagan_num_steps(group: ml_collections.ConfigDict) -> int:
+  """Steps of T full rounds: T x round_steps + (T - 1) x (ratio_steps + the
+  one reweighting step)."""
+  t = group.num_rounds
+  return t * group.round_steps + (t - 1) * (group.ratio_steps + 1)
+
+
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: comma-separated; one method of `METHODS` (default pacgan), then
   any of 'grid' / 'ring', 'quick', 'seeds5', 'bn_maxout', 'long',
@@ -111,18 +136,9 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
     config.gan_si.generator_cost = spec.field(
         generator_cost, spec.one_of(*gan_mixture.GENERATOR_COSTS))
   if method == "adagan":
-    config.adagan = ml_collections.ConfigDict()
-    # T, generators in the mixture.
-    config.adagan.num_rounds = spec.field(5, spec.positive_int)
-    # GAN steps of rounds 1..T-1 (round T: the rest of train.num_steps).
-    config.adagan.round_steps = spec.field(2_000, spec.positive_int)
-    # Density-ratio classifier steps before rounds 2..T.
-    config.adagan.ratio_steps = spec.field(500, spec.positive_int)
-    # N, the fixed training sample that the rounds reweight.
-    config.adagan.num_points = spec.field(10_000, spec.positive_int)
-    # beta, the new component's weight (0: 1/t, a uniform mixture).
-    config.adagan.beta = spec.field(0.0, spec.fraction)
-    config.train.num_steps = 5 * 2_000 + 4 * (500 + 1)  # + 4 reweight steps.
+    config.adagan = adagan_group(num_rounds=5, round_steps=2_000,
+                                 ratio_steps=500, num_points=10_000)
+    config.train.num_steps = adagan_num_steps(config.adagan)
   if "quick" in args:
     config.model.generator_hidden = (32, 32)
     config.model.discriminator_hidden = (32, 32)

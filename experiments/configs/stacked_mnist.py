@@ -40,6 +40,7 @@ DCGAN-SI(L) 957.0 / 0.36.
 import ml_collections
 
 from experiments.configs import gan_mixture
+from experiments.configs import mode_mixture
 from gentk.training import spec
 
 SIZES = {"dcgan_s": (1.0, 0.5), "dcgan_m": (1.0, 1.0), "dcgan_l": (2.0, 1.0)}
@@ -133,19 +134,10 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
       num_steps=5_000, steps_per_call=100, log_every=500,
       checkpoint_every=1_000, keep_checkpoints=2)
   if method == "adagan":
-    config.adagan = ml_collections.ConfigDict()
-    # T, generators in the mixture.
-    config.adagan.num_rounds = spec.field(5, spec.positive_int)
-    # GAN steps of rounds 1..T-1 (round T: the rest of train.num_steps).
-    config.adagan.round_steps = spec.field(1_000, spec.positive_int)
-    # Density-ratio classifier steps before rounds 2..T.
-    config.adagan.ratio_steps = spec.field(250, spec.positive_int)
-    # N, the fixed sample of stacks that the rounds reweight.
-    config.adagan.num_points = spec.field(60_000, spec.positive_int)
-    # beta, the new component's weight (0: 1/t, a uniform mixture).
-    config.adagan.beta = spec.field(0.0, spec.fraction)
-    # 5 rounds + 4 x (ratio steps + the reweighting step).
-    config.train.num_steps = 5 * 1_000 + 4 * (250 + 1)
+    # N: the fixed sample of stacks.
+    config.adagan = mode_mixture.adagan_group(
+        num_rounds=5, round_steps=1_000, ratio_steps=250, num_points=60_000)
+    config.train.num_steps = mode_mixture.adagan_num_steps(config.adagan)
 
   config.eval = ml_collections.ConfigDict()
   # Generated images scored (protocol: 26,000).
@@ -168,5 +160,5 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
       config.adagan.round_steps = 10
       config.adagan.ratio_steps = 5
       config.adagan.num_points = 500
-      config.train.num_steps = 2 * 10 + 5 + 1
+      config.train.num_steps = mode_mixture.adagan_num_steps(config.adagan)
   return config

@@ -147,23 +147,24 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
         WEIGHTS: jnp.full((n,), 1.0 / n), MIXTURE: mixture})
 
   def fresh_discriminator(state: TrainState, key: PRNGKey) -> TrainState:
-    """The discriminator and its optimizer state re-initialised at a phase's
-    first step (a new key per phase), unchanged otherwise."""
-    entering = state.phase_step == 0
-    fresh, fresh_collections = core.split_variables(
-        discriminator.init(key, first))
-    pick = lambda a, b: jax.tree.map(lambda x, y: jnp.where(entering, x, y),
-                                     a, b)
-    params = pick(fresh, state.params[DISCRIMINATOR])
-    opt = pick(discriminator_optimizer.init(fresh),
-               state.opt_state[DISCRIMINATOR])
-    collections = dict(state.collections or {})
-    if fresh_collections:
-      collections[DISCRIMINATOR] = pick(fresh_collections,
-                                        collections[DISCRIMINATOR])
-    return state.replace(params={**state.params, DISCRIMINATOR: params},
-                         opt_state={**state.opt_state, DISCRIMINATOR: opt},
-                         collections=collections)
+    """The discriminator (parameters, collections) and its optimizer state
+    re-initialised at a phase's first step (a new key per phase), unchanged
+    otherwise."""
+    def fresh(_):
+      params, collections = core.split_variables(
+          discriminator.init(key, first))
+      return params, discriminator_optimizer.init(params), collections
+
+    def kept(_):
+      return (state.params[DISCRIMINATOR], state.opt_state[DISCRIMINATOR],
+              (state.collections or {}).get(DISCRIMINATOR, {}))
+
+    params, opt, collections = jax.lax.cond(state.phase_step == 0, fresh,
+                                            kept, None)
+    return state.replace(
+        params={**state.params, DISCRIMINATOR: params},
+        opt_state={**state.opt_state, DISCRIMINATOR: opt},
+        collections={**(state.collections or {}), DISCRIMINATOR: collections})
 
   def draw_indices(key: PRNGKey, weights: Array) -> Array:
     """`batch_size` indices drawn with probabilities `weights` (inverse CDF:

@@ -82,12 +82,7 @@ def train_apply(module: nn.Module) -> Callable:
   A module without collections is applied as it is.
   """
   def apply(variables, *args, **kwargs):
-    mutable = [name for name in variables if name != PARAMS]
-    if not mutable:
-      return module.apply(variables, *args, **kwargs)
-    out, _ = module.apply(variables, *args, train=True, mutable=mutable,
-                          **kwargs)
-    return out
+    return train_apply_updating(module, variables, *args, **kwargs)[0]
   return apply
 
 
