@@ -4,8 +4,9 @@ The same pieces serve the launcher (`python -m experiments.main`), notebooks
 and research code:
 
   import gentk
-  config = ...  # e.g. experiments/configs/gan_mixture.py:get_config()
-  summary = gentk.training.train(config, workdir, gentk.recipes.build(config))
+  config = gentk.configs.get("gan_mixture:quick")  # a shipped config by name
+  summary = gentk.train(config, workdir)  # what `gentk train` runs
+  run = gentk.load_run(workdir)  # config, experiment and restored state
 
 Subpackages: `losses`, `estimators`, `sampling`, `models`, `algorithms`,
 `training`, `data`, `metrics`.
@@ -32,17 +33,21 @@ from gentk.types import Algorithm
 __version__ = "0.1.0"
 
 # Loaded on first access by `__getattr__`: they import heavy runtime packages.
-_LAZY_SUBMODULES = ("data", "metrics", "plotting", "recipes", "sampling",
-                    "training")
+_LAZY_SUBMODULES = ("configs", "data", "metrics", "plotting", "recipes",
+                    "runs", "sampling", "training")
+# Names of `gentk.runs`, loaded with it on first access.
+_LAZY_NAMES = {"load_run": "runs", "Run": "runs", "train": "runs"}
 
 __all__ = ["Algorithm", "__version__", "algorithms", "estimators", "losses",
-           "models", "parallel", *_LAZY_SUBMODULES]
+           "models", "parallel", *_LAZY_SUBMODULES, *_LAZY_NAMES]
 
 
 def __getattr__(name: str):
   """Imports the lazy subpackage `gentk.<name>` on first access (PEP 562)."""
   if name in _LAZY_SUBMODULES:
     return importlib.import_module(f"gentk.{name}")  # Also sets the attribute.
+  if name in _LAZY_NAMES:
+    return getattr(importlib.import_module(f"gentk.{_LAZY_NAMES[name]}"), name)
   raise AttributeError(f"module 'gentk' has no attribute {name!r}")
 
 

@@ -89,6 +89,35 @@ def image_grid(images, path: str | pathlib.Path, *, ncols: int = 10
   return pathlib.Path(path)
 
 
+def samples_figure(samples, path: str | pathlib.Path, *, ncols: int = 10
+                   ) -> pathlib.Path:
+  """A picture of a model's samples, whatever their shape: images
+  `[N, H, W(, C)]` (or flat `[N, H*W]` with H = W) as a grid, values in
+  [-1, 1] mapped to [0, 1]; points `[N, 1 or 2]` as a scatter plot."""
+  samples = np.asarray(samples, np.float32)
+  if samples.ndim == 2 and samples.shape[-1] <= 2:
+    fig = Figure(figsize=(5, 5), dpi=100)
+    ax = fig.subplots()
+    if samples.shape[-1] == 1:
+      ax.hist(samples[:, 0], bins=120, density=True)
+    else:
+      ax.scatter(samples[:, 0], samples[:, 1], s=2, alpha=0.4)
+      ax.set(aspect="equal")
+    fig.savefig(path, bbox_inches="tight")
+    return pathlib.Path(path)
+  if samples.ndim == 2:
+    side = int(round(np.sqrt(samples.shape[-1])))
+    if side * side != samples.shape[-1]:
+      raise ValueError(f"samples of shape {samples.shape} are neither images "
+                       "nor 1-D / 2-D points")
+    samples = samples.reshape(-1, side, side)
+  if samples.ndim == 3:
+    samples = samples[..., None]
+  if samples.min() < 0:  # A tanh output in [-1, 1].
+    samples = (samples + 1) / 2
+  return image_grid(samples, path, ncols=ncols)
+
+
 def curve(steps, values, path: str | pathlib.Path, *, ylabel: str,
           marks: dict[str, float] | None = None, reference: dict | None = None,
           title: str = "") -> pathlib.Path:

@@ -77,7 +77,7 @@ def test_imports_leave_the_jax_backend_uninitialised():
   # So `jax.distributed.initialize` can follow them (multi-host runs).
   # `gentk.sampling` is the exception: BlackJAX runs JAX code on import.
   probe = ("import gentk, gentk.training, gentk.recipes, gentk.data, "
-           "experiments.launch\n"
+           "gentk.launch\n"
            "from jax._src import xla_bridge  # Private; the only way to ask.\n"
            "print(bool(xla_bridge._backends))")
   result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT,

@@ -12,7 +12,7 @@ from absl import app
 from absl import flags
 import jax
 
-from experiments.configs import gan_mixture
+from gentk.configs import gan_mixture
 from gentk import recipes
 from gentk import training
 

@@ -18,7 +18,7 @@ from absl import app
 from absl import flags
 import jax
 
-from experiments.configs import vae_mnist
+from gentk.configs import vae_mnist
 from gentk import recipes
 from gentk import training
 from gentk.algorithms import vae

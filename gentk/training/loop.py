@@ -69,32 +69,48 @@ class Experiment(NamedTuple):
       during training (a learning curve such as SeqGAN's NLL-oracle).
     monitor_every: `{phase name: steps}`; phases not named are not
       monitored.
+    decode: `tokens [N, T] -> list of N strings`, for a model of text
+      (what `gentk sample` writes beside the token ids).
   """
   algorithm: Algorithm
   data_fn: Callable
   evaluate: Callable | None = None
   monitor: Callable | None = None
   monitor_every: dict[str, int] | None = None
+  decode: Callable | None = None
 
 
 def init_state(experiment: Experiment, key) -> TrainState:
   """`experiment.algorithm.init(key, batch)` on an example batch of the first
   phase (the batch only gives shapes)."""
-  algorithm = experiment.algorithm
-  return algorithm.init(key, experiment.data_fn(
-      jax.random.PRNGKey(0), 0, algorithm.phases[0].num_batches))
+  return experiment.algorithm.init(key, example_batch(experiment))
 
 
-def restore_state(experiment: Experiment, workdir: str | pathlib.Path
-                  ) -> TrainState:
-  """The newest checkpointed state of a one-seed run in `workdir` (e.g.
-  after `train`, to analyse it in a notebook).
+def seeded_init(algorithm: Algorithm, num_seeds: int | None) -> Callable:
+  """`(key, batch) -> state`: `algorithm.init`, mapped over a leading seed
+  axis of `key` when `num_seeds` is not None."""
+  if num_seeds is None:
+    return algorithm.init
+  return jax.vmap(algorithm.init, in_axes=(0, None))
+
+
+def example_batch(experiment: Experiment):
+  """A batch of the first phase (it gives `init` its shapes)."""
+  return experiment.data_fn(jax.random.PRNGKey(0), 0,
+                            experiment.algorithm.phases[0].num_batches)
+
+
+def restore(experiment: Experiment, workdir: str | pathlib.Path, *,
+            num_seeds: int | None = None) -> tuple[int, TrainState, dict]:
+  """`(step, state, meta)` of the newest checkpoint in `workdir` that
+  restores; the state has a leading seed axis `[num_seeds]` when given.
 
   Raises:
-    FileNotFoundError: naming the folder when it holds no checkpoint.
+    FileNotFoundError: naming the folder when no checkpoint restores.
   """
-  abstract = jax.eval_shape(lambda: init_state(experiment,
-                                               jax.random.PRNGKey(0)))
+  abstract = jax.eval_shape(seeded_init(experiment.algorithm, num_seeds),
+                            seed_keys(0, num_seeds)[0],
+                            example_batch(experiment))
   directory = pathlib.Path(workdir) / "checkpoints"
   ckpt = checkpoint_lib.Checkpointer(directory)
   try:
@@ -103,9 +119,45 @@ def restore_state(experiment: Experiment, workdir: str | pathlib.Path
     ckpt.close()
   if restored is None:
     raise FileNotFoundError(f"no checkpoint restores from {directory}: train "
-                            "there first, e.g. gentk.training.train(config, "
-                            "workdir, experiment).")
-  return restored[1]
+                            "there first, e.g. gentk train --config=... "
+                            f"--workdir={workdir}")
+  return restored
+
+
+def restore_state(experiment: Experiment, workdir: str | pathlib.Path
+                  ) -> TrainState:
+  """The newest checkpointed state of a one-seed run in `workdir` (e.g.
+  after `train`, to analyse it in a notebook; `gentk.load_run` does this
+  for any run).
+
+  Raises:
+    FileNotFoundError: naming the folder when it holds no checkpoint.
+  """
+  return restore(experiment, workdir)[1]
+
+
+def evaluate(experiment: Experiment, state: TrainState, eval_key,
+             workdir: pathlib.Path, num_seeds: int,
+             frozen: frozenset[int] = frozenset()) -> tuple[dict, dict]:
+  """`experiment.evaluate` of each seed not in `frozen`, as `train` ends.
+
+  Args:
+    state: the final state (leading seed axis when `num_seeds > 1`).
+    eval_key: the run's eval key (`seed_keys(...)[2]`), `[S]` keys with S
+      seeds.
+  Returns:
+    `(per-seed results {seed: {name: value}}, summary["eval"])`.
+  """
+  seeded = num_seeds > 1
+  results = {}
+  for i in range(num_seeds):
+    if i in frozen:
+      continue
+    results[i] = experiment.evaluate(
+        _seed_slice(state, i if seeded else None),
+        jax.random.fold_in(eval_key[i] if seeded else eval_key, 0),
+        pathlib.Path(workdir), f"seed{i}" if seeded else "")
+  return results, _aggregate(results, num_seeds)
 
 
 class NonFiniteError(FloatingPointError):
@@ -283,10 +335,8 @@ def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
   seed_axis = num_seeds if seeded else None
 
   init_key, run_key, eval_key = seed_keys(config.seed, seed_axis)
-  init = jax.vmap(algorithm.init, in_axes=(0, None)) if seeded else (
-      algorithm.init)
-  example = data_fn(jax.random.PRNGKey(0), 0, algorithm.phases[0].num_batches)
-  state = jax.jit(init)(init_key, example)  # As init_state, per seed.
+  state = jax.jit(seeded_init(algorithm, seed_axis))(
+      init_key, example_batch(experiment))  # As init_state, per seed.
 
   ckpt = checkpoint_lib.Checkpointer(workdir / "checkpoints",
                                      keep=tc.keep_checkpoints)
@@ -426,17 +476,9 @@ def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
     print(f"SIGTERM: saved step {step} in {ckpt.directory}; rerun the same "
           "command to resume.", flush=True)
   elif experiment.evaluate is not None:
-    frozen = {d["seed"] for d in diverged}
-    results = {}
-    for i in range(num_seeds):
-      if i in frozen:
-        continue
-      tag = f"seed{i}" if seeded else ""
-      results[i] = experiment.evaluate(
-          _seed_slice(final_state, i if seeded else None),
-          jax.random.fold_in(eval_key[i] if seeded else eval_key, 0),
-          workdir, tag)
-    summary["eval"] = _aggregate(results, num_seeds)
+    results, summary["eval"] = evaluate(
+        experiment, final_state, eval_key, workdir, num_seeds,
+        frozenset(d["seed"] for d in diverged))
     first = next(iter(results.values()))
     writer.write(step, {f"eval/{k}": np.asarray(
         [results[i][k] if i in results else np.nan for i in range(num_seeds)])

@@ -349,11 +349,8 @@ def variant_error(config_file: str, reason: str, known: list[str],
                   example: str | None = None) -> VariantError:
   """A one-line `VariantError`: `reason`, the variants and an example (by
   default the first variant)."""
-  path = os.path.relpath(config_file)
-  if path.startswith(".."):
-    path = config_file
-  if path.endswith(".pyc"):
-    path = path[:-1]
+  from gentk import configs  # pylint: disable=g-import-not-at-top
+  path = configs.display_name(config_file)
   return VariantError(
       f"{reason} in --config={path}:...: the variants are "
       f"{', '.join(known)}; pass e.g. --config={path}:{example or known[0]} "

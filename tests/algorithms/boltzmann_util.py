@@ -69,7 +69,7 @@ def all_binary(n: int) -> np.ndarray:
 
 def config(num_steps: int = 90):
   """A config the loop accepts (`dbm_mnist`'s fields, small)."""
-  from experiments.configs import dbm_mnist  # pylint: disable=g-import-not-at-top
+  from gentk.configs import dbm_mnist  # pylint: disable=g-import-not-at-top
   c = dbm_mnist.get_config()
   c.train.num_steps = num_steps
   c.train.steps_per_call = 4

@@ -3,8 +3,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from experiments.configs import adversarial_mixture
-from experiments.configs import mode_mixture
+from gentk.configs import adversarial_mixture
+from gentk.configs import mode_mixture
 from gentk import recipes
 from gentk.data import mixtures
 from gentk.training import compile as compile_lib

@@ -4,7 +4,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from experiments.configs import seqgan_oracle
+from gentk.configs import seqgan_oracle
 from gentk.algorithms import seqgan
 from gentk.data import text
 from gentk.models import lstm

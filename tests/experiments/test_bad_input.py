@@ -26,7 +26,7 @@ NAMES = sorted(p.stem for p in CONFIG_DIR.glob("*.py")
 
 
 def _module(name):
-  return importlib.import_module(f"experiments.configs.{name}")
+  return importlib.import_module(f"gentk.configs.{name}")
 
 
 def _variants(name):
@@ -126,7 +126,7 @@ def test_train_mode_choices_are_the_runtime_modes():
                                         "train[10%:]"], ["val", "train[:x]"]),
     (spec.attribute_of("jax.nn", "relu"), ["relu", "elu"], ["nope",
                                                             "__name__", 3]),
-    (spec.module_in("experiments.runners"), ["train"], ["nope"]),
+    (spec.module_in("gentk.runners"), ["train"], ["nope"]),
     (spec.existing_path, [str(ROOT)], ["", str(ROOT / "missing")]),
 ])
 def test_checks_accept_and_refuse(check, good, bad):
@@ -236,7 +236,7 @@ def test_checks_survive_assignment_overrides_and_json():
      "config.exact.grid_limits=(9.0, -9.0, -6.0, 30.0) must be 4 finite"),
     ("sampling_demo", "mcmc.burn_in", 400, "config.mcmc.burn_in=400"),
     ("sampling_demo", "runner", "sampling", "config.runner='sampling' must "
-     "be a module of experiments.runners"),
+     "be a module of gentk.runners"),
     ("gan_mixture", "train.mode", "xmap", "config.train.mode='xmap'"),
     ("gan_mixture", "train.progress_bar", 1, "config.train.progress_bar=1"),
     ("gan_mixture", "seed", -1, "config.seed=-1"),

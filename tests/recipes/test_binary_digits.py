@@ -4,7 +4,7 @@ import jax
 import numpy as np
 import pytest
 
-from experiments.configs import vae_mnist
+from gentk.configs import vae_mnist
 from gentk.recipes import common
 
 

@@ -6,8 +6,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from experiments.configs import gan_mnist
-from experiments.configs import infogan_mnist
+from gentk.configs import gan_mnist
+from gentk.configs import infogan_mnist
 from gentk import recipes
 from gentk.training import compile as compile_lib
 from gentk.training import loop

@@ -5,7 +5,7 @@ import jax
 import numpy as np
 import pytest
 
-from experiments.configs import gan_mixture
+from gentk.configs import gan_mixture
 from gentk.recipes import gan_mixture as recipe
 from gentk.training import spec
 

@@ -9,7 +9,7 @@ import numpy as np
 import ml_collections
 import pytest
 
-from experiments.configs import gan_mnist as gan_mnist_config
+from gentk.configs import gan_mnist as gan_mnist_config
 from gentk import recipes
 from gentk.data import paths
 from gentk.recipes import common

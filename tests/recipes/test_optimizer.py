@@ -9,9 +9,9 @@ import numpy as np
 import optax
 import pytest
 
-from experiments.configs import gan_mixture
-from experiments.configs import mode_mixture
-from experiments.configs import seqgan_oracle
+from gentk.configs import gan_mixture
+from gentk.configs import mode_mixture
+from gentk.configs import seqgan_oracle
 from gentk.recipes import common
 from gentk.recipes import seqgan as seqgan_recipe
 

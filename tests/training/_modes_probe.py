@@ -10,7 +10,7 @@ import jax
 import numpy as np
 import optax
 
-from experiments.configs import gan_mixture
+from gentk.configs import gan_mixture
 from gentk.algorithms import dcgan
 from gentk.training import compile as compile_lib
 from gentk.training import loop

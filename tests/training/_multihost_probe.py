@@ -14,7 +14,7 @@ distributed.initialize_from_environment()  # Before any JAX computation.
 
 import jax  # pylint: disable=g-import-not-at-top,wrong-import-position
 
-from experiments.configs import gan_mixture  # pylint: disable=g-import-not-at-top,wrong-import-position
+from gentk.configs import gan_mixture  # pylint: disable=g-import-not-at-top,wrong-import-position
 from gentk import recipes  # pylint: disable=g-import-not-at-top,wrong-import-position
 from gentk.training import loop  # pylint: disable=g-import-not-at-top,wrong-import-position
 

@@ -10,7 +10,7 @@ of state.step == KILL_AT runs; a rerun of the same command resumes.
 """
 import sys
 
-from experiments.configs import gan_mixture
+from gentk.configs import gan_mixture
 from gentk import recipes
 from gentk.training import loop
 from tests.training.kill_util import killing_at

@@ -2,7 +2,7 @@
 import jax
 import pytest
 
-from experiments.configs import gan_mixture
+from gentk.configs import gan_mixture
 from gentk import recipes
 from gentk.training import loop
 

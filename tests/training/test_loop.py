@@ -5,7 +5,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from experiments.configs import gan_mixture
+from gentk.configs import gan_mixture
 from gentk.training import checkpoint as checkpoint_lib
 from gentk.training import loop
 from gentk import recipes

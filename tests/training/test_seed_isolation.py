@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from experiments.configs import gan_mixture
+from gentk.configs import gan_mixture
 from gentk import recipes
 from gentk.training import checkpoint as checkpoint_lib
 from gentk.training import loop

@@ -32,7 +32,7 @@ mode) BLEU-2..5 SeqGAN 0.745 / 0.498 / 0.294 / 0.180, MLE 0.731 / 0.497 /
 """
 import ml_collections
 
-from experiments.configs import seqgan_oracle
+from gentk.configs import seqgan_oracle
 from gentk.training import spec
 
 LENGTHS = {"coco": 22, "poems": 25}

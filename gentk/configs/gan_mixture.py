@@ -70,8 +70,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   args = spec.variants(arg, __file__, default="grid", exclusive=EXCLUSIVE,
                        flags=FLAGS)
   config = ml_collections.ConfigDict()
-  # experiments.runners.<runner>.run(config, workdir).
-  config.runner = spec.field("train", spec.module_in("experiments.runners"))
+  # gentk.runners.<runner>.run(config, workdir).
+  config.runner = spec.field("train", spec.module_in("gentk.runners"))
   # module of gentk/recipes.
   config.experiment = spec.field("gan_mixture",
                                  spec.module_in("gentk.recipes"))

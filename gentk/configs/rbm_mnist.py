@@ -37,8 +37,8 @@ def base_config(method: str) -> ml_collections.ConfigDict:
   """The fields RBM and DBM configs share (`gentk.recipes.boltzmann_mnist`
   reads them)."""
   config = ml_collections.ConfigDict()
-  # experiments.runners.<runner>.run(config, workdir).
-  config.runner = spec.field("train", spec.module_in("experiments.runners"))
+  # gentk.runners.<runner>.run(config, workdir).
+  config.runner = spec.field("train", spec.module_in("gentk.runners"))
   # module of gentk/recipes.
   config.experiment = spec.field("boltzmann_mnist",
                                  spec.module_in("gentk.recipes"))

@@ -48,8 +48,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   'quick'."""
   args = spec.variants(arg, __file__, flags=("maskmle", "random", "quick"))
   config = ml_collections.ConfigDict()
-  # experiments.runners.<runner>.run(config, workdir).
-  config.runner = spec.field("train", spec.module_in("experiments.runners"))
+  # gentk.runners.<runner>.run(config, workdir).
+  config.runner = spec.field("train", spec.module_in("gentk.runners"))
   # module of gentk/recipes.
   config.experiment = spec.field("maskgan", spec.module_in("gentk.recipes"))
   # Root PRNG seed: init, data and noise derive from it.

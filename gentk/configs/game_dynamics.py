@@ -24,7 +24,7 @@ its dominant mode changing 6 times among all 4.
 """
 import ml_collections
 
-from experiments.configs import gan_mixture
+from gentk.configs import gan_mixture
 from gentk.training import spec
 
 MIXTURES = ("line", "ring")
@@ -56,9 +56,9 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   args = spec.variants(arg, __file__, flags=("quick",))
   quick = "quick" in args
   config = ml_collections.ConfigDict()
-  # experiments.runners.<runner>.run(...).
+  # gentk.runners.<runner>.run(...).
   config.runner = spec.field("game_dynamics",
-                             spec.module_in("experiments.runners"))
+                             spec.module_in("gentk.runners"))
 
   config.bilinear = ml_collections.ConfigDict()
   # The start (x_0, y_0) of every trajectory.

@@ -29,8 +29,8 @@ self-BLEU-2 0.732, NLL-test 6.52 (MLE 0.730 / 0.695 / 6.25; SeqGAN 0.750 /
 """
 import ml_collections
 
-from experiments.configs import seqgan_oracle
-from experiments.configs import seqgan_text
+from gentk.configs import seqgan_oracle
+from gentk.configs import seqgan_text
 from gentk.training import spec
 
 CORPORA = ("oracle", "coco")

@@ -52,7 +52,7 @@ grid 17.3 / 94.8% / 0.70; PacGAN4: ring 7.8 / 95.9% / 0.07, grid 24.8 / 93.6% /
 """
 import ml_collections
 
-from experiments.configs import gan_mixture
+from gentk.configs import gan_mixture
 from gentk.training import spec
 
 DATASETS = ("grid", "ring")

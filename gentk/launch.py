@@ -1,7 +1,7 @@
 """What `experiments/main.py` does with its command line, as importable functions.
 
 `parse_flags(argv)` is the launcher's absl flags parser: it loads the config
-file named by `--config=<file>[:<variants>]`, checks every
+named by `--config=<name or file>[:<variants>]` (`gentk.configs.get`), checks every
 `--config.<field>` override against the fields the config has and the checks
 declared beside them (`gentk.training.spec`), then lets `config_flags` parse
 everything. `run(config, workdir)` validates the resolved config and workdir
@@ -13,20 +13,19 @@ The argv helpers (`config_arg`, `override_names`, `override_flags`) and the
 message builders are pure; only `fail`, `parse_flags` and `run` exit.
 """
 import importlib
-import importlib.util
-import os
 import re
 import sys
 
 from absl import flags
 from ml_collections import config_flags
 
+from gentk import configs
 from gentk.training import config as config_lib
 from gentk.training import distributed
 from gentk.training import spec
 from gentk.training.loop import NonFiniteError
 
-DEFAULT_CONFIG = "experiments/configs/gan_mixture.py"
+DEFAULT_CONFIG = "gan_mixture"
 
 
 class LaunchError(Exception):
@@ -62,23 +61,17 @@ def override_flags(argv: list[str]) -> list[str]:
 
 
 def load_config(arg: str):
-  """Runs `get_config` of `<file>[:<variants>]`; raises `LaunchError`."""
-  path, _, variants = arg.partition(":")
-  if not path.endswith(".py") or not os.path.isfile(path):
-    raise LaunchError(f"config file {path!r} does not exist: pass e.g. "
-                      f"--config={DEFAULT_CONFIG}:quick (configs live in "
-                      "experiments/configs/).")
+  """Runs `get_config` of `<name or file>[:<variants>]`; raises
+  `LaunchError`."""
   try:
-    module_spec = importlib.util.spec_from_file_location("_checked_config",
-                                                         path)
-    module = importlib.util.module_from_spec(module_spec)
-    module_spec.loader.exec_module(module)
-    return module.get_config(*([variants] if ":" in arg else []))
+    return configs.get(arg)
   except spec.VariantError as e:
     raise LaunchError(str(e)) from e
+  except FileNotFoundError as e:
+    raise LaunchError(str(e)) from e
   except Exception as e:  # pylint: disable=broad-except
-    raise LaunchError(
-        f"config file {path} failed: {type(e).__name__}: {e}") from e
+    raise LaunchError(f"config {arg.partition(':')[0]} failed: "
+                      f"{type(e).__name__}: {e}") from e
 
 
 def unknown_override(config, argv: list[str], arg: str) -> str | None:
@@ -104,12 +97,22 @@ def bad_value_message(error: Exception, config) -> str | None:
   return None
 
 
-def flag_error_message(error: Exception, config, argv: list[str],
-                       arg: str) -> str:
-  """The line for an error `config_flags` raised while parsing `argv`."""
-  if type(error).__name__ == "FlagOrderError":  # Not exported by config_flags.
-    return (f"a --config.<field> flag comes before --config: put --config "
-            f"first, e.g. --config={arg} {' '.join(override_flags(argv))}")
+def without_config_arg(argv: list[str]) -> list[str]:
+  """`argv` less its `--config <spec>` / `--config=<spec>` flags (the config
+  is loaded by `load_config`; only its overrides go to `config_flags`)."""
+  out, skip = [], False
+  for arg in argv:
+    if skip:
+      skip = False
+    elif re.match(r"^--?config$", arg):
+      skip = True
+    elif not re.match(r"^--?config=", arg):
+      out.append(arg)
+  return out
+
+
+def flag_error_message(error: Exception, config) -> str:
+  """The line for an error `config_flags` raised while parsing overrides."""
   return bad_value_message(error, config) or str(error).replace("\\n", " ")
 
 
@@ -135,14 +138,15 @@ def parse_flags(argv: list[str]) -> list[str]:
   unknown = unknown_override(config, argv, arg)
   if unknown:
     fail(unknown)
-  try:  # config_flags reads the --config.* overrides of argv.
-    config_flags.DEFINE_config_file("config", DEFAULT_CONFIG,
-                                    "Experiment config file.")
-    rest = flags.FLAGS(argv)
-    _ = flags.FLAGS.config.runner  # Loads the config file and overrides now.
-    return rest
+  try:  # config_flags applies the --config.* overrides of argv.
+    argv = without_config_arg(argv)
+    config_flags.DEFINE_config_dict("config", config,
+                                    "Experiment config: a shipped config's "
+                                    "name or a .py file, e.g. vae_mnist:quick.",
+                                    sys_argv=argv)
+    return flags.FLAGS(argv)
   except Exception as e:  # pylint: disable=broad-except
-    fail(flag_error_message(e, config, argv, arg))
+    fail(flag_error_message(e, config))
 
 
 def initialize_distributed() -> None:
@@ -156,14 +160,14 @@ def initialize_distributed() -> None:
 
 
 def run(config, workdir: str | None):
-  """Validates `config` and `workdir`, then runs `experiments.runners.<runner>`.
+  """Validates `config` and `workdir`, then runs `gentk.runners.<runner>`.
 
   Returns what the runner returns. Exits with status 2 and one line on bad
   input, with status 1 when the run diverged (its checkpoints stay).
   """
   try:
     config_lib.validate_launch(config, workdir)
-    runner = importlib.import_module(f"experiments.runners.{config.runner}")
+    runner = importlib.import_module(f"gentk.runners.{config.runner}")
     return runner.run(config, workdir)
   except (config_lib.ConfigError, ModuleNotFoundError) as e:
     fail(str(e))

@@ -29,7 +29,7 @@ Reference: Salakhutdinov & Hinton 2009, test lower bound -84.62 nats
 """
 import ml_collections
 
-from experiments.configs import rbm_mnist
+from gentk.configs import rbm_mnist
 from gentk.training import spec
 
 PRETRAIN_STEPS = 30_000

@@ -50,8 +50,8 @@ EPOCH = NUM_TRAIN // BATCH  # 156 steps.
 def base_config() -> ml_collections.ConfigDict:
   """The fields every SeqGAN config has, at the oracle's defaults."""
   config = ml_collections.ConfigDict()
-  # experiments.runners.<runner>.run(config, workdir).
-  config.runner = spec.field("train", spec.module_in("experiments.runners"))
+  # gentk.runners.<runner>.run(config, workdir).
+  config.runner = spec.field("train", spec.module_in("gentk.runners"))
   # module of gentk/recipes.
   config.experiment = spec.field("seqgan", spec.module_in("gentk.recipes"))
   # Root PRNG seed: init, data and noise derive from it.

@@ -70,8 +70,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   mlp = "mlp" in args or ("quick" in args and "dcgan" not in args)
 
   config = ml_collections.ConfigDict()
-  # experiments.runners.<runner>.run(config, workdir).
-  config.runner = spec.field("train", spec.module_in("experiments.runners"))
+  # gentk.runners.<runner>.run(config, workdir).
+  config.runner = spec.field("train", spec.module_in("gentk.runners"))
   # module of gentk/recipes.
   config.experiment = spec.field("gan_mnist", spec.module_in("gentk.recipes"))
   # The game: one of METHODS.

@@ -54,7 +54,7 @@ with > 1,000 high-quality samples): SIG 25 / 0.91 / 0.14, GAN 4.0 / 0.36.
 """
 import ml_collections
 
-from experiments.configs import gan_mixture
+from gentk.configs import gan_mixture
 from gentk.data import mixtures
 from gentk.training import spec
 

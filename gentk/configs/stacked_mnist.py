@@ -39,8 +39,8 @@ DCGAN-SI(L) 957.0 / 0.36.
 """
 import ml_collections
 
-from experiments.configs import gan_mixture
-from experiments.configs import mode_mixture
+from gentk.configs import gan_mixture
+from gentk.configs import mode_mixture
 from gentk.training import spec
 
 SIZES = {"dcgan_s": (1.0, 0.5), "dcgan_m": (1.0, 1.0), "dcgan_l": (2.0, 1.0)}
@@ -59,8 +59,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
             "adagan": "adagan"}.get(variant, "gan")
 
   config = ml_collections.ConfigDict()
-  # experiments.runners.<runner>.run(config, workdir).
-  config.runner = spec.field("train", spec.module_in("experiments.runners"))
+  # gentk.runners.<runner>.run(config, workdir).
+  config.runner = spec.field("train", spec.module_in("gentk.runners"))
   # module of gentk/recipes.
   config.experiment = spec.field("stacked_mnist",
                                  spec.module_in("gentk.recipes"))

@@ -36,9 +36,9 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: None (the full demo) or 'quick'."""
   args = spec.variants(arg, __file__, flags=("quick",))
   config = ml_collections.ConfigDict()
-  # experiments.runners.<runner>.run(...).
+  # gentk.runners.<runner>.run(...).
   config.runner = spec.field("sampling_demo",
-                             spec.module_in("experiments.runners"))
+                             spec.module_in("gentk.runners"))
   # Root PRNG seed; every sampler folds in its own index.
   config.seed = spec.field(0, spec.non_negative_int)
   # Compile without XLA's backend optimisation: ~2x faster to compile, ~2x
