@@ -123,4 +123,4 @@ def build(config: ml_collections.ConfigDict, *,
     return result
 
   return Experiment(algorithm, text.make_batch_fn(train, d.batch_size),
-                    evaluate)
+                    evaluate, decode=corpus.vocab.decode)

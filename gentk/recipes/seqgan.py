@@ -245,4 +245,5 @@ def build(config: ml_collections.ConfigDict, *,
 
   every = {"mle": e.monitor_every_mle, "adversarial": e.monitor_every_adv}
   return Experiment(algorithm, data_fn, evaluate, monitor=monitor,
-                    monitor_every={k: v for k, v in every.items() if v})
+                    monitor_every={k: v for k, v in every.items() if v},
+                    decode=functools.partial(_decode, data))
