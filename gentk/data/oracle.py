@@ -8,8 +8,9 @@ log-likelihood of the generator's samples,
 $$\text{NLL}_\text{oracle} = -E_{Y_{1:T} \sim G_\theta}\Big[\frac1T
   \sum_{t=1}^T \log G_\text{oracle}(y_t \mid Y_{1:t-1})\Big],$$
 (`gentk.metrics.text.nll_oracle`). The parameters are the published code's
-`target_params` (`$GENTK_DATA_DIR/seqgan/oracle_lstm_params.npz`, the cell in
-the data README), loaded into `gentk.models.lstm.LSTMLanguageModel`.
+`target_params` (`seqgan/oracle_lstm_params.npz` in the data folder, which
+`gentk data fetch seqgan_oracle` converts from the published pickle),
+loaded into `gentk.models.lstm.LSTMLanguageModel`.
 
 Training set: `NUM_TRAIN` = 10,000 oracle samples drawn from
 `jax.random.PRNGKey(TRAIN_SEED)` (the published code draws
@@ -46,10 +47,12 @@ class Oracle(NamedTuple):
 
 
 def load_oracle() -> Oracle:
-  """The published oracle from `$GENTK_DATA_DIR/seqgan/oracle_lstm_params.npz`.
+  """The published oracle from `seqgan/oracle_lstm_params.npz` in the data
+  folder (`gentk.data.paths.data_dir()`).
 
   Raises:
-    FileNotFoundError: one line naming `GENTK_DATA_DIR` or the missing file.
+    FileNotFoundError: one line naming the missing file, the data folder and
+      `gentk data fetch seqgan_oracle`.
   """
   with np.load(paths.require(PARAMS_FILE)) as arrays:
     params = lstm.params_from_gates(dict(arrays))

@@ -344,7 +344,8 @@ def load_corpus(name: str, *, length: int, max_vocab: int | None = None,
     `Corpus(train, test, vocab, length, name)`.
   Raises:
     ValueError: one line naming the known corpora for an unknown name.
-    FileNotFoundError: one line naming the fix when the data is missing.
+    FileNotFoundError: one line naming the missing file, the data folder and
+      the command that fetches it (`gentk data fetch <name>`).
   """
   train, test = corpus_sentences(name)
   vocab = Vocabulary.build(train, max_size=max_vocab)

@@ -7,6 +7,7 @@ Recipes import this module, never each other's internals.
 """
 import pathlib
 import re
+import sys
 from typing import Callable, NamedTuple
 
 import flax.linen as nn
@@ -183,21 +184,39 @@ def compute_dtype(config: ml_collections.ConfigDict):
 
 
 def mnist_available() -> bool:
-  """Whether `$GENTK_DATA_DIR` holds the prepared TFDS MNIST."""
-  root = paths.data_dir()
-  return root is not None and (root / "tfds" / mnist.NAME).is_dir()
+  """Whether the data folder (`gentk.data.paths.data_dir()`) holds MNIST,
+  as the idx files or a prepared TFDS folder."""
+  try:
+    root = paths.data_dir()
+  except FileNotFoundError:
+    return False
+  return mnist.available(root)
 
 
 def resolve_source(data: ml_collections.ConfigDict) -> None:
-  """Replaces `data.source='auto'` in place by the source it means here:
-  'mnist' when `$GENTK_DATA_DIR` holds MNIST, else 'segments'. Called when
-  the experiment is built, before `config.json` is written, so the run
-  records the data it used and a resume elsewhere cannot switch silently."""
+  """Replaces `data.source='auto'` in place by the source it means here.
+
+  'auto' is what the configs' quick smoke variants set: 'mnist' when the data
+  folder holds MNIST, else 'segments' (seven-segment digits), with a warning
+  line on stderr naming `gentk data fetch mnist`. A full run reads 'mnist'
+  and, without the data, fails with the one-line missing-data error. Called
+  when the experiment is built, before `config.json` is written, so the run
+  records the data it used and a resume elsewhere cannot switch silently.
+  """
   if data.source not in SOURCES:
     raise ConfigError(f"config.data.source={data.source!r} is unknown: use "
                       f"one of {SOURCES}, e.g. --config.data.source=mnist.")
   if data.source == "auto":
     data.source = "mnist" if mnist_available() else "segments"
+    if data.source == "segments":
+      try:
+        where = paths.data_dir()
+      except FileNotFoundError:
+        where = f"${paths.ENV_VAR}"
+      print(f"warning: config.data.source='auto' and no MNIST in {where}: "
+            "this smoke run trains on seven-segment digits, not MNIST; run "
+            f"gentk data fetch mnist (or set {paths.ENV_VAR}) to use MNIST",
+            file=sys.stderr, flush=True)
 
 
 def _split_size(split: str) -> int:
@@ -211,7 +230,9 @@ def _split_size(split: str) -> int:
 def load_digits(source: str, split: str, num: int = 0, *,
                 seed: int = 0) -> mnist.Mnist:
   """Images `[N, 28, 28, 1]` and labels of `split` (its first `num`; 0: all)
-  from a resolved `source`: MNIST (TFDS), or seven-segment digits
+  from a resolved `source`: MNIST (`gentk.data.mnist.load_mnist`: the idx
+  files or TFDS; a one-line error naming `gentk data fetch mnist` when the
+  data folder lacks it), or seven-segment digits
   (`gentk.data.segment_digits`, for smoke runs on machines without MNIST; as
   many as `num` or the split names)."""
   if source == "segments":
