@@ -10,9 +10,9 @@ from gentk.data import paths
 from gentk.metrics import text as text_metrics
 
 pytestmark = pytest.mark.skipif(
-    paths.data_dir() is None or not (paths.data_dir()
-                                     / oracle.PARAMS_FILE).exists(),
-    reason=f"needs $GENTK_DATA_DIR/{oracle.PARAMS_FILE}")
+    not (paths.data_dir() / oracle.PARAMS_FILE).exists(),
+    reason=f"needs {oracle.PARAMS_FILE} in the data folder (gentk data fetch "
+    f"seqgan_oracle, or ${paths.ENV_VAR})")
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,7 @@ from gentk.data import text
 
 
 def _has(relative: str) -> bool:
-  root = paths.data_dir()
-  return root is not None and (root / relative).is_file()
+  return (paths.data_dir() / relative).is_file()
 
 
 def needs(*files: str):
@@ -147,7 +146,9 @@ def test_missing_data_is_a_one_line_error(monkeypatch, tmp_path):
   monkeypatch.setenv(paths.ENV_VAR, str(tmp_path))
   with pytest.raises(FileNotFoundError) as info:
     text.load_corpus("coco", length=10)
-  assert "\n" not in str(info.value) and "image_coco.txt" in str(info.value)
+  message = str(info.value)
+  assert "\n" not in message and "text/image_coco.txt" in message
+  assert str(tmp_path) in message and "gentk data fetch coco" in message
 
 
 def test_batch_fn_is_pure_in_key_and_step_and_draws_rows():
