@@ -68,6 +68,7 @@ def evaluate(argv: list[str]) -> int:
   parser = _Parser(prog="gentk eval", epilog="gentk eval --workdir=runs/v")
   parser.add_argument("--workdir", required=True, help="the run's folder")
   args = parser.parse_args(argv)
+  from gentk.training import loop  # pylint: disable=g-import-not-at-top
   run = _load(args.workdir)
   if run is None:
     return 2
@@ -79,9 +80,7 @@ def evaluate(argv: list[str]) -> int:
     summary = {"status": "evaluated", "step": run.step}
   summary["eval"] = figures
   summary["eval_step"] = run.step
-  tmp = path.with_name(".summary.json.tmp")
-  tmp.write_text(json.dumps(summary, indent=2))
-  tmp.replace(path)
+  loop.write_atomically(path, json.dumps(summary, indent=2))
   print(f"evaluation of step {run.step} ({path}):")
   for name, value in figures.items():
     if isinstance(value, dict):

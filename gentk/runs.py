@@ -58,11 +58,9 @@ def read_config(workdir: str | pathlib.Path) -> ml_collections.ConfigDict:
                    "train one first, e.g. gentk train --config=gan_mixture:"
                    f"quick --workdir={workdir}")
   try:
-    saved = json.loads(path.read_text())
-  except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-    raise RunError(f"{path} is unreadable ({type(e).__name__}: "
-                   f"{str(e).splitlines()[0] if str(e) else ''}): restore it "
-                   "from a copy, or train into a new --workdir") from e
+    saved = loop.read_config_json(path)
+  except config_lib.ConfigError as e:
+    raise RunError(str(e)) from e
   return ml_collections.ConfigDict(_tuples(saved))
 
 

@@ -174,11 +174,35 @@ def _flatten(config: ml_collections.ConfigDict) -> dict:
   return out
 
 
-def _check_or_write_config(config, workdir: pathlib.Path) -> None:
+def read_config_json(path: pathlib.Path) -> dict:
+  """The config saved in `path`; one-line `ConfigError` when unreadable."""
+  try:
+    return json.loads(path.read_text())
+  except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+    raise config_lib.ConfigError(
+        f"{path} is unreadable ({type(e).__name__}: "
+        f"{(str(e).splitlines() or [''])[0]}): the run in {path.parent} "
+        "cannot be checked against it; restore it from a copy, or pass a new "
+        "--workdir (the file is left as it is)") from e
+
+
+def write_atomically(path: pathlib.Path, text: str) -> None:
+  """Writes `text` to a temporary file beside `path`, then renames it."""
+  tmp = path.with_name(f".{path.name}.tmp")
+  tmp.write_text(text)
+  tmp.replace(path)
+
+
+def _check_or_write_config(config, workdir: pathlib.Path, *,
+                           has_checkpoint: bool) -> None:
+  """Writes `config.json` atomically; with a checkpoint to resume, first
+  checks that `config` matches the saved one (fields a rerun may change
+  aside). Without one (a first launch, or one that failed before its first
+  save) the new config replaces the saved one."""
   path = workdir / "config.json"
   current = json.loads(config.to_json_best_effort(sort_keys=True))
-  if path.exists():
-    saved = _flatten(ml_collections.ConfigDict(json.loads(path.read_text())))
+  if path.exists() and has_checkpoint:
+    saved = _flatten(ml_collections.ConfigDict(read_config_json(path)))
     now = _flatten(ml_collections.ConfigDict(current))
     for field in sorted(set(saved) | set(now)):
       if field.startswith(RESUMABLE_CHANGES):
@@ -188,7 +212,7 @@ def _check_or_write_config(config, workdir: pathlib.Path) -> None:
             f"config.{field}={now.get(field)!r} differs from "
             f"{saved.get(field)!r} saved in {path}: resume with the same "
             "config or pass a new --workdir.")
-  path.write_text(json.dumps(current, indent=2, sort_keys=True))
+  write_atomically(path, json.dumps(current, indent=2, sort_keys=True))
 
 
 @contextlib.contextmanager
@@ -329,7 +353,9 @@ def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
         f"config.train.mode={tc.mode!r} runs on one process: a run over "
         f"{jax.process_count()} processes needs --config.train.mode=sharded.")
   if primary:
-    _check_or_write_config(config, workdir)
+    _check_or_write_config(
+        config, workdir,
+        has_checkpoint=checkpoint_lib.has_checkpoint(workdir / "checkpoints"))
   num_seeds = config.get("num_seeds", 1)
   seeded = num_seeds > 1
   seed_axis = num_seeds if seeded else None
@@ -346,7 +372,7 @@ def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
            if multi else (lambda tree: tree))
   restored = ckpt.restore_latest(_abstract(
       state, distributed.replicated_sharding(compile_lib.DATA_AXIS)
-      if multi else None))
+      if multi else None), set_aside=primary)
   step, last_saved, diverged = 0, None, []
   if restored is not None:
     step, state, saved_meta = restored
@@ -485,7 +511,7 @@ def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
                         if seeded else first[k] for k in first})
   writer.close()
   ckpt.close()
-  (workdir / "summary.json").write_text(json.dumps(summary, indent=2))
+  write_atomically(workdir / "summary.json", json.dumps(summary, indent=2))
   return summary
 
 
