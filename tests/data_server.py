@@ -156,7 +156,8 @@ def serve(root: str | os.PathLike,
   state = DataServer(f"http://{host}:{port}", pathlib.Path(root).resolve(),
                      faults or Faults())
   server.state = state
-  thread = threading.Thread(target=server.serve_forever, daemon=True)
+  thread = threading.Thread(target=server.serve_forever, args=(0.05,),
+                            daemon=True)
   thread.start()
   try:
     yield state

@@ -26,8 +26,8 @@ Environment:
     `gentk.data.paths.default_data_dir()`); `--data_dir` overrides it.
   GENTK_DATA_MIRROR: a base URL replacing every source: file `<path>` of the
     data layout is fetched from `<mirror>/<path>` (a folder laid out like the
-    data folder, served over HTTP, is a complete mirror); `--mirror`
-    overrides it.
+    data folder, served over HTTP, is a complete mirror; a local folder path
+    also works); `--mirror` overrides it.
 """
 import argparse
 import hashlib
@@ -36,6 +36,7 @@ import os
 import pathlib
 import pickle
 import socket
+import ssl
 import sys
 import time
 import types
@@ -313,12 +314,20 @@ def resolve_names(names: Iterable[str]) -> list[str]:
   return out
 
 
+def mirror_url(mirror: str) -> str:
+  """`mirror` as a base URL: a URL as is, a local folder as a file: URL."""
+  if "://" not in mirror:
+    return pathlib.Path(mirror).expanduser().resolve().as_uri()
+  return mirror
+
+
 def source_url(remote: Remote, mirror: str | None) -> str:
   """The URL `remote` is fetched from: its pinned source, or
-  `<mirror>/<remote.path>`."""
+  `<mirror>/<remote.path>` (`mirror` a URL or a local folder)."""
   if not mirror:
     return remote.url
-  return mirror.rstrip("/") + "/" + urllib.parse.quote(remote.path)
+  return mirror_url(mirror).rstrip("/") + "/" + urllib.parse.quote(
+      remote.path)
 
 
 # ---------------------------------------------------------------------------
@@ -330,8 +339,8 @@ class _IncompleteTransfer(ConnectionError):
 
 
 _CONNECTION_ERRORS = (ConnectionError, socket.timeout, TimeoutError,
-                      http.client.IncompleteRead, http.client.BadStatusLine,
-                      urllib.error.URLError)
+                      ssl.SSLError, http.client.IncompleteRead,
+                      http.client.BadStatusLine, urllib.error.URLError)
 
 
 def file_md5(path: str | os.PathLike) -> str:
@@ -361,8 +370,12 @@ def _transfer(url: str, part: pathlib.Path, remote: Remote,
   request = urllib.request.Request(url, headers=headers)
   with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
     status = getattr(response, "status", None)
-    if not (offset and status == 206
-            and _range_start(response.headers.get("Content-Range")) == offset):
+    start = _range_start(response.headers.get("Content-Range"))
+    if status == 206 and not (offset and start == offset):
+      part.unlink(missing_ok=True)  # Another range than asked: start over.
+      raise _IncompleteTransfer(f"the server sent another range than bytes="
+                                f"{offset}-")
+    if status != 206:
       offset = 0  # No resume: the whole file comes again.
     length = response.headers.get("Content-Length")
     expected = offset + int(length) if length and length.isdigit() else None
@@ -443,6 +456,12 @@ def fetch_file(remote: Remote, data_dir: pathlib.Path, *, dataset: str,
     return "present"
   target.parent.mkdir(parents=True, exist_ok=True)
   part = target.with_name(f".{target.name}.part")
+  if part.is_file() and part.stat().st_size >= remote.size:
+    if file_md5(part) == remote.md5:  # Downloaded, not yet renamed.
+      os.replace(part, target)
+      _log(progress, f"{remote.path}: downloaded (md5 ok)")
+      return "downloaded"
+    part.unlink()
   url = source_url(remote, mirror)
   fix = (f"check that the mirror {mirror} serves {remote.path}" if mirror
          else f"check the connection, or pass --mirror=<URL> (or set "
@@ -468,8 +487,9 @@ def fetch(names: Sequence[str] | str, data_dir: str | os.PathLike, *,
   Args:
     names: data set names (`DATASETS`, or 'all').
     data_dir: the data folder (created when missing).
-    mirror: base URL replacing every source by `<mirror>/<path>` (default:
-      `$GENTK_DATA_MIRROR`; '' uses the pinned sources).
+    mirror: base URL (or local folder) replacing every source by
+      `<mirror>/<path>` (default: `$GENTK_DATA_MIRROR`; '' uses the pinned
+      sources).
     progress: show progress bars and a line per file on stderr.
     retries: further tries of a download after a connection error (each
       resumes where the last stopped when the server supports it).

@@ -201,6 +201,35 @@ def test_404_is_a_one_line_error_naming_the_url(tmp_path):
   assert not (tmp_path / "text" / "shi.txt").exists()
 
 
+@needs_shared
+def test_a_local_folder_is_a_mirror(tmp_path):
+  done = fetch.fetch(["ptb"], tmp_path, mirror=str(SHARED), progress=False)
+  assert set(done.values()) == {"downloaded"}
+  for path in done:
+    assert fetch.file_md5(tmp_path / path) == MD5SUMS[path]
+  with pytest.raises(fetch.FetchError) as info:
+    fetch.fetch(["ptb"], tmp_path / "d", mirror=str(tmp_path / "empty"),
+                progress=False)
+  assert "ptb.valid.txt" in _one_line(info.value)
+
+
+@needs_shared
+def test_a_complete_part_is_renamed_and_a_bad_one_replaced(tmp_path, mirror):
+  (tmp_path / "mnist").mkdir()
+  part = tmp_path / "mnist" / f".{pathlib.Path(SMALL).name}.part"
+  part.write_bytes((SHARED / SMALL).read_bytes())
+  assert fetch.fetch_file(FILES[SMALL], tmp_path, dataset="mnist",
+                          mirror=mirror.url, progress=False) == "downloaded"
+  assert not mirror.requests and not part.exists()
+  # Longer than the file: not a prefix of it, so it is downloaded afresh.
+  (tmp_path / SMALL).unlink()
+  part.write_bytes(b"x" * (FILES[SMALL].size + 1))
+  fetch.fetch_file(FILES[SMALL], tmp_path, dataset="mnist", mirror=mirror.url,
+                   progress=False)
+  assert [r.range for r in mirror.asked(SMALL)] == [None]
+  assert fetch.file_md5(tmp_path / SMALL) == MD5SUMS[SMALL]
+
+
 def test_an_unreachable_server_fails_after_its_retries(tmp_path):
   with data_server.serve(tmp_path) as server:
     url = server.url  # Closed when the block ends: connections are refused.
