@@ -420,14 +420,14 @@ def _download(url: str, part: pathlib.Path, remote: Remote, *, fix: str,
       if e.code == 416:  # The part is not a prefix of the file: start over.
         part.unlink(missing_ok=True)
       if e.code not in RETRY_HTTP_CODES + (416,) or failures >= retries:
-        raise FetchError(f"download failed: {url}: HTTP {e.code} {e.reason} "
-                         f"({fix})") from e
+        raise FetchError(f"download failed: {url}: HTTP {e.code} {e.reason}; "
+                         f"{fix}") from e
     except _CONNECTION_ERRORS as e:
       reason = getattr(e, "reason", None)
       if isinstance(reason, FileNotFoundError) or failures >= retries:
         tries = f" after {failures + 1} tries" if failures else ""
-        raise FetchError(f"download failed: {url}: {_why(e)}{tries} "
-                         f"({fix})") from e
+        raise FetchError(f"download failed: {url}: {_why(e)}{tries}; "
+                         f"{fix}") from e
     failures += 1
     time.sleep(BACKOFF_S * 2 ** (failures - 1))
 
@@ -464,8 +464,8 @@ def fetch_file(remote: Remote, data_dir: pathlib.Path, *, dataset: str,
     part.unlink()
   url = source_url(remote, mirror)
   fix = (f"check that the mirror {mirror} serves {remote.path}" if mirror
-         else f"check the connection, or pass --mirror=<URL> (or set "
-         f"{MIRROR_ENV_VAR}) to a mirror of the data folder")
+         else f"try again later, or pass --mirror=<URL> (or set "
+         f"{MIRROR_ENV_VAR}) naming a copy of the data folder")
   _download(url, part, remote, fix=fix, progress=progress, retries=retries)
   got = file_md5(part)
   if got != remote.md5:
