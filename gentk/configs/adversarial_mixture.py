@@ -218,6 +218,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.adversarial.disc_steps = spec.field(1, spec.positive_int)
   # Steps of a first phase training the discriminator alone (0: none).
   config.adversarial.pretrain_steps = spec.field(0, spec.non_negative_int)
+  spec.pretrain_in_run(config)
   # 'adam' or 'rmsprop', the same for both players.
   config.optim.name = spec.field("adam", spec.one_of("adam", "rmsprop"))
   # >0: the generator's own learning rate.

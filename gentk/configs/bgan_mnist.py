@@ -135,7 +135,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
 
   config.eval = ml_collections.ConfigDict()
   # Binary samples scored (protocol: 10,000).
-  config.eval.num_samples = spec.field(10_000, spec.positive_int)
+  config.eval.num_samples = spec.field(10_000, spec.integer(2))
   # Binarised test images they are compared with (0: all 10,000).
   config.eval.num_test = spec.field(0, spec.non_negative_int)
   # Inception Score splits.
@@ -144,6 +144,12 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.eval.kid_subsets = spec.field(100, spec.positive_int)
   # Draws of each estimator's gradient at the final state (its variance).
   config.eval.gradient_draws = spec.field(32, spec.integer(2))
+
+  # Relations between fields (checked before anything is written).
+  spec.pretrain_in_run(config)
+  spec.binary_digits_constraints(config)
+  spec.at_most(config, "eval.num_splits", "eval.num_samples",
+               "each Inception Score split needs samples")
 
   if "quick" in args:
     config.data.source = "auto"

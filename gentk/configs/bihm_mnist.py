@@ -26,6 +26,16 @@ import ml_collections
 
 from gentk.training import spec
 
+# Draws of Z^2 per compiled call (`gentk.recipes.bihm_mnist.estimate_log_z2`'s
+# chunk): more draws must come in whole chunks.
+Z_CHUNK = 10_000
+Z_SAMPLES = spec.Check(
+    f"an int in [1, {Z_CHUNK:,}] or a multiple of {Z_CHUNK:,} (drawn "
+    f"{Z_CHUNK:,} at a time)",
+    lambda v, _: spec.positive_int.accepts(v, _) and (
+        v <= Z_CHUNK or v % Z_CHUNK == 0))
+
+
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: None or a comma-separated subset of 'paper', 'rws', 'quick'."""
   args = spec.variants(arg, __file__, flags=("paper", "rws", "quick"))
@@ -56,13 +66,14 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   # Importance samples per test image.
   config.eval.num_samples = spec.field(1_000, spec.positive_int)
   # Draws of the Z^2 estimate (BiHM).
-  config.eval.z_samples = spec.field(100_000, spec.positive_int)
+  config.eval.z_samples = spec.field(100_000, Z_SAMPLES)
   # Test images scored (0: the whole split).
   config.eval.num_test = spec.field(0, spec.non_negative_int)
 
   config.train = spec.train_group(
       num_steps=40_000, steps_per_call=100, log_every=1_000,
       checkpoint_every=10_000, keep_checkpoints=2)
+  spec.binary_digits_constraints(config)  # Checked before anything is written.
 
   if "paper" in args:
     config.model.hidden = (300, 200, 100, 75, 50, 35, 30, 25, 20, 15, 10, 10)

@@ -58,6 +58,17 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.train = spec.train_group(
       num_steps=2 * PRETRAIN_STEPS + JOINT_STEPS, steps_per_call=100,
       log_every=1_000, checkpoint_every=5_000, keep_checkpoints=2)
+  # Checked before anything is written: a joint phase after the pre-training.
+  spec.constraint(
+      config, ("model.pretrain_steps", "model.hidden", "train.num_steps"),
+      lambda steps, hidden, num: num > len(hidden) * steps,
+      "{2} must exceed {0} times the layers of {1} (one pre-training phase "
+      "per layer), or the joint phase never trains",
+      fix=lambda steps, hidden, num: {
+          "train.num_steps": (len(hidden) + 1) * steps},
+      breaks=lambda steps, hidden, num: {
+          "train.num_steps": len(hidden) * max(steps, 1),
+          "model.pretrain_steps": max(steps, 1)})
   if "paper" in args:
     config.model.pretrain_steps = 59_600  # 100 epochs of 596 batches.
     config.train.num_steps = 2 * 59_600 + 178_800  # + 300 epochs.

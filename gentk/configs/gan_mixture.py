@@ -140,6 +140,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.eval = ml_collections.ConfigDict()
   # Samples for the mode metrics (protocol).
   config.eval.num_samples = spec.field(2_500, spec.positive_int)
+  spec.pretrain_in_run(config)
 
   if "bn_maxout" in args:
     # The PacGAN paper's kinds of players at these widths, and a schedule.

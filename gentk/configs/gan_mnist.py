@@ -167,15 +167,23 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
 
   config.eval = ml_collections.ConfigDict()
   # Generated images scored (protocol).
-  config.eval.num_samples = spec.field(10_000, spec.positive_int)
+  config.eval.num_samples = spec.field(10_000, spec.integer(2))
   # Real images FID / KID compare with.
   config.eval.reference_split = spec.field("test", SPLIT)
   # How many of them (protocol: all).
-  config.eval.num_reference = spec.field(10_000, spec.positive_int)
+  config.eval.num_reference = spec.field(10_000, spec.integer(2))
   # Inception Score splits (protocol).
   config.eval.num_splits = spec.field(10, spec.positive_int)
   # KID subset pairs of up to 1,000 each.
   config.eval.kid_subsets = spec.field(100, spec.positive_int)
+
+  # Relations between fields (checked before anything is written).
+  spec.pretrain_in_run(config)
+  spec.within_split(config, "data.num_train", "data.train_split")
+  spec.within_split(config, "eval.num_reference", "eval.reference_split",
+                    zero_means_all=False)
+  spec.at_most(config, "eval.num_splits", "eval.num_samples",
+               "each Inception Score split needs samples")
 
   if method in ("wgan", "wgan_gp"):
     config.adversarial.disc_steps = 5  # n_critic (both papers).

@@ -112,11 +112,16 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   # Samples per code value in code_grid.png.
   config.eval.grid_columns = spec.field(10, spec.positive_int)
   # Samples scored by IS / FID / KID.
-  config.eval.num_samples = spec.field(10_000, spec.positive_int)
+  config.eval.num_samples = spec.field(10_000, spec.integer(2))
   # Inception Score splits (protocol).
   config.eval.num_splits = spec.field(10, spec.positive_int)
   # KID subset pairs of up to 1,000 each.
   config.eval.kid_subsets = spec.field(100, spec.positive_int)
+
+  # Relations between fields (checked before anything is written).
+  spec.pretrain_in_run(config)
+  spec.at_most(config, "eval.num_splits", "eval.num_samples",
+               "each Inception Score split needs samples")
 
   if "quick" in args:
     config.data.train_split = "train[:2000]"

@@ -41,6 +41,11 @@ from gentk.training import spec
 
 BATCH = 64
 EPOCH = 10_000 // BATCH  # 156 steps.
+# rho, the share of tokens kept: at 0 nothing is left to condition on, at 1
+# no blank is left to fill (the contiguous mask would still blank one token).
+PRESENT_RATE = spec.real(0, 1, open_low=True, open_high=True)._replace(
+    text="a finite float in (0, 1): 0 keeps nothing to condition on, 1 "
+    "leaves no blank to fill")
 
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
@@ -78,7 +83,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   # MaskMLE pre-training steps before the adversarial phase.
   config.maskgan.maskmle_steps = spec.field(30 * EPOCH, spec.non_negative_int)
   # rho: share of the sentence's tokens kept.
-  config.maskgan.present_rate = spec.field(0.5, spec.real(0.0, 1.0))
+  config.maskgan.present_rate = spec.field(0.5, PRESENT_RATE)
   # 'contiguous' or 'random'.
   config.maskgan.mask_mode = spec.field("contiguous",
                                         spec.one_of("contiguous", "random"))
@@ -103,6 +108,16 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.train = spec.train_group(
       num_steps=30 * EPOCH + 3_000, steps_per_call=20, log_every=100,
       checkpoint_every=1_000, keep_checkpoints=2)
+  # Checked before anything is written: MaskGAN's adversarial phase follows
+  # the MaskMLE steps inside the run.
+  spec.constraint(
+      config, ("maskgan.maskmle_steps", "maskgan.method", "train.num_steps"),
+      lambda steps, method, num: method != "maskgan" or steps < num,
+      "{0} must be less than {2} with {1} 'maskgan': the adversarial phase "
+      "follows the MaskMLE steps ({1} 'maskmle' trains MaskMLE alone)",
+      fix=lambda steps, method, num: {"maskgan.maskmle_steps": num // 2},
+      breaks=lambda steps, method, num: {"maskgan.method": "maskgan",
+                                         "maskgan.maskmle_steps": num})
 
   config.eval = ml_collections.ConfigDict()
   # Test captions masked, scored and filled (0: all).

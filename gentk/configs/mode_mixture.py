@@ -89,6 +89,57 @@ def adagan_num_steps(group: ml_collections.ConfigDict) -> int:
   return t * group.round_steps + (t - 1) * (group.ratio_steps + 1)
 
 
+def _devices_per_batch(mode: str) -> int:
+  """The batch's shards that pack on their own: one per local device with
+  `train.mode='pmap'` (each packs its share), else 1."""
+  if mode != "pmap":
+    return 1
+  import jax  # pylint: disable=g-import-not-at-top
+  return jax.local_device_count()
+
+
+def whole_packs(config: ml_collections.ConfigDict) -> None:
+  """Declares that PacGAN's packs of `pacgan.packing` samples fill the batch
+  `data.batch_size` exactly (each device's share with `train.mode='pmap'`):
+  no sample repeated, none left out. Shared with `stacked_mnist.py`."""
+  def unit(m, mode):
+    return m * _devices_per_batch(mode)
+
+  spec.constraint(
+      config, ("pacgan.packing", "data.batch_size", "train.mode"),
+      lambda m, batch, mode: batch % unit(m, mode) == 0,
+      lambda m, batch, mode: (
+          "{1} must be a multiple of {0}" + (
+              f" times the {unit(m, mode) // m} devices of {{2}}"
+              if unit(m, mode) > m else "")
+          + ": the discriminator judges whole packs of m samples"),
+      fix=lambda m, batch, mode: {"data.batch_size": max(
+          unit(m, mode), batch // unit(m, mode) * unit(m, mode))},
+      breaks=lambda m, batch, mode: {"pacgan.packing": max(m, 2),
+                                     "data.batch_size": max(m, 2) + 1})
+
+
+def adagan_rounds_in_run(config: ml_collections.ConfigDict) -> None:
+  """Declares that `train.num_steps` reaches the last of the
+  `adagan.num_rounds` rounds (which runs to the end of the run). Shared with
+  `stacked_mnist.py`."""
+  def before_last(t, round_steps, ratio_steps):
+    return (t - 1) * (round_steps + ratio_steps + 1)
+
+  spec.constraint(
+      config, ("adagan.num_rounds", "adagan.round_steps",
+               "adagan.ratio_steps", "train.num_steps"),
+      lambda t, r, q, num: num > before_last(t, r, q),
+      lambda t, r, q, num: (
+          "{3} must exceed the " + f"{before_last(t, r, q):,}" + " steps "
+          "before the last of {0} rounds ((T - 1) x ({1} + {2} + 1 "
+          "reweighting step)), or the later rounds never train"),
+      fix=lambda t, r, q, num: {"train.num_steps": t * r + (t - 1) * (q + 1)},
+      breaks=lambda t, r, q, num: {
+          "adagan.num_rounds": max(t, 2),
+          "train.num_steps": before_last(max(t, 2), r, q)})
+
+
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: comma-separated; one method of `METHODS` (default pacgan), then
   any of 'grid' / 'ring', 'quick', 'seeds5', 'bn_maxout', 'long',
@@ -118,6 +169,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
     # The GAN generator cost.
     config.pacgan.generator_cost = spec.field(
         generator_cost, spec.one_of(*gan_mixture.GENERATOR_COSTS))
+    whole_packs(config)  # Checked before anything is written.
   if method == "sig":
     config.sig = ml_collections.ConfigDict()
     # sigma of the Gaussian kernel p(x | theta) (default: the mixture's std).
@@ -126,6 +178,15 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
     # M, thetas drawn per step (against the whole data batch).
     config.sig.num_mixture = spec.field(config.data.batch_size,
                                         spec.positive_int)
+    # Checked before anything is written.
+    spec.constraint(
+        config, ("model.generator_batch_norm",), lambda batch_norm: not (
+            batch_norm),
+        "{0} must be False: method 'sig' trains generators without batch "
+        "statistics",
+        fix=lambda batch_norm: {"model.generator_batch_norm": False},
+        breaks=lambda batch_norm: {"model.generator_batch_norm": True},
+        on="sig.sigma")
   if method == "gan_si":
     config.gan_si = ml_collections.ConfigDict()
     # lambda, the weight of H_M in the generator loss.
@@ -139,6 +200,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
     config.adagan = adagan_group(num_rounds=5, round_steps=2_000,
                                  ratio_steps=500, num_points=10_000)
     config.train.num_steps = adagan_num_steps(config.adagan)
+    adagan_rounds_in_run(config)  # Checked before anything is written.
   if "quick" in args:
     config.model.generator_hidden = (32, 32)
     config.model.discriminator_hidden = (32, 32)

@@ -84,6 +84,26 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
       num_steps=10_000, steps_per_call=100, log_every=1_000,
       checkpoint_every=5_000, keep_checkpoints=2)
 
+  # Checked before anything is written: the chains start from distinct test
+  # images, `chains_per_class` per digit and one steered chain.
+  def starts_fit(per_class, split):
+    return 10 * per_class + 1 <= spec.split_size(split)
+
+  def fewer_chains(per_class, split):
+    most = (spec.split_size(split) - 1) // 10
+    return ({"sampler.chains_per_class": most} if most >= 2
+            else {"data.test_split": "test"})
+
+  spec.constraint(
+      config, ("sampler.chains_per_class", "data.test_split"), starts_fit,
+      lambda per_class, split: (
+          "the " + f"{10 * per_class + 1:,}" + " chains (10 x {0} + a steered "
+          "one) start from distinct images of {1}, which has "
+          + f"{spec.split_size(split):,}"),
+      fix=fewer_chains,
+      breaks=lambda per_class, split: {
+          "sampler.chains_per_class": spec.split_size(split) // 10})
+
   if "quick" in args:
     config.data.source = "auto"
     config.data.train_split = "train[:2000]"

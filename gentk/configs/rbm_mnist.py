@@ -84,6 +84,24 @@ def base_config(method: str) -> ml_collections.ConfigDict:
   config.eval.sample_steps = spec.field(10_000, spec.positive_int)
   # Test images scored (0: the whole split).
   config.eval.num_test = spec.field(0, spec.non_negative_int)
+
+  # Relations between fields (checked before anything is written).
+  spec.binary_digits_constraints(config)
+  spec.constraint(
+      config, ("method", "model.hidden"),
+      lambda method, hidden: method != "rbm" or len(hidden) == 1,
+      "an RBM has one hidden layer: {1} must have one width with {0} 'rbm'",
+      fix=lambda method, hidden: {"model.hidden": tuple(hidden[:1])},
+      breaks=lambda method, hidden: {"method": "rbm", "model.hidden": tuple(
+          hidden) + (hidden[-1],) * (len(hidden) == 1)})
+  spec.constraint(
+      config, ("eval.ais_schedule", "eval.ais_transitions"),
+      lambda schedule, num: schedule != "published" or num >= 3,
+      "{0} 'published' splits {1} between three stretches of "
+      "temperatures: it needs at least 3 (or {0} 'linear')",
+      fix=lambda schedule, num: {"eval.ais_transitions": 3},
+      breaks=lambda schedule, num: {"eval.ais_schedule": "published",
+                                    "eval.ais_transitions": 2})
   return config
 
 

@@ -45,6 +45,66 @@ from gentk.training import spec
 BATCH = 64
 NUM_TRAIN, LENGTH = 10_000, 20  # gentk.data.oracle's.
 EPOCH = NUM_TRAIN // BATCH  # 156 steps.
+# The widest convolution of each discriminator of `model.d_filters`
+# (`gentk.models.text_cnn.PAPER_FILTERS`, `SMALL_FILTERS`): a sequence is at
+# least that long.
+WIDEST_FILTER = {"paper": 20, "small": 10}
+
+
+def constraints(config: ml_collections.ConfigDict) -> None:
+  """Declares the relations between the fields of a SeqGAN config: the
+  sequence length against the oracle and the discriminator's filters, the
+  phases inside the run, and the self-BLEU samples."""
+  spec.constraint(
+      config, ("data.length", "data.corpus"),
+      lambda length, corpus: corpus != "oracle" or length == LENGTH,
+      "{0} does not apply to the oracle ({1} 'oracle'), whose sequences "
+      "have " + f"{LENGTH}" + " tokens",
+      fix=lambda length, corpus: {"data.length": LENGTH},
+      breaks=lambda length, corpus: {"data.corpus": "oracle",
+                                     "data.length": LENGTH // 2})
+  spec.constraint(
+      config, ("data.length", "model.d_filters"),
+      lambda length, filters: length >= WIDEST_FILTER[filters],
+      lambda length, filters: (
+          "{0} must be at least the widest filter ("
+          + f"{WIDEST_FILTER[filters]}" + ") of {1}"
+          + (" (or {1} 'small')" if filters != "small" else "")),
+      fix=lambda length, filters: {"data.length": WIDEST_FILTER[filters]},
+      breaks=lambda length, filters: {
+          "data.corpus": "coco", "model.d_filters": "paper",
+          "data.length": WIDEST_FILTER["paper"] - 1})
+
+  def before(mle, rounds):
+    return mle + rounds
+
+  spec.constraint(
+      config, ("seqgan.mle_steps", "seqgan.pretrain_rounds", "seqgan.method",
+               "train.num_steps"),
+      lambda mle, rounds, method, num: method == "mle" or num > before(
+          mle, rounds),
+      "{3} must exceed {0} + {1}: the adversarial phase follows the MLE and "
+      "discriminator pre-training steps ({2} 'mle' trains MLE alone)",
+      fix=lambda mle, rounds, method, num: {
+          "train.num_steps": before(mle, rounds) + num},
+      breaks=lambda mle, rounds, method, num: {
+          "seqgan.method": "seqgan", "train.num_steps": before(mle, rounds)})
+
+  def self_bleu(count, num):
+    return count or num
+
+  spec.constraint(
+      config, ("eval.num_self_bleu", "eval.num_samples", "data.corpus"),
+      lambda count, num, corpus: corpus == "oracle" or (
+          2 <= self_bleu(count, num) <= num),
+      "self-BLEU scores {0} of the {1} samples (0: all) against the others: "
+      "at least 2 and at most {1} (with {2} a text corpus)",
+      fix=lambda count, num, corpus: (
+          {"eval.num_self_bleu": 0} if num >= 2 else
+          {"eval.num_samples": 2, "eval.num_self_bleu": 0}),
+      breaks=lambda count, num, corpus: {
+          "data.corpus": corpus if corpus != "oracle" else "coco",
+          "eval.num_self_bleu": 1})
 
 
 def base_config() -> ml_collections.ConfigDict:
@@ -142,6 +202,7 @@ def base_config() -> ml_collections.ConfigDict:
   config.train = spec.train_group(
       num_steps=120 * EPOCH + 10 + 200, steps_per_call=20, log_every=100,
       checkpoint_every=1_000, keep_checkpoints=2)
+  constraints(config)  # Checked before anything is written.
   return config
 
 

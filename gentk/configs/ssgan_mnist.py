@@ -90,6 +90,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.train = spec.train_group(
       num_steps=6_000, steps_per_call=100, log_every=500,
       checkpoint_every=2_000, keep_checkpoints=2)
+  spec.pretrain_in_run(config)  # Checked before anything is written.
 
   if "quick" in args:
     config.data.train_split = "train[:2000]"

@@ -133,11 +133,17 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.train = spec.train_group(
       num_steps=5_000, steps_per_call=100, log_every=500,
       checkpoint_every=1_000, keep_checkpoints=2)
+  # Relations between fields (checked before anything is written).
+  spec.pretrain_in_run(config)
+  spec.within_split(config, "data.num_train", "data.train_split")
+  if method == "pacgan":
+    mode_mixture.whole_packs(config)
   if method == "adagan":
     # N: the fixed sample of stacks.
     config.adagan = mode_mixture.adagan_group(
         num_rounds=5, round_steps=1_000, ratio_steps=250, num_points=60_000)
     config.train.num_steps = mode_mixture.adagan_num_steps(config.adagan)
+    mode_mixture.adagan_rounds_in_run(config)
 
   config.eval = ml_collections.ConfigDict()
   # Generated images scored (protocol: 26,000).

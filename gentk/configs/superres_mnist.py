@@ -69,6 +69,20 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
       num_steps=6_000, steps_per_call=100, log_every=500,
       checkpoint_every=5_000, keep_checkpoints=2)
 
+  # Relations between fields (checked before anything is written).
+  spec.held_out_of_split(config, "data.num_valid", "data.train_split")
+  spec.within_split(config, "eval.num_test", "data.test_split")
+  spec.constraint(
+      config, ("model.kernel_sizes", "model.features"),
+      lambda kernels, features: len(kernels) == len(features) + 1,
+      "{0} must hold one kernel per width of {1}, then the output "
+      "convolution's",
+      fix=lambda kernels, features: {"model.kernel_sizes": (
+          tuple(kernels[:len(features)])
+          + (3,) * (len(features) - len(kernels)) + (kernels[-1],))},
+      breaks=lambda kernels, features: {
+          "model.kernel_sizes": tuple(kernels) + (3,)})
+
   if "quick" in args:
     config.data.source = "auto"
     config.data.train_split = "train[:2000]"

@@ -36,9 +36,35 @@ two runs sharing the CPU): --config.train.num_steps=420000 -87.35 +- 0.24
 References (Burda et al. 2016, Table 1, -log p(x) in nats): VAE k=1 86.76;
 IWAE k=5 85.54, k=50 84.78.
 """
+import math
+
 import ml_collections
 
 from gentk.training import spec
+
+def constraints(config: ml_collections.ConfigDict) -> None:
+  """Declares the relations between the fields of `config`: the splits, the
+  IWAE-k bounds' k against the K draws, and SGVB B's one stochastic
+  layer."""
+  spec.binary_digits_constraints(config)
+  spec.constraint(
+      config, ("eval.ks", "eval.num_samples"),
+      lambda ks, num: all(num % k == 0 for k in ks),
+      "every k of {0} must divide {1} (the IWAE-k bound splits the K draws "
+      "into K / k groups of k)",
+      fix=lambda ks, num: {"eval.num_samples": -(-num // math.lcm(*ks))
+                           * math.lcm(*ks)},
+      breaks=lambda ks, num: {"eval.ks": (num + 1,)})
+  spec.constraint(
+      config, ("model.objective", "model.latents"),
+      lambda objective, latents: objective != "sgvb_b" or len(latents) == 1,
+      "objective 'sgvb_b' takes the KL in closed form, of one stochastic "
+      "layer: {1} must then have one width (or {0} 'sgvb_a' or 'iwae')",
+      fix=lambda objective, latents: {"model.objective": "sgvb_a"},
+      breaks=lambda objective, latents: {
+          "model.objective": "sgvb_b",
+          "model.latents": tuple(latents) + (latents[-1],)})
+
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: None or a comma-separated subset of 'iwae', 'two_layer',
@@ -93,6 +119,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.train = spec.train_group(
       num_steps=180_000, steps_per_call=100, log_every=1_000,
       checkpoint_every=5_000, keep_checkpoints=2)
+  constraints(config)  # Checked before anything is written.
 
   if "two_layer" in args:
     config.model.latents = (100, 50)

@@ -35,16 +35,17 @@ def pack(x: Array, m: int) -> Array:
 class Packed(nn.Module):
   """`inner` applied to packs of `m` examples: `[B, ...]` -> `[B / m]`.
 
-  A batch that m does not divide is repeated m times first, so that
-  `init` with a single example builds the inner module for packs (the
-  parameters do not depend on the batch size); training batches must be
-  divisible by m. Keyword arguments (e.g. `train`) pass through to `inner`.
+  A single example is repeated m times, so that `init` with one example
+  builds the inner module for packs (the parameters do not depend on the
+  batch size); any other batch must be divisible by m (`pack` raises
+  otherwise: repeating samples to fill packs would judge copies as distinct
+  samples). Keyword arguments (e.g. `train`) pass through to `inner`.
   """
   inner: nn.Module
   m: int
 
   @nn.compact
   def __call__(self, x: Array, **kwargs) -> Array:
-    if x.shape[0] % self.m:
+    if x.shape[0] == 1 and self.m > 1:
       x = jnp.repeat(x, self.m, axis=0)
     return self.inner(pack(x, self.m), **kwargs)

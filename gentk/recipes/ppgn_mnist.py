@@ -38,6 +38,7 @@ from gentk.models.mlp import MLP
 from gentk.models.mnist_mlp import MLPGenerator
 from gentk.recipes import common
 from gentk.sampling import ppgn as ppgn_sampler
+from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
 
 # The priors' gradients: none, N(0, I), the DAE's R(h) - h, E(G(h)) - h.
@@ -67,6 +68,21 @@ def modules(model: ml_collections.ConfigDict, code_dim: int
           MLP(tuple(model.dae_hidden), code_dim))
 
 
+def check_test_classes(labels: np.ndarray, per_class: int,
+                       split: str) -> None:
+  """One-line `ConfigError` unless every digit has `per_class` images in the
+  test split (the real images whose diversity the chains are compared
+  with), before anything is trained."""
+  counts = np.bincount(np.asarray(labels), minlength=mnist.NUM_CLASSES)
+  if counts.min() < per_class:
+    raise ConfigError(
+        f"config.sampler.chains_per_class={per_class} exceeds the "
+        f"{counts.min()} images of digit {int(counts.argmin())} in "
+        f"config.data.test_split={split!r}: pass e.g. "
+        f"--config.sampler.chains_per_class={max(2, int(counts.min()))} or "
+        "--config.data.test_split=test.")
+
+
 def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """See `experiments/configs/ppgn_mnist.py`."""
@@ -74,6 +90,7 @@ def build(config: ml_collections.ConfigDict, *,
   common.resolve_source(d)
   train = common.load_digits(d.source, d.train_split, seed=config.seed)
   test = common.load_digits(d.source, d.test_split, seed=config.seed)
+  check_test_classes(test.labels, s.chains_per_class, d.test_split)
   c_model, c_vars = classifier_metrics.load_classifier()
   j_model, j_vars = classifier_metrics.load_classifier(s.judge)
 

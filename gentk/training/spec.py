@@ -11,6 +11,22 @@ and keep the check; `config.to_json_best_effort()` writes the value only.
 `errors(config)` lists the fields whose value fails its check, one line each
 with a valid example, so a new config gets validation with no new code.
 
+Relations between fields are declared beside them too:
+
+  spec.constraint(config, ("pacgan.packing", "data.batch_size"),
+                  lambda m, b: b % m == 0,
+                  "{1} must be a multiple of {0} (whole packs)",
+                  fix=lambda m, b: {"data.batch_size": max(m, b // m * m)},
+                  breaks=lambda m, b: {"data.batch_size": m + 1})
+
+The `Constraint` is carried by its first field (it lives as long as that
+field, through overrides and assignments), and `errors(config)` gives one
+line per violated constraint, naming its fields, their values and the
+override `fix` proposes. `breaks` gives an override that violates it, so that
+a test can try every declared constraint of every config. Shared relations
+have builders: `multiple_of`, `at_most`, `less_than`, `shorter_than_run`,
+`within_split`, `held_out_of_split`.
+
 The vocabulary: `integer`, `positive_int`, `non_negative_int`, `real`,
 `positive_float`, `non_negative_float`, `fraction` (float in [0, 1)),
 `one_of`, `positive_ints`, `finite_floats`, `positive_floats`, `boolean`,
@@ -45,13 +61,38 @@ class Check(NamedTuple):
   suggest: Callable[[Any], Any] | None = None
 
 
+class Constraint(NamedTuple):
+  """A relation between config fields (declared with `constraint`).
+
+  Attributes:
+    fields: the dotted paths it reads, from the config it was declared on.
+    holds: `(*values) -> bool`, given the values of `fields` in order.
+    text: completes "<fields and values>: ...", the fields named as `{0}`,
+      `{1}`, ... (written `config.<path>`); or `(*values) -> str`, such a
+      text (for figures derived from the values).
+    fix: `(*values) -> {dotted path: value}`, an override that makes the
+      relation hold (the valid example of the error line).
+    breaks: `(*values) -> {dotted path: value}`, an override that violates
+      it (for tests: every declared constraint can be tried).
+    carrier: the dotted path of the declared field that carries it.
+  """
+  fields: tuple[str, ...]
+  holds: Callable[..., bool]
+  text: str | Callable[..., str]
+  fix: Callable[..., dict]
+  breaks: Callable[..., dict]
+  carrier: str
+
+
 class Checked(ml_collections.FieldReference):
-  """A config value with its `Check` and its declared value (the example)."""
+  """A config value with its `Check`, its declared value (the example) and
+  the `Constraint`s it carries (those whose first field it is)."""
 
   def __init__(self, value, check: Check):
     super().__init__(value)
     self.check = check
     self.example = value
+    self.constraints: list[Constraint] = []
 
 
 def field(value, check: Check) -> Checked:
@@ -266,10 +307,241 @@ def message(config: ml_collections.ConfigDict, dotted: str, value,
 
 
 def errors(config: ml_collections.ConfigDict) -> list[str]:
-  """One line per declared field whose value fails its check."""
+  """One line per declared field whose value fails its check, then one per
+  declared constraint that does not hold (see `constraint_errors`)."""
   return [message(config, path, value, check)
           for path, value, check in leaves(config)
-          if check is not None and not check.accepts(value, config)]
+          if check is not None and not check.accepts(value, config)
+          ] + constraint_errors(config)
+
+
+# ---------------------------------------------------------------- constraints
+
+
+def _raw(config: ml_collections.ConfigDict, dotted: str):
+  """The stored field at `dotted` (a `Checked` when declared), or None."""
+  node = config
+  *parents, name = dotted.split(".")
+  for part in parents:
+    if not isinstance(node, ml_collections.ConfigDict) or part not in node:
+      return None
+    node = node[part]
+  if not isinstance(node, ml_collections.ConfigDict) or name not in node:
+    return None
+  return dict(node.items(preserve_field_references=True))[name]
+
+
+def constraint(config: ml_collections.ConfigDict, fields, holds: Callable,
+               text: str | Callable[..., str], *, fix: Callable[..., dict],
+               breaks: Callable[..., dict], on: str | None = None
+               ) -> Constraint:
+  """Declares that `holds(*values of fields)` must be true.
+
+  The constraint is carried by the field `on` (default: the first of
+  `fields`), which must be declared with `field`: it goes wherever that
+  field goes (overrides keep it; deleting the field's group drops it, so a
+  constraint of a method's group is carried by a field of that group).
+  `errors(config)` reports it, in one line, when it fails while each of
+  `fields` passes its own check.
+
+  Args:
+    config: the config the dotted `fields` are read from (a nested config,
+      e.g. one of `game_dynamics`'s GANs, is checked under its own path).
+    fields: dotted paths; their values are the arguments of the callables.
+    holds: `(*values) -> bool`.
+    text: why, the fields named as `{0}`, `{1}`, ... (or `(*values) ->
+      str` giving such a text), e.g. "{1} must be a multiple of {0}".
+    fix: `(*values) -> {dotted path: value}`, a valid override.
+    breaks: `(*values) -> {dotted path: value}`, an override that violates
+      the constraint (tests try every declared one).
+    on: the carrier (see above).
+  Returns:
+    the `Constraint`.
+  Raises:
+    ValueError: a field is missing, the carrier is not declared with
+      `field`, or the relation fails for the declared values (a mistake in
+      the config file).
+  """
+  fields = tuple(fields)
+  carrier = on or fields[0]
+  missing = [f for f in fields + (carrier,) if _raw(config, f) is None]
+  if missing:
+    raise ValueError(f"constraint on missing fields {missing}: declare them "
+                     "first.")
+  if not isinstance(_raw(config, carrier), Checked):
+    raise ValueError(f"config.{carrier} carries the constraint: declare it "
+                     "with spec.field.")
+  result = Constraint(fields, holds, text, fix, breaks, carrier)
+  values = [_value(config, f) for f in fields]
+  if not holds(*values):
+    raise ValueError("declared values "
+                     + ", ".join(f"{f}={v!r}" for f, v in zip(fields, values))
+                     + f" do not satisfy: {_text(result, fields, values)}.")
+  _raw(config, carrier).constraints.append(result)
+  return result
+
+
+def _text(c: Constraint, names, values) -> str:
+  text = c.text(*values) if callable(c.text) else c.text
+  return text.format(*[n if n.startswith("config.") else f"config.{n}"
+                       for n in names])
+
+
+def constraints(config: ml_collections.ConfigDict
+                ) -> list[tuple[str, Constraint]]:
+  """`(prefix, constraint)` for every constraint declared in `config`:
+  its fields are `prefix + field` from `config`'s root."""
+  found = []
+
+  def visit(node, prefix):
+    for name, raw in node.items(preserve_field_references=True):
+      value = raw.get() if isinstance(raw, ml_collections.FieldReference) else (
+          raw)
+      if isinstance(value, ml_collections.ConfigDict):
+        visit(value, f"{prefix}{name}.")
+      elif isinstance(raw, Checked):
+        path = f"{prefix}{name}"
+        for c in raw.constraints:
+          if path == c.carrier or path.endswith("." + c.carrier):
+            found.append((path[:len(path) - len(c.carrier)], c))
+
+  visit(config, "")
+  return found
+
+
+def _passes(config, dotted: str) -> bool:
+  """Whether field `dotted` exists and passes its own check."""
+  raw = _raw(config, dotted)
+  if raw is None:
+    return False
+  if not isinstance(raw, Checked):
+    return True
+  return raw.check.accepts(raw.get(), config)
+
+
+def constraint_message(prefix: str, c: Constraint, values) -> str:
+  """The one-line error of constraint `c` (fields under `prefix`) failing
+  for `values`."""
+  names = [f"config.{prefix}{f}" for f in c.fields]
+  given = ", ".join(f"{n}={v!r}" for n, v in zip(names, values))
+  fix = " ".join(f"--config.{prefix}{f}={flag_value(v)}"
+                 for f, v in c.fix(*values).items())
+  return f"{given}: {_text(c, names, values)}: pass e.g. {fix}"
+
+
+def constraint_errors(config: ml_collections.ConfigDict) -> list[str]:
+  """One line per declared constraint that does not hold (skipped while one
+  of its fields is missing or fails its own check: that field's line says
+  so)."""
+  out = []
+  for prefix, c in constraints(config):
+    paths = [prefix + f for f in c.fields]
+    if not all(_passes(config, p) for p in paths):
+      continue
+    values = [_value(config, p) for p in paths]
+    if not c.holds(*values):
+      out.append(constraint_message(prefix, c, values))
+  return out
+
+
+# Examples per split of MNIST (the digits configs' `tfds_split` fields).
+MNIST_SIZES = {"train": 60_000, "test": 10_000}
+
+
+def split_size(split: str, sizes: dict[str, int] | None = None) -> int:
+  """Examples a TFDS split names, e.g. 'train[:2000]' -> 2000, 'test' ->
+  10000, 'train[10%:]' -> 54000 (percentages rounded as
+  `gentk.data.mnist.select`); `sizes`: the whole splits (MNIST's)."""
+  sizes = MNIST_SIZES if sizes is None else sizes
+  match = re.fullmatch(r"(\w+)(?:\[(-?\d*%?):(-?\d*%?)\])?",
+                       split.replace(" ", ""))
+  if not match or match.group(1) not in sizes:
+    raise ValueError(f"split {split!r} is not one of {sorted(sizes)}, whole "
+                     "or sliced.")
+  total = sizes[match.group(1)]
+
+  def bound(text):
+    if not text:
+      return None
+    if text.endswith("%"):
+      return int(round(int(text[:-1]) * total / 100))
+    return int(text)
+
+  return len(range(total)[slice(bound(match.group(2)),
+                                bound(match.group(3)))])
+
+
+def multiple_of(config: ml_collections.ConfigDict, dotted: str, divisor: str,
+                why: str) -> Constraint:
+  """Field `dotted` must be a multiple of field `divisor` (`why`: the
+  reason, in words)."""
+  def fix(v, d):
+    return {dotted: max(d, v // d * d)}
+
+  def breaks(v, d):
+    return {dotted: d + 1} if d > 1 else {divisor: 2, dotted: 3}
+
+  return constraint(config, (dotted, divisor), lambda v, d: v % d == 0,
+                    "{0} must be a multiple of {1} (" + why + ")",
+                    fix=fix, breaks=breaks)
+
+
+def at_most(config: ml_collections.ConfigDict, dotted: str, limit: str,
+            why: str) -> Constraint:
+  """Field `dotted` must be at most field `limit` (`why`: the reason)."""
+  return constraint(config, (dotted, limit), lambda v, n: v <= n,
+                    "{0} must be at most {1} (" + why + ")",
+                    fix=lambda v, n: {dotted: n},
+                    breaks=lambda v, n: {dotted: n + 1})
+
+
+def shorter_than_run(config: ml_collections.ConfigDict, dotted: str,
+                     why: str) -> Constraint:
+  """The steps of field `dotted` (a first phase) must leave steps of
+  `train.num_steps` to the phase after it (`why`: what that phase is)."""
+  return constraint(config, (dotted, "train.num_steps"),
+                    lambda v, n: v < n,
+                    "{0} must be less than {1}: " + why,
+                    fix=lambda v, n: {dotted: n // 10},
+                    breaks=lambda v, n: {dotted: n})
+
+
+def pretrain_in_run(config: ml_collections.ConfigDict) -> Constraint:
+  """The discriminator's pre-training (`adversarial.pretrain_steps`) must end
+  before the run (`train.num_steps`) does."""
+  return shorter_than_run(config, "adversarial.pretrain_steps",
+                          "the generator trains only after the "
+                          "discriminator's pre-training")
+
+
+def within_split(config: ml_collections.ConfigDict, count: str, split: str,
+                 *, zero_means_all: bool = True) -> Constraint:
+  """Field `count` (examples taken from the split in field `split`; 0: all
+  of them, with `zero_means_all`) must not exceed the split's size."""
+  def holds(n, s):
+    return (zero_means_all and n == 0) or n <= split_size(s)
+
+  return constraint(
+      config, (count, split), holds,
+      lambda n, s: "{0} must be at most the " + f"{split_size(s):,}"
+      + " examples of {1}" + (" (0: all of them)" if zero_means_all else ""),
+      fix=lambda n, s: {count: split_size(s)},
+      breaks=lambda n, s: {count: split_size(s) + 1})
+
+
+def held_out_of_split(config: ml_collections.ConfigDict, count: str,
+                      split: str) -> Constraint:
+  """Field `count` (examples held out of the split in field `split`, e.g.
+  a validation set) must leave at least one example to train on."""
+  def fix(n, s):
+    size = split_size(s)
+    return {count: max(1, size // 10)} if size > 1 else {split: "train"}
+
+  return constraint(
+      config, (count, split), lambda n, s: n < split_size(s),
+      lambda n, s: "{0} must be less than the " + f"{split_size(s):,}"
+      + " examples of {1} it is held out of (the rest is trained on)",
+      fix=fix, breaks=lambda n, s: {count: split_size(s)})
 
 
 def unknown_field(config: ml_collections.ConfigDict, dotted: str,
@@ -381,6 +653,9 @@ def train_group(*, num_steps: int, steps_per_call: int, log_every: int,
   # Activations and matmuls of the image players: 'float32', or 'bfloat16'
   # (parameters and optimizer state stay float32); opt-in, for accelerators.
   train.compute_dtype = field(compute_dtype, one_of("float32", "bfloat16"))
+  for name in ("log_every", "checkpoint_every"):
+    multiple_of(train, name, "steps_per_call",
+                "the loop stops only between compiled calls")
   return train
 
 
@@ -411,6 +686,14 @@ def digits_group(*, batch_size: int) -> ml_collections.ConfigDict:
   data.test_split = field("test", split)  # Scored.
   data.batch_size = field(batch_size, positive_int)  # Examples per step.
   return data
+
+
+def binary_digits_constraints(config: ml_collections.ConfigDict) -> None:
+  """Declares the relations of `binary_digits_group`'s splits (`config.data`)
+  and `config.eval.num_test`: the validation images leave training images,
+  and the test images scored are in the test split."""
+  held_out_of_split(config, "data.num_valid", "data.train_split")
+  within_split(config, "eval.num_test", "data.test_split")
 
 
 def binary_digits_group(*, batch_size: int = 100, num_valid: int = 400

@@ -37,3 +37,14 @@ def test_packed_logit_depends_only_on_its_own_pack():
   # A loss that is a mean over packs gives every example its pack's share.
   grads = jax.grad(lambda v: jnp.mean(disc.apply(params, v)))(x)
   np.testing.assert_allclose(grads, jac.sum(0) / (b // m), rtol=1e-6)
+
+
+def test_packed_refuses_a_batch_that_does_not_fill_whole_packs():
+  """Only the single example of `init` is repeated; a batch of 6 in packs of
+  4 is refused rather than padded with copies."""
+  disc = packing.Packed(mlp.MLP(hidden=(8,), out=1, squeeze_out=True), 4)
+  x = jax.random.normal(jax.random.PRNGKey(0), (6, 2))
+  params = disc.init(jax.random.PRNGKey(1), x[:1])
+  assert disc.apply(params, x[:4]).shape == (1,)
+  with pytest.raises(ValueError, match="does not split into packs of 4"):
+    disc.apply(params, x)
