@@ -39,9 +39,10 @@ def _variants(name):
             + [f"fgan,{d}" for d in module.DIVERGENCES])
   if name == "mode_mixture":
     return [None, "quick"] + [f"{m},{d}" for m in module.METHODS
-                              for d in ("ring", "grid,seeds5")]
+                              for d in ("ring", "grid,seeds5", "quick")]
   if name == "stacked_mnist":
-    return [None, "quick"] + list(module.VARIANTS)
+    return [None, "quick"] + [v + s for v in module.VARIANTS
+                              for s in ("", ",quick")]
   if name == "mnist_classifier":
     return [None, "quick", "judge"]
   if name == "gan_mnist":
@@ -313,7 +314,7 @@ def test_known_fields_are_not_unknown():
 def test_bad_variant_names_the_file_and_the_variants(name, variant, needles):
   with pytest.raises(spec.VariantError) as e:
     _config(name, variant)
-  _assert_one_line(str(e.value), f"configs/{name}.py", "--config=", *needles)
+  _assert_one_line(str(e.value), f"--config={name}:", *needles)
 
 
 # ---------------------------------------------------------------- workdir
@@ -394,16 +395,34 @@ def test_launcher_refuses_a_bad_workdir(tmp_path, workdir, needle):
 
 @pytest.mark.parametrize("config,args,needle", [
     ("seqgan_oracle.py:quick", ["--config.data.length=10"],
-     "config.data.length=10 does not apply to the oracle"),
+     "config.data.length=10, config.data.corpus='oracle': config.data.length "
+     "does not apply to the oracle"),
     ("seqgan_text.py:quick", ["--config.data.length=12",
                               "--config.model.d_filters=paper"],
-     "config.data.length=12 is shorter than the widest filter (20)"),
+     "config.data.length must be at least the widest filter (20)"),
     ("mode_mixture.py:sig,quick", ["--config.model.generator_batch_norm=True"],
      "method 'sig' trains generators without batch statistics"),
-], ids=["oracle_length", "filters_longer_than_text", "sig_batch_norm"])
-def test_recipe_checks_refuse_in_one_line(tmp_path, config, args, needle):
-  """Settings that only the recipe can relate are refused before any data is
-  read or anything written."""
+    # Runs that went wrong silently: samples repeated to fill the packs,
+    # AdaGAN rounds dropped, a MaskGAN mask with no blank.
+    ("mode_mixture.py:pacgan,quick", ["--config.data.batch_size=30"],
+     "config.pacgan.packing=4, config.data.batch_size=30, config.train.mode="
+     "'jit': config.data.batch_size must be a multiple of config.pacgan."
+     "packing"),
+    ("mode_mixture.py:adagan,quick", ["--config.train.num_steps=100"],
+     "config.train.num_steps=100: config.train.num_steps must exceed the 162 "
+     "steps before the last of config.adagan.num_rounds rounds"),
+    ("maskgan_coco.py:quick", ["--config.maskgan.present_rate=1.0"],
+     "config.maskgan.present_rate=1.0 must be a finite float in (0, 1)"),
+    # Failed at evaluation, after training.
+    ("vae_mnist.py:quick", ["--config.eval.ks=3,7"],
+     "config.eval.ks=(3, 7), config.eval.num_samples=100: every k of "
+     "config.eval.ks must divide config.eval.num_samples"),
+], ids=["oracle_length", "filters_longer_than_text", "sig_batch_norm",
+        "partial_packs", "adagan_rounds", "nothing_to_fill", "iwae_k"])
+def test_relations_refuse_in_one_line(tmp_path, config, args, needle):
+  """Settings that relate fields are refused before any data is read or
+  anything written, from the command line (tuple and float overrides
+  parsed)."""
   r = _launch(tmp_path, f"--workdir={tmp_path / 'w'}",
               f"--config={CONFIG_DIR / config}", *args)
   assert r.returncode == 2, r.stderr[-2000:]
@@ -411,3 +430,146 @@ def test_recipe_checks_refuse_in_one_line(tmp_path, config, args, needle):
   assert len(lines) == 1 and lines[0].startswith("error: "), r.stderr
   _assert_one_line(lines[0], needle)
   assert _snapshot(tmp_path) == []
+
+
+# ------------------------------------------------- cross-field constraints
+
+
+def _get(config, dotted):
+  node = config
+  for part in dotted.split("."):
+    node = node[part]
+  return node
+
+
+def _constraint_cases():
+  """`(name, variant, index)`: every constraint declared in every config
+  (index into `spec.constraints`), each once per config, tried in a quick
+  variant where one declares it."""
+  seen, cases = set(), []
+  for name, variant in sorted(CASES, key=lambda c: "quick" not in (c[1] or "")):
+    for index, (prefix, c) in enumerate(spec.constraints(_config(name,
+                                                                 variant))):
+      key = (name, prefix, c.carrier, c.fields)
+      if key not in seen:
+        seen.add(key)
+        cases.append(pytest.param(
+            name, variant, index,
+            id=f"{name}:{variant}:{'+'.join(prefix + f for f in c.fields)}"))
+  return cases
+
+
+CONSTRAINT_CASES = _constraint_cases()
+
+
+def test_the_configs_declare_constraints():
+  ids = {case.id.split(":", 2)[2] for case in CONSTRAINT_CASES}
+  assert len(CONSTRAINT_CASES) > 60
+  # The relations the launcher once let through to a wrong run or a crash.
+  assert {"pacgan.packing+data.batch_size+train.mode",
+          "adagan.num_rounds+adagan.round_steps+adagan.ratio_steps+"
+          "train.num_steps", "eval.ks+eval.num_samples",
+          "maskgan.maskmle_steps+maskgan.method+train.num_steps",
+          "data.num_valid+data.train_split",
+          "model.kernel_sizes+model.features",
+          "eval.ais_schedule+eval.ais_transitions",
+          "ring.train.checkpoint_every+ring.train.steps_per_call"} <= ids
+
+
+@pytest.mark.parametrize("name,variant,index", CONSTRAINT_CASES)
+def test_every_constraint_refuses_in_one_line(tmp_path, capsys, name, variant,
+                                              index):
+  """The override the constraint `breaks` with is refused by the launcher's
+  `run`: exit status 2, one line naming every field and its value and a
+  valid example, nothing written; that example clears every error."""
+  from gentk import launch  # pylint: disable=g-import-not-at-top
+  config = _config(name, variant)
+  prefix, c = spec.constraints(config)[index]
+  paths = [prefix + f for f in c.fields]
+  assert c.holds(*[_get(config, p) for p in paths])
+  for field, value in c.breaks(*[_get(config, p) for p in paths]).items():
+    _set(config, prefix + field, value)
+  values = [_get(config, p) for p in paths]
+  assert not c.holds(*values)
+  line = spec.constraint_message(prefix, c, values)
+  assert spec.errors(config)[:1] == [line]  # Reported first, fields valid.
+  workdir = tmp_path / "w"
+  with pytest.raises(SystemExit) as e:
+    launch.run(config, str(workdir))
+  assert e.value.code == 2
+  err = capsys.readouterr().err
+  assert err == f"error: {line}\n"
+  assert "Traceback" not in err
+  _assert_one_line(line, *[f"config.{p}={v!r}" for p, v in zip(paths, values)],
+                   ": pass e.g. --config.")
+  assert not os.listdir(tmp_path)
+  for field, value in c.fix(*values).items():  # The example is valid.
+    assert f"--config.{prefix}{field}={spec.flag_value(value)}" in line
+    _set(config, prefix + field, value)
+  assert spec.errors(config) == []
+
+
+@pytest.mark.parametrize("split,size", [
+    ("train", 60_000), ("test", 10_000), ("train[:2000]", 2_000),
+    ("test[-500:]", 500), ("train[10%:]", 54_000), ("train[100:200]", 100),
+    ("test[:20000]", 10_000), ("train[:0]", 0)])
+def test_split_size(split, size):
+  assert spec.split_size(split) == size
+
+
+def test_constraint_declaration_mistakes_raise():
+  config = _config("gan_mixture", "quick")
+  holds = lambda *_: True  # pylint: disable=unnecessary-lambda-assignment
+  kwargs = {"fix": lambda *_: {}, "breaks": lambda *_: {}}
+  with pytest.raises(ValueError, match="missing fields"):
+    spec.constraint(config, ("data.batch_size", "data.nope"), holds, "x",
+                    **kwargs)
+  plain = ml_collections.ConfigDict({"a": 1, "b": 2})
+  with pytest.raises(ValueError, match="declare it with spec.field"):
+    spec.constraint(plain, ("a", "b"), holds, "x", **kwargs)
+  with pytest.raises(ValueError, match="do not satisfy: config.data.batch_"):
+    spec.constraint(config, ("data.batch_size", "eval.num_samples"),
+                    lambda b, n: b > n, "{0} must exceed {1}", **kwargs)
+  assert spec.errors(config) == []  # Nothing was attached.
+
+
+def test_a_constraint_waits_for_its_fields_own_checks():
+  """A field that fails its own check gets its own line; the constraints on
+  it are not evaluated (no division by zero)."""
+  config = _config("mode_mixture", "pacgan,quick")
+  config.pacgan.packing = 0
+  assert spec.errors(config) == [
+      "config.pacgan.packing=0 must be a positive int: pass e.g. "
+      "--config.pacgan.packing=4"]
+
+
+def test_constraints_survive_overrides_and_follow_their_group():
+  config = _config("mode_mixture", "pacgan,quick")
+  config.pacgan.packing = 5  # As an override does: the carrier stays.
+  assert spec.errors(config)[0].startswith(
+      "config.pacgan.packing=5, config.data.batch_size=64")
+  del config.pacgan  # The group goes, and its constraint with it.
+  assert not [c for _, c in spec.constraints(config)
+              if "pacgan.packing" in c.fields]
+
+
+def test_a_nested_config_is_checked_under_its_path():
+  config = _config("game_dynamics", "quick")  # Two GAN configs inside.
+  config.ring.train.log_every = 70
+  assert spec.errors(config) == [
+      "config.ring.train.log_every=70, config.ring.train.steps_per_call=50: "
+      "config.ring.train.log_every must be a multiple of config.ring.train."
+      "steps_per_call (the loop stops only between compiled calls): pass e.g. "
+      "--config.ring.train.log_every=50"]
+  assert spec.errors(config.ring)[0].startswith("config.train.log_every=70")
+
+
+def test_config_constants_match_the_recipes():
+  """Figures the configs' constraints restate from the recipes."""
+  import inspect  # pylint: disable=g-import-not-at-top
+  from gentk.recipes import bihm_mnist  # pylint: disable=g-import-not-at-top
+  from gentk.recipes import seqgan  # pylint: disable=g-import-not-at-top
+  widest = {k: max(w for w, _ in v) for k, v in seqgan.FILTERS.items()}
+  assert _module("seqgan_oracle").WIDEST_FILTER == widest
+  chunk = inspect.signature(bihm_mnist.estimate_log_z2).parameters["chunk"]
+  assert _module("bihm_mnist").Z_CHUNK == chunk.default
