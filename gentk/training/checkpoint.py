@@ -17,9 +17,13 @@
 * Each checkpoint carries JSON metadata: step, JAX version, state digest.
 """
 import hashlib
+import logging
+import os
 import pathlib
+import re
 import shutil
 import sys
+import threading
 
 import jax
 import numpy as np
@@ -45,12 +49,24 @@ class NoGoodCheckpointError(config_lib.ConfigError):
 
 
 def _os_cause(error: BaseException) -> OSError | None:
-  """The first `OSError` in `error`'s chain of causes, if any."""
+  """The first `OSError` in `error`'s chain of causes, if any; TensorStore
+  reports one as a `ValueError` naming `os_error_code='<errno>'`."""
   while error is not None:
     if isinstance(error, OSError):
       return error
+    code = re.search(r"os_error_code='(\d+)'", str(error))
+    if code:
+      return OSError(int(code.group(1)), os.strerror(int(code.group(1))))
     error = error.__cause__ or error.__context__
   return None
+
+
+def _silence_writer_threads() -> None:
+  """After a write the disk refused, Orbax's writer threads each fail with
+  a traceback (their event loop is gone); the caller reports the failure in
+  one line, so their exceptions are dropped from here on."""
+  threading.excepthook = lambda args: None
+  sys.unraisablehook = lambda unraisable: None
 
 
 def _first_line(error: BaseException) -> str:
@@ -108,6 +124,9 @@ class Checkpointer:
           f"the last good checkpoint in {self.directory} is kept.")
     meta = dict(meta, step=int(step), jax_version=jax.__version__,
                 state_sha256=state_digest(state))
+    # Orbax logs a failed write from each of its threads with a traceback;
+    # a failure the disk causes is reported below in one line instead.
+    logging.disable(logging.ERROR)
     try:
       self._manager.save(int(step), args=ocp.args.Composite(
           state=ocp.args.StandardSave(state), meta=ocp.args.JsonSave(meta)),
@@ -117,6 +136,7 @@ class Checkpointer:
       cause = _os_cause(e)
       if cause is None:
         raise
+      _silence_writer_threads()
       kept = self.steps()
       raise CheckpointWriteError(
           f"could not write checkpoint {step} to {self.directory} "
@@ -125,6 +145,8 @@ class Checkpointer:
           "pass a new --workdir; "
           + (f"the last good checkpoint (step {kept[-1]}) is kept" if kept
              else "no checkpoint was written")) from e
+    finally:
+      logging.disable(logging.NOTSET)
 
   def _restore(self, step: int, abstract_state: PyTree
                ) -> tuple[PyTree, dict]:
