@@ -19,12 +19,7 @@ from gentk.models.classifier import ConvClassifier
 N = 2000  # Images per set in the FID / KID checks.
 
 
-def _real_available() -> bool:
-  root = paths.data_dir()
-  return root is not None and (root / "tfds" / "mnist").is_dir()
-
-
-REAL = _real_available()
+REAL = mnist.available(paths.data_dir())
 
 
 @pytest.fixture(scope="module")

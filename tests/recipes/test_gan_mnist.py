@@ -89,8 +89,9 @@ def test_wgan_gp_takes_a_finite_step_and_samples():
   assert np.all((samples >= 0) & (samples <= 1))
 
 
-def test_auto_source_resolves_to_segment_digits_without_data(monkeypatch):
-  monkeypatch.delenv(paths.ENV_VAR, raising=False)
+def test_auto_source_resolves_to_segment_digits_without_data(tmp_path,
+                                                             monkeypatch):
+  monkeypatch.setenv(paths.ENV_VAR, str(tmp_path))  # An empty data folder.
   data = ml_collections.ConfigDict({"source": "auto"})
   common.resolve_source(data)
   assert data.source == "segments"
@@ -104,7 +105,8 @@ def test_resolved_source_is_recorded_and_a_switch_refused(tmp_path,
                                                            monkeypatch):
   """'auto' is resolved when the experiment is built, so config.json records
   the data used; a resume that would resolve differently is refused."""
-  monkeypatch.delenv(paths.ENV_VAR, raising=False)
+  monkeypatch.setenv(paths.ENV_VAR, str(tmp_path / "empty"))
+  (tmp_path / "empty").mkdir()
   config = gan_mnist_config.get_config("quick")
   config.train.num_steps, config.train.progress_bar = 1, False
   config.train.steps_per_call = config.train.log_every = 1
