@@ -136,8 +136,11 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.eval = ml_collections.ConfigDict()
   # Binary samples scored (protocol: 10,000).
   config.eval.num_samples = spec.field(10_000, spec.integer(2))
-  # Binarised test images they are compared with (0: all 10,000).
-  config.eval.num_test = spec.field(0, spec.non_negative_int)
+  # Binarised test images they are compared with (0: all 10,000; FID and KID
+  # compare sets of 2 or more).
+  config.eval.num_test = spec.field(0, spec.Check(
+      "0 (all) or an int >= 2", lambda v, _: spec.non_negative_int.accepts(
+          v, _) and v != 1))
   # Inception Score splits.
   config.eval.num_splits = spec.field(10, spec.positive_int)
   # KID subset pairs of up to 1,000 each.

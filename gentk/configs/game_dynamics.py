@@ -81,4 +81,14 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   # The GAN runs, one per mixture: each a full `gan_mixture` config.
   for name in MIXTURES:
     config[name] = hopping_gan(name, quick)
+  # Checked before anything is written: a snapshot at most every step.
+  steps = tuple(f"{name}.train.num_steps" for name in MIXTURES)
+  spec.constraint(
+      config, ("num_snapshots",) + steps,
+      lambda num, *run_steps: num - 1 <= min(run_steps),
+      "{0} must be at most one more than the steps of each GAN run ("
+      + ", ".join(f"{{{i + 1}}}" for i in range(len(steps))) + ")",
+      fix=lambda num, *run_steps: {"num_snapshots": min(12, min(run_steps)
+                                                        + 1)},
+      breaks=lambda num, *run_steps: {"num_snapshots": min(run_steps) + 2})
   return config

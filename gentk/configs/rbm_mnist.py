@@ -72,8 +72,8 @@ def base_config(method: str) -> ml_collections.ConfigDict:
   config.optim.weight_decay = spec.field(2e-4, spec.non_negative_float)
 
   config.eval = ml_collections.ConfigDict()
-  # AIS runs (Salakhutdinov & Murray: 100).
-  config.eval.ais_runs = spec.field(100, spec.positive_int)
+  # AIS runs (Salakhutdinov & Murray: 100; 2 or more for a standard error).
+  config.eval.ais_runs = spec.field(100, spec.integer(2))
   # AIS transitions (published: 14,500; DBM: 20,000).
   config.eval.ais_transitions = spec.field(14_500, spec.positive_int)
   # 'published' (the three stretches of S&M 2008, scaled to ais_transitions)

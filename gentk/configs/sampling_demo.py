@@ -30,6 +30,15 @@ LIMITS = spec.Check(
     "4 finite floats (x1 min, x1 max, x2 min, x2 max) with min < max",
     lambda v, _: spec.finite_floats(4).accepts(v, _) and v[0] < v[1]
     and v[2] < v[3])
+# Draws each MCMC chain keeps after its burn-in, at least (split R-hat).
+MIN_KEPT = 4
+# Visible units at most: the exact p(v) is enumerated over all 2^V states.
+MAX_VISIBLE = 20
+RBM_SIZES = spec.Check(
+    f"2 positive ints (V, hidden) with V <= {MAX_VISIBLE} (the exact p(v) "
+    "enumerates 2^V states)",
+    lambda v, _: spec.positive_ints(length=2).accepts(v, _)
+    and v[0] <= MAX_VISIBLE)
 
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
@@ -104,7 +113,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
 
   config.gibbs = ml_collections.ConfigDict()
   # RBM (visible V, hidden); 2^V v enumerated.
-  config.gibbs.rbm_sizes = spec.field((8, 4), spec.positive_ints(length=2))
+  config.gibbs.rbm_sizes = spec.field((8, 4), RBM_SIZES)
   # Random weights ~ N(0, scale^2).
   config.gibbs.weight_scale = spec.field(1.0, spec.non_negative_float)
   # Parallel chains (one batched state).
@@ -121,6 +130,19 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.plot.dpi = spec.field(100, spec.positive_int)  # PNG resolution.
   # Contours: target density grid per axis.
   config.plot.grid_size = spec.field(200, spec.integer(2))
+
+  # Relations between fields (checked before anything is written): split
+  # R-hat cuts the draws each chain keeps in two halves of 2 or more.
+  spec.constraint(
+      config, ("mcmc.burn_in", "mcmc.num_steps"),
+      lambda burn_in, num: num - burn_in >= MIN_KEPT,
+      "{1} - {0} must be at least " + f"{MIN_KEPT}" + ": split R-hat cuts "
+      "the draws each chain keeps in two halves of 2 or more",
+      fix=lambda burn_in, num: (
+          {"mcmc.burn_in": num // 4} if num - num // 4 >= MIN_KEPT
+          else {"mcmc.num_steps": burn_in + MIN_KEPT}),
+      breaks=lambda burn_in, num: {"mcmc.num_steps": max(num, MIN_KEPT),
+                                   "mcmc.burn_in": max(num, MIN_KEPT) - 1})
 
   if "quick" in args:
     config.fast_compile = True

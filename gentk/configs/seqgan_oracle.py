@@ -64,6 +64,15 @@ def constraints(config: ml_collections.ConfigDict) -> None:
       breaks=lambda length, corpus: {"data.corpus": "oracle",
                                      "data.length": LENGTH // 2})
   spec.constraint(
+      config, ("data.num_train", "data.corpus"),
+      lambda num, corpus: corpus != "oracle" or num > 0,
+      "{0} sequences are drawn from the oracle ({1} 'oracle'): at least 1 "
+      "(0 means all the sentences of a text corpus only)",
+      fix=lambda num, corpus: {"data.num_train": NUM_TRAIN},
+      breaks=lambda num, corpus: {"data.corpus": "oracle",
+                                  "data.length": LENGTH,
+                                  "data.num_train": 0})
+  spec.constraint(
       config, ("data.length", "model.d_filters"),
       lambda length, filters: length >= WIDEST_FILTER[filters],
       lambda length, filters: (
@@ -108,7 +117,8 @@ def constraints(config: ml_collections.ConfigDict) -> None:
 
 
 def base_config() -> ml_collections.ConfigDict:
-  """The fields every SeqGAN config has, at the oracle's defaults."""
+  """The fields every SeqGAN config has, at the oracle's defaults (the
+  relations between them: `constraints`)."""
   config = ml_collections.ConfigDict()
   # gentk.runners.<runner>.run(config, workdir).
   config.runner = spec.field("train", spec.module_in("gentk.runners"))
@@ -202,7 +212,6 @@ def base_config() -> ml_collections.ConfigDict:
   config.train = spec.train_group(
       num_steps=120 * EPOCH + 10 + 200, steps_per_call=20, log_every=100,
       checkpoint_every=1_000, keep_checkpoints=2)
-  constraints(config)  # Checked before anything is written.
   return config
 
 
@@ -238,4 +247,5 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   args = spec.variants(arg, __file__, flags=("paper", "mle", "quick"))
   config = base_config()
   apply_variants(config, args)
+  constraints(config)  # Checked before anything is written.
   return config

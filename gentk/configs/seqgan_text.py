@@ -58,4 +58,5 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   seqgan_oracle.apply_variants(config, args)
   if "quick" in args:
     config.data.num_train = 640
+  seqgan_oracle.constraints(config)  # Checked before anything is written.
   return config

@@ -19,13 +19,20 @@ Relations between fields are declared beside them too:
                   fix=lambda m, b: {"data.batch_size": max(m, b // m * m)},
                   breaks=lambda m, b: {"data.batch_size": m + 1})
 
-The `Constraint` is carried by its first field (it lives as long as that
-field, through overrides and assignments), and `errors(config)` gives one
-line per violated constraint, naming its fields, their values and the
-override `fix` proposes. `breaks` gives an override that violates it, so that
-a test can try every declared constraint of every config. Shared relations
-have builders: `multiple_of`, `at_most`, `less_than`, `shorter_than_run`,
-`within_split`, `held_out_of_split`.
+The `Constraint` is carried by its first field (or the field `on=` names;
+it lives as long as that field, through overrides and assignments, and a
+nested config's constraints are read under its path), and `errors(config)`
+gives one line per violated constraint, naming its fields, their values and
+the override `fix` proposes:
+
+  config.pacgan.packing=4, config.data.batch_size=30: config.data.batch_size
+  must be a multiple of config.pacgan.packing (whole packs): pass e.g.
+  --config.data.batch_size=28
+
+`breaks` gives an override that violates it, so that a test can try every
+declared constraint of every config. Shared relations have builders:
+`multiple_of`, `at_most`, `shorter_than_run`, `pretrain_in_run`,
+`within_split`, `held_out_of_split`, `binary_digits_constraints`.
 
 The vocabulary: `integer`, `positive_int`, `non_negative_int`, `real`,
 `positive_float`, `non_negative_float`, `fraction` (float in [0, 1)),

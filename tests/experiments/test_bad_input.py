@@ -231,8 +231,11 @@ def test_checks_survive_assignment_overrides_and_json():
      "config.infogan.num_categories=0"),
     ("ssgan_mnist", "model.input_noise", -0.3, "config.model.input_noise="),
     ("sampling_demo", "gibbs.rbm_sizes", (8,),
-     "config.gibbs.rbm_sizes=(8,) must be 2 positive ints: pass e.g. "
+     "config.gibbs.rbm_sizes=(8,) must be 2 positive ints (V, hidden) with V "
+     "<= 20 (the exact p(v) enumerates 2^V states): pass e.g. "
      "--config.gibbs.rbm_sizes=8,4"),
+    ("sampling_demo", "gibbs.rbm_sizes", (40, 4),
+     "config.gibbs.rbm_sizes=(40, 4) must be 2 positive ints"),
     ("sampling_demo", "exact.grid_limits", (9.0, -9.0, -6.0, 30.0),
      "config.exact.grid_limits=(9.0, -9.0, -6.0, 30.0) must be 4 finite"),
     ("sampling_demo", "mcmc.burn_in", 400, "config.mcmc.burn_in=400"),
