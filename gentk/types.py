@@ -40,8 +40,8 @@ class TrainState:
 
   Attributes:
     step: int32 scalar, train steps taken over the whole run (every phase).
-      Per-step randomness is `fold_in(key, step)`; a train step returns the
-      state with `step + 1`.
+      Per-step randomness is `fold_in(key, step)`. The runtime advances it
+      after each train step; a train step returns it unchanged.
     params: `{player name: {"params": ...}}`, the differentiated variables.
     opt_state: `{player name: optax state}`, same keys as `params`.
     collections: `{player name: {collection: ...}}`, each player's mutable Flax

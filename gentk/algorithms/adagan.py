@@ -236,7 +236,7 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
       fake = mixture_sample(state, key_fake, batch_size)
       state, metrics = discriminator_update(state, batch["x"], fake,
                                             key_loss)
-      return state.replace(step=state.step + 1), core.prefixed(
+      return state, core.prefixed(
           f"ratio_{t}", metrics)
     return step
 
@@ -252,8 +252,7 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
       mixture = (state.extras[MIXTURE] * (1 - b)).at[t - 1].set(b)
       weights = data_weights(h, b)
       state = fresh_discriminator(state, jax.random.fold_in(key, state.step))
-      state = state.replace(extras={WEIGHTS: weights, MIXTURE: mixture},
-                            step=state.step + 1)
+      state = state.replace(extras={WEIGHTS: weights, MIXTURE: mixture})
       return state, {f"reweight_{t}/max_weight_times_n": jnp.max(weights) * n,
                      f"reweight_{t}/zero_weight_fraction": jnp.mean(
                          weights == 0.0)}
@@ -283,7 +282,7 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
       state, g_metrics = core.update(
           state, (g,), core.Context(None, keys[5]), optimizers=optimizers,
           objective=objective, axis_name=axis_name)
-      return state.replace(step=state.step + 1), {
+      return state, {
           **core.prefixed(DISCRIMINATOR, d_metrics),
           **core.prefixed("generator", g_metrics)}
     return step

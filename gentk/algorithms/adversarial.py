@@ -250,7 +250,7 @@ def make_adversarial(generator: nn.Module, discriminator: nn.Module,
     key_d = jax.random.split(jax.random.fold_in(key, state.step), 3)[0]
     state, d_metrics, _ = discriminator_steps(state, batch, key_d)
     d_metrics = parallel.replica_mean(d_metrics, axis_name)
-    return (state.replace(step=state.step + 1),
+    return (state,
             core.prefixed(DISCRIMINATOR, d_metrics))
 
   def train_step(state: TrainState, batch, key: PRNGKey):
@@ -261,7 +261,7 @@ def make_adversarial(generator: nn.Module, discriminator: nn.Module,
     d_metrics, g_metrics = parallel.replica_mean((d_metrics, g_metrics),
                                                  axis_name)
     extras = game.update_extras(state.extras, d_metrics, g_metrics)
-    return (state.replace(step=state.step + 1, extras=extras),
+    return (state.replace(extras=extras),
             {**core.prefixed(DISCRIMINATOR, d_metrics),
              **core.prefixed(GENERATOR, g_metrics)})
 

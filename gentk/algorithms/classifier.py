@@ -74,7 +74,7 @@ def make_classifier(model: nn.Module, optimizer: optax.GradientTransformation,
     state, metrics = core.update(state, (CLASSIFIER,), ctx,
                                  optimizers=optimizers, objective=objective,
                                  axis_name=axis_name)
-    return (state.replace(step=state.step + 1),
+    return (state,
             core.prefixed(CLASSIFIER, metrics))
 
   return Algorithm.single(init, train_step, None)

@@ -279,7 +279,7 @@ def make_dbm(sizes: Sequence[int], *, optimizer: optax.GradientTransformation,
       state, metrics = core.update(state, [name], core.Context(batch, key),
                                    optimizers=optimizers, rule=rule,
                                    axis_name=axis_name)
-      return state.replace(step=state.step + 1), core.prefixed(name, metrics)
+      return state, core.prefixed(name, metrics)
 
     return step
 
@@ -317,8 +317,7 @@ def make_dbm(sizes: Sequence[int], *, optimizer: optax.GradientTransformation,
     state, metrics = core.update(state, [DBM], core.Context(batch, key),
                                  optimizers=optimizers, rule=rule,
                                  axis_name=axis_name)
-    state = state.replace(extras={CHAINS: chains.layers},
-                          step=state.step + 1)
+    state = state.replace(extras={CHAINS: chains.layers})
     return state, core.prefixed(DBM, metrics)
 
   def sample(state: TrainState, key: PRNGKey, num: int) -> Array:

@@ -169,7 +169,7 @@ def make_helmholtz(sizes: Sequence[int], *, method: str = "bihm",
     ctx = core.Context(batch, jax.random.fold_in(key, state.step))
     state, metrics = core.update(state, (P, Q), ctx, optimizers=optimizers,
                                  objective=objective, axis_name=axis_name)
-    return (state.replace(step=state.step + 1),
+    return (state,
             core.prefixed("helmholtz", metrics))
 
   def sample(state: TrainState, key: PRNGKey, num: int) -> Array:

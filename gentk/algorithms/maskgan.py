@@ -331,7 +331,7 @@ def make_maskgan(generator: models.MaskedSeq2Seq,
     tokens = batch["tokens"]
     batch = {"tokens": tokens, "present": mask(step_key(state, key), tokens)}
     state, metrics = update(state, GENERATOR, mle, context(state, batch))
-    return (state.replace(step=state.step + 1),
+    return (state,
             core.prefixed(GENERATOR, metrics))
 
   def adversarial_step(state: TrainState, batch, key: PRNGKey):
@@ -357,7 +357,7 @@ def make_maskgan(generator: models.MaskedSeq2Seq,
                               actor_optimizers)
     g_metrics["reward"] = masked_mean(targets.rewards,
                                       (~present).astype(jnp.float32))
-    return state.replace(step=state.step + 1), {
+    return state, {
         **core.prefixed(DISCRIMINATOR, d_metrics),
         **core.prefixed(CRITIC, v_metrics),
         **core.prefixed(GENERATOR, g_metrics)}

@@ -143,7 +143,7 @@ def make_ppgn(generator: nn.Module, discriminator: nn.Module, dae: nn.Module,
     state, r_metrics = core.update(
         state, (DAE,), core.Context(batch, key_r), optimizers=optimizers,
         objective=dae_objective, axis_name=axis_name)
-    return state.replace(step=state.step + 1), {
+    return state, {
         **core.prefixed(DISCRIMINATOR, d_metrics),
         **core.prefixed(GENERATOR, g_metrics), **core.prefixed(DAE, r_metrics)}
 

@@ -211,7 +211,7 @@ def make_rbm(num_visible: int, num_hidden: int, *,
                                  axis_name=axis_name)
     if s.persistent:
       state = state.replace(extras={CHAINS: v_negative})
-    return state.replace(step=state.step + 1), core.prefixed(RBM, metrics)
+    return state, core.prefixed(RBM, metrics)
 
   def sample(state: TrainState, key: PRNGKey, num: int) -> Array:
     machine = gibbs.LayeredParams(*boltzmann.machine(state.params[RBM]))

@@ -285,8 +285,7 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
     state, metrics = core.update(state, [GENERATOR], ctx,
                                  optimizers=optimizers, objective=mle,
                                  axis_name=axis_name)
-    state = state.replace(extras={ROLLOUT: state.params[GENERATOR]},
-                          step=state.step + 1)
+    state = state.replace(extras={ROLLOUT: state.params[GENERATOR]})
     return state, core.prefixed(GENERATOR, metrics)
 
   def d_step(state: TrainState, tokens: Array, key: PRNGKey):
@@ -325,7 +324,7 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
 
   def discriminator_pretraining_step(state: TrainState, batch, key: PRNGKey):
     state, metrics = d_rounds(state, batch["tokens"], step_key(state, key), 1)
-    return state.replace(step=state.step + 1), metrics
+    return state, metrics
 
   def rollout_batch(state: TrainState, key: PRNGKey, batch_size: int,
                     length: int) -> dict:
@@ -396,7 +395,7 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
         jax.random.split(key_g, schedule.g_steps))
     state, d_metrics = d_rounds(state, tokens, key_d, schedule.d_steps)
     g_metrics = core.prefixed(GENERATOR, jax.tree.map(jnp.mean, g_metrics))
-    return state.replace(step=state.step + 1), {**g_metrics, **d_metrics}
+    return state, {**g_metrics, **d_metrics}
 
   def sample(state: TrainState, key: PRNGKey, num: int) -> Array:
     return sample_tokens(generator, state.params[GENERATOR], key, num,

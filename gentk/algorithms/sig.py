@@ -67,7 +67,7 @@ def make_sig(generator: nn.Module, *, latent_dim: int, sigma: float,
     state, metrics = core.update(state, (GENERATOR,), ctx,
                                  optimizers=optimizers, objective=objective,
                                  axis_name=axis_name)
-    return state.replace(step=state.step + 1), core.prefixed(GENERATOR,
+    return state, core.prefixed(GENERATOR,
                                                              metrics)
 
   def sample(state: TrainState, key: PRNGKey, num: int):

@@ -221,7 +221,7 @@ def make_superres(regressor: nn.Module, encoder: vae.Recognition,
         state, (vae.ENCODER, vae.DECODER),
         core.Context({"x": binary}, key_vae), optimizers=optimizers,
         objective=negative_bound, axis_name=axis_name)
-    return state.replace(step=state.step + 1), {
+    return state, {
         **core.prefixed(REGRESSOR, r_metrics), **core.prefixed("vae",
                                                                v_metrics)}
 

@@ -260,7 +260,7 @@ def make_vae(encoder: Recognition, decoder: Generative, *,
                                  optimizers=optimizers,
                                  objective=negative_bound,
                                  axis_name=axis_name)
-    return state.replace(step=state.step + 1), core.prefixed("vae", metrics)
+    return state, core.prefixed("vae", metrics)
 
   def sample(state: TrainState, key: PRNGKey, num: int) -> Array:
     return decoder.apply(state.params[DECODER], key, num,

@@ -6,7 +6,10 @@ bare `train_step(state, batch, key)`) into
 
 * draws each step's batch inside the program from
   `data_fn(key, state.step, num_batches)`, `num_batches` being the phase's,
-* keeps the state's `phase` and `phase_step` (see `gentk.types.TrainState`),
+* owns the state's counters (see `gentk.types.TrainState`): it advances
+  `step` and `phase_step` after each train step and sets `phase`; a train
+  step that returns changed counters is refused when it is traced
+  (`CounterError`),
 * fuses `steps_per_call = K` steps with `lax.scan` (metrics stacked `[K]`),
 * trains `num_seeds = S` independent runs at once with `vmap` (a leading seed
   axis on the state, the key and every metric),
@@ -103,6 +106,52 @@ def players_of(state: PyTree) -> tuple[str, ...]:
   return tuple(sorted(state.params)) + ("metrics",)
 
 
+class CounterError(ValueError):
+  """A train step changed a counter the runtime owns."""
+
+
+def check_counters_untouched(state: PyTree, new_state: PyTree) -> None:
+  """Raises `CounterError` (while tracing) when a train step returned a state
+  whose `step`, `phase` or `phase_step` is not the one it was given.
+
+  The runtime owns the counters: it advances `step` and `phase_step` after
+  each train step and sets `phase` when a phase begins. A train step reads
+  them (`fold_in(key, state.step)`) and returns them as they came, which
+  `state.replace(...)` of other fields does: the check is that the returned
+  counters are the very values passed in.
+  """
+  changed = [name for name in ("step", "phase", "phase_step")
+             if getattr(new_state, name) is not getattr(state, name)]
+  if changed:
+    raise CounterError(
+        f"the train step returned a new state.{', state.'.join(changed)}: "
+        "the runtime advances the counters; return them as given (replace "
+        "only the fields the step changes)")
+
+
+def counted(train_step: Callable) -> Callable:
+  """`train_step` followed by what the runtime does after it: `step` and
+  `phase_step` advance by one (the counters it returned are checked to be
+  the ones it was given). For driving a train step by hand, e.g. in a
+  `lax.scan`, exactly as the runtime does."""
+  def step(state, batch, key):
+    new_state, metrics = train_step(state, batch, key)
+    check_counters_untouched(state, new_state)
+    return new_state.replace(step=state.step + 1,
+                             phase_step=state.phase_step + 1), metrics
+  return step
+
+
+def enter_phase(state: PyTree, phase_index: int) -> PyTree:
+  """What the runtime does before a call of phase `phase_index`: sets
+  `phase`, and restarts `phase_step` at 0 when the state comes from another
+  phase."""
+  same = state.phase == phase_index
+  return state.replace(
+      phase=jnp.asarray(phase_index, jnp.int32),
+      phase_step=jnp.where(same, state.phase_step, 0).astype(jnp.int32))
+
+
 def _select(pred: Array, on_true: PyTree, on_false: PyTree) -> PyTree:
   return jax.tree.map(lambda a, b: jnp.where(pred, a, b), on_true, on_false)
 
@@ -175,14 +224,7 @@ def compile_step(step: Phase | Callable, *, data_fn: Callable,
   def one_step(state, key):
     data_key, step_key = jax.random.split(key)
     batch = constrain(data_fn(data_key, state.step, num_batches))
-    new_state, metrics = train_step(state, batch, step_key)
-    return new_state.replace(phase_step=state.phase_step + 1), metrics
-
-  def enter_phase(state):
-    same = state.phase == phase_index
-    return state.replace(
-        phase=jnp.asarray(phase_index, jnp.int32),
-        phase_step=jnp.where(same, state.phase_step, 0).astype(jnp.int32))
+    return counted(train_step)(state, batch, step_key)
 
   def call(state, key, failure):
     players = players_of(state)
@@ -190,7 +232,8 @@ def compile_step(step: Phase | Callable, *, data_fn: Callable,
     # state.step, so a resumed run draws the same randomness.
     (state, failure), metrics = jax.lax.scan(
         guarded(lambda s: one_step(s, key), players),
-        (enter_phase(state), failure), None, length=steps_per_call)
+        (enter_phase(state, phase_index), failure), None,
+        length=steps_per_call)
     return state, metrics, failure
 
   fn = call

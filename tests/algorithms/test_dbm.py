@@ -9,6 +9,7 @@ from gentk.algorithms import dbm
 from gentk.algorithms import rbm
 from gentk.models import boltzmann
 from gentk.sampling import gibbs
+from gentk.training.compile import counted
 from tests.algorithms import boltzmann_util as util
 from tests.sampling import stats_util
 from tests.training import kill_util
@@ -83,7 +84,8 @@ def _run(algorithm, key, data_fn, joint_steps):
     def body(i, state, phase=phase, index=index):
       state = state.replace(phase=jnp.asarray(index, jnp.int32),
                             phase_step=jnp.asarray(i, jnp.int32))
-      return phase.train_step(state, data_fn(key, state.step), key)[0]
+      return counted(phase.train_step)(state, data_fn(key, state.step),
+                                       key)[0]
     state = jax.jit(lambda s, n: jax.lax.fori_loop(0, n, body, s),
                     static_argnums=1)(state, phase.num_steps or joint_steps)
   return state

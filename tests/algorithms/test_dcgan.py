@@ -42,7 +42,7 @@ def test_state_holds_both_players_running_averages(run):
     assert before and all(np.all(np.isfinite(a)) for a in after)
     # One step moves every running mean / variance off its initial 0 / 1.
     assert all(np.max(np.abs(a - b)) > 1e-6 for a, b in zip(after, before))
-  assert int(state1.step) == 1
+  assert int(state1.step) == 0  # The runtime, not the step, counts steps.
 
 
 def test_discriminator_running_averages_track_the_real_batch(run):

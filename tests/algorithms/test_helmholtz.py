@@ -9,6 +9,7 @@ import optax
 import pytest
 
 from gentk.algorithms import helmholtz
+from gentk.training.compile import counted
 
 SIZES = (3, 2, 2)
 
@@ -129,7 +130,7 @@ def test_training_raises_the_bound(method):
     key = jax.random.PRNGKey(seed)
     state = alg.init(key, None)
     state, metrics = jax.jit(lambda s: jax.lax.scan(
-        lambda s, _: alg.train_step(s, data_fn(key, s.step), key), s, None,
+        lambda s, _: counted(alg.train_step)(s, data_fn(key, s.step), key), s, None,
         length=300))(state)
     bound = np.asarray(metrics["helmholtz/bound"])
     gains.append(bound[-20:].mean() - bound[:20].mean())

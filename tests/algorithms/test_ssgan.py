@@ -10,6 +10,7 @@ from gentk.algorithms import adversarial as adversarial_lib
 from gentk.algorithms import adversarial
 from gentk.algorithms import ssgan
 from gentk.models import mnist_mlp
+from gentk.training.compile import counted
 
 KEY = jax.random.PRNGKey(0)
 
@@ -132,8 +133,8 @@ def test_short_run_classifies_far_above_chance():
   @jax.jit
   def run(state):
     return jax.lax.scan(
-        lambda s, _: algorithm.train_step(s, batch_fn(s.step), key), state,
-        None, length=100)
+        lambda s, _: counted(algorithm.train_step)(s, batch_fn(s.step), key),
+        state, None, length=100)
 
   final, metrics = run(state)
   assert np.all(np.isfinite(metrics["discriminator/loss"]))

@@ -11,6 +11,7 @@ import pytest
 
 from gentk.training import compile as compile_lib
 from gentk.training import loop
+from gentk.types import TrainState
 from tests.conftest import xla_flags
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -143,3 +144,23 @@ def test_same_result_on_one_and_four_devices(tmp_path, num_devices):
     np.testing.assert_allclose(results[num_devices][f"{mode}_dcgan"],
                                results[1]["jit_dcgan"], rtol=1e-4, atol=1e-5,
                                err_msg=f"DCGAN {mode} on {num_devices} devices")
+
+
+def test_a_step_that_changes_the_counters_is_refused():
+  """The runtime owns `step`, `phase` and `phase_step`: a train step that
+  returns changed counters fails when it is traced, naming them."""
+  state = TrainState(step=jnp.zeros([], jnp.int32),
+                     params={"w": {"params": jnp.zeros(2)}},
+                     opt_state={"w": ()})
+
+  def counts_itself(state, batch, key):
+    del batch, key
+    return state.replace(step=state.step + 1), {"loss": jnp.zeros(())}
+
+  step = compile_lib.compile_step(counts_itself, data_fn=lambda k, s, n: {})
+  with pytest.raises(compile_lib.CounterError, match="state.step"):
+    step.step_fn(step.put(state), jax.random.PRNGKey(0))
+  fine = compile_lib.compile_step(
+      lambda s, b, k: (s, {"loss": jnp.zeros(())}), data_fn=lambda k, s, n: {})
+  out, _, _ = fine.step_fn(fine.put(state), jax.random.PRNGKey(0))
+  assert int(out.step) == 1 and int(out.phase_step) == 1
