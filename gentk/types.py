@@ -84,12 +84,20 @@ class Phase(NamedTuple):
       an int k for k batches stacked as `[B, k, ...]` (one per inner update,
       e.g. per discriminator step). The runtime draws exactly this, so a step
       cannot silently train on fewer batches than it was built for.
+    on_enter: `(state, key) -> state`, run by the runtime once when the
+      phase begins, before its first train step (AdaGAN's fresh
+      discriminator, SeqGAN's fresh generator optimizer, the DBM composed
+      from its RBMs); `key` is the entry's own. It runs in the same compiled
+      call as the first step, so a checkpoint holds a state either before it
+      or after it and the step that follows: a resumed run runs it exactly
+      once. It returns the counters as given.
   """
   name: str
   train_step: Callable[[TrainState, Batch, PRNGKey],
                        tuple[TrainState, Metrics]]
   num_steps: int | None = None
   num_batches: int | None = None
+  on_enter: Callable[[TrainState, PRNGKey], TrainState] | None = None
 
 
 class Algorithm(NamedTuple):

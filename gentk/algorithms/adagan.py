@@ -10,11 +10,12 @@ $P_1 = G_1$. Round $t \ge 2$ has two phases:
   Theorem 1 (the KL-optimal next component, Eq. 5),
   $$w_i = \frac{1}{\beta N}\big(\lambda^* - (1 - \beta) h(x_i)\big)_+,
     \qquad \sum_i w_i = 1$$
-  ($\lambda^*$ by bisection), the mixture weights become
-  $((1 - \beta) \alpha_{<t}, \beta)$, and the discriminator is
-  re-initialised;
-* `round_t`: a new GAN $G_t$ trains on real batches drawn with probabilities
-  w (non-saturating cost).
+  ($\lambda^*$ by bisection), and the mixture weights become
+  $((1 - \beta) \alpha_{<t}, \beta)$;
+* `round_t`: a new GAN $G_t$, against a re-initialised discriminator,
+  trains on real batches drawn with probabilities w (non-saturating cost).
+
+The re-initialisations are the phases' `on_enter`.
 
 $\beta_t = 1/t$ by default (a uniform mixture), or a constant. Sampling draws
 a component $c \sim \alpha$ and returns $G_c(z)$; every generator is
@@ -148,22 +149,13 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
 
   def fresh_discriminator(state: TrainState, key: PRNGKey) -> TrainState:
     """The discriminator (parameters, collections) and its optimizer state
-    re-initialised at a phase's first step (a new key per phase), unchanged
-    otherwise."""
-    def fresh(_):
-      params, collections = core.split_variables(
-          discriminator.init(key, first))
-      return params, discriminator_optimizer.init(params), collections
-
-    def kept(_):
-      return (state.params[DISCRIMINATOR], state.opt_state[DISCRIMINATOR],
-              (state.collections or {}).get(DISCRIMINATOR, {}))
-
-    params, opt, collections = jax.lax.cond(state.phase_step == 0, fresh,
-                                            kept, None)
+    re-initialised: the `on_enter` of each ratio and round phase after the
+    first."""
+    params, collections = core.split_variables(discriminator.init(key, first))
     return state.replace(
         params={**state.params, DISCRIMINATOR: params},
-        opt_state={**state.opt_state, DISCRIMINATOR: opt},
+        opt_state={**state.opt_state,
+                   DISCRIMINATOR: discriminator_optimizer.init(params)},
         collections={**(state.collections or {}), DISCRIMINATOR: collections})
 
   def draw_indices(key: PRNGKey, weights: Array) -> Array:
@@ -231,8 +223,7 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
   def ratio_step(t: int):
     def step(state: TrainState, batch, key: PRNGKey):
       key = jax.random.fold_in(key, state.step)
-      key_init, key_fake, key_loss = jax.random.split(key, 3)
-      state = fresh_discriminator(state, key_init)
+      key_fake, key_loss = jax.random.split(key)
       fake = mixture_sample(state, key_fake, batch_size)
       state, metrics = discriminator_update(state, batch["x"], fake,
                                             key_loss)
@@ -242,8 +233,7 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
 
   def reweight_step(t: int):
     """Round t's one-step phase: the data weights from the ratio
-    classifier, the mixture weights with G_t's share, a fresh
-    discriminator for the round's GAN."""
+    classifier and the mixture weights with G_t's share."""
     b = beta_of(t)
 
     def step(state: TrainState, batch, key: PRNGKey):
@@ -251,7 +241,6 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
       h = jnp.exp(-logits_at_points(state))
       mixture = (state.extras[MIXTURE] * (1 - b)).at[t - 1].set(b)
       weights = data_weights(h, b)
-      state = fresh_discriminator(state, jax.random.fold_in(key, state.step))
       state = state.replace(extras={WEIGHTS: weights, MIXTURE: mixture})
       return state, {f"reweight_{t}/max_weight_times_n": jnp.max(weights) * n,
                      f"reweight_{t}/zero_weight_fraction": jnp.mean(
@@ -263,13 +252,12 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
 
     def step(state: TrainState, batch, key: PRNGKey):
       key = jax.random.fold_in(key, state.step)
-      keys = jax.random.split(key, 6)  # keys[0] unused (kept: the measured
-      # figures of mode_mixture.py:adagan come from this split).
-      real = points.lookup(draw_indices(keys[1], state.extras[WEIGHTS]))
-      z_d = jax.random.normal(keys[2], (batch_size, latent_dim))
+      keys = jax.random.split(key, 5)
+      real = points.lookup(draw_indices(keys[0], state.extras[WEIGHTS]))
+      z_d = jax.random.normal(keys[1], (batch_size, latent_dim))
       fake = core.train_apply(generator)(core.player_variables(state, g), z_d)
-      state, d_metrics = discriminator_update(state, real, fake, keys[3])
-      z_g = jax.random.normal(keys[4], (batch_size, latent_dim))
+      state, d_metrics = discriminator_update(state, real, fake, keys[2])
+      z_g = jax.random.normal(keys[3], (batch_size, latent_dim))
       collections = (state.collections or {}).get(g, {})
 
       def objective(params, ctx):
@@ -280,7 +268,7 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
         return loss, {}, ({g: updated} if updated else None)
 
       state, g_metrics = core.update(
-          state, (g,), core.Context(None, keys[5]), optimizers=optimizers,
+          state, (g,), core.Context(None, keys[4]), optimizers=optimizers,
           objective=objective, axis_name=axis_name)
       return state, {
           **core.prefixed(DISCRIMINATOR, d_metrics),
@@ -293,8 +281,10 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
   phases = [Phase("round_1", round_step(1),
                   round_steps if num_rounds > 1 else None)]
   for t in range(2, num_rounds + 1):
-    phases.append(Phase(f"ratio_{t}", ratio_step(t), ratio_steps))
+    phases.append(Phase(f"ratio_{t}", ratio_step(t), ratio_steps,
+                        on_enter=fresh_discriminator))
     phases.append(Phase(f"reweight_{t}", reweight_step(t), 1))
     phases.append(Phase(f"round_{t}", round_step(t),
-                        round_steps if t < num_rounds else None))
+                        round_steps if t < num_rounds else None,
+                        on_enter=fresh_discriminator))
   return Algorithm(init, tuple(phases), sample)

@@ -283,19 +283,14 @@ def make_dbm(sizes: Sequence[int], *, optimizer: optax.GradientTransformation,
 
     return step
 
-  def compose_on_entry(state: TrainState) -> TrainState:
-    """At the joint phase's first step the DBM starts from the RBMs."""
-    if not s.pretrain_steps:
-      return state
-    composed = compose([state.params[name] for name in names])
-    entering = state.phase_step == 0
-    params = dict(state.params)
-    params[DBM] = jax.tree.map(lambda c, d: jnp.where(entering, c, d),
-                               composed, params[DBM])
-    return state.replace(params=params)
+  def compose_rbms(state: TrainState, key: PRNGKey) -> TrainState:
+    """The DBM composed from the pre-trained RBMs: the joint phase's
+    `on_enter`."""
+    del key
+    return state.replace(params={
+        **state.params, DBM: compose([state.params[name] for name in names])})
 
   def joint_step(state: TrainState, batch, key: PRNGKey):
-    state = compose_on_entry(state)
     key = jax.random.fold_in(key, state.step)
     machine = machine_of(state, DBM)
     chains, _ = jax.lax.scan(
@@ -333,5 +328,6 @@ def make_dbm(sizes: Sequence[int], *, optimizer: optax.GradientTransformation,
 
   phases = [Phase(f"pretrain_{l}", pretrain_step(l), s.pretrain_steps)
             for l in range(1, num_layers + 1) if s.pretrain_steps]
-  phases.append(Phase("joint", joint_step))
+  phases.append(Phase("joint", joint_step,
+                      on_enter=compose_rbms if s.pretrain_steps else None))
   return Algorithm(init, tuple(phases), sample)

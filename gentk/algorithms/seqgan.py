@@ -373,19 +373,15 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
                         state.extras[ROLLOUT], state.params[GENERATOR])
     return state.replace(extras={ROLLOUT: beta}), metrics
 
-  def fresh_optimizer_on_entry(state: TrainState) -> TrainState:
-    """The generator's optimizer state re-initialised at phase step 0."""
-    if not schedule.fresh_adversarial_optimizer:
-      return state
-    fresh = pg_optimizers[GENERATOR].init(state.params[GENERATOR])
-    entering = state.phase_step == 0
-    opt_state = dict(state.opt_state)
-    opt_state[GENERATOR] = jax.tree.map(
-        lambda f, c: jnp.where(entering, f, c), fresh, opt_state[GENERATOR])
-    return state.replace(opt_state=opt_state)
+  def fresh_optimizer(state: TrainState, key: PRNGKey) -> TrainState:
+    """The generator's optimizer state re-initialised: the adversarial
+    phase's `on_enter` (with `schedule.fresh_adversarial_optimizer`)."""
+    del key
+    return state.replace(opt_state={
+        **state.opt_state,
+        GENERATOR: pg_optimizers[GENERATOR].init(state.params[GENERATOR])})
 
   def adversarial_step(state: TrainState, batch, key: PRNGKey):
-    state = fresh_optimizer_on_entry(state)
     key = step_key(state, key)
     key_g, key_d = jax.random.split(key)
     tokens = batch["tokens"]
@@ -408,5 +404,8 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
             Phase("discriminator_pretraining", discriminator_pretraining_step,
                   schedule.pretrain_rounds, per_d_step),
             Phase("adversarial", adversarial_step, None,
-                  schedule.d_steps * per_d_step))
+                  schedule.d_steps * per_d_step,
+                  on_enter=(fresh_optimizer
+                            if schedule.fresh_adversarial_optimizer
+                            else None)))
   return Algorithm(init, tuple(p for p in phases if p.num_steps != 0), sample)

@@ -1,6 +1,7 @@
 """The training runtime: compile, loop, checkpoints, writers."""
 from gentk.training.checkpoint import Checkpointer
 from gentk.training.checkpoint import state_digest
+from gentk.training.compile import by_hand
 from gentk.training.compile import compile_step
 from gentk.training.compile import counted
 from gentk.training.compile import CounterError

@@ -152,6 +152,34 @@ def enter_phase(state: PyTree, phase_index: int) -> PyTree:
       phase_step=jnp.where(same, state.phase_step, 0).astype(jnp.int32))
 
 
+ENTER_TAG = 0x656E74  # Folded into the run key for `on_enter`'s keys.
+
+
+def entered(on_enter: Callable, state: PyTree, key) -> PyTree:
+  """`on_enter(state, key')` when `state` is at its phase's first step
+  (`phase_step == 0`), else `state`; `key'` is `key` folded with a tag and
+  `state.step`, distinct from every train step's key."""
+  def run(s):
+    new = on_enter(s, jax.random.fold_in(jax.random.fold_in(key, ENTER_TAG),
+                                         s.step))
+    check_counters_untouched(s, new)
+    return new
+  return jax.lax.cond(state.phase_step == 0, run, lambda s: s, state)
+
+
+def by_hand(phase: Phase, phase_index: int) -> Callable:
+  """`(state, batch, key) -> (state, metrics)`: one step of `phase` (index
+  `phase_index`) as the runtime takes it, for driving it by hand: enter the
+  phase (`enter_phase`; its `on_enter` at the first step, `entered`), the
+  train step, the counters advanced (`counted`)."""
+  def step(state, batch, key):
+    state = enter_phase(state, phase_index)
+    if phase.on_enter is not None:
+      state = entered(phase.on_enter, state, key)
+    return counted(phase.train_step)(state, batch, key)
+  return step
+
+
 def _select(pred: Array, on_true: PyTree, on_false: PyTree) -> PyTree:
   return jax.tree.map(lambda a, b: jnp.where(pred, a, b), on_true, on_false)
 
@@ -206,8 +234,10 @@ def compile_step(step: Phase | Callable, *, data_fn: Callable,
     raise ValueError(f"unknown mode {mode!r}: choose one of {MODES}")
   if steps_per_call < 1:
     raise ValueError(f"steps_per_call must be >= 1, got {steps_per_call}")
+  on_enter = None
   if isinstance(step, Phase):
     train_step, num_batches = step.train_step, step.num_batches
+    on_enter = step.on_enter
   else:
     train_step = step
   devices = list(devices if devices is not None else jax.devices())
@@ -230,9 +260,11 @@ def compile_step(step: Phase | Callable, *, data_fn: Callable,
     players = players_of(state)
     # Every step sees the same run key; data_fn and train_step fold in
     # state.step, so a resumed run draws the same randomness.
+    state = enter_phase(state, phase_index)
+    if on_enter is not None:
+      state = entered(on_enter, state, key)
     (state, failure), metrics = jax.lax.scan(
-        guarded(lambda s: one_step(s, key), players),
-        (enter_phase(state, phase_index), failure), None,
+        guarded(lambda s: one_step(s, key), players), (state, failure), None,
         length=steps_per_call)
     return state, metrics, failure
 

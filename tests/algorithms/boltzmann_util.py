@@ -71,6 +71,7 @@ def config(num_steps: int = 90):
   """A config the loop accepts (`dbm_mnist`'s fields, small)."""
   from gentk.configs import dbm_mnist  # pylint: disable=g-import-not-at-top
   c = dbm_mnist.get_config()
+  c.model.hidden, c.model.pretrain_steps = (6, 4), 30  # What is trained.
   c.train.num_steps = num_steps
   c.train.steps_per_call = 4
   c.train.log_every = 4

@@ -158,12 +158,14 @@ def test_players_with_batch_norm_keep_their_own_running_averages():
   for t in (1, 2, 3):  # Every round moved its own.
     assert changed(stats(initial, t), stats(state, t)), t
   # The discriminator's averages restart with it (each ratio phase and each
-  # round: mean 0, variance 1 after reweight_3's reset) and then follow the
-  # real batches.
+  # round: mean 0, variance 1 on entering round 3) and then follow the real
+  # batches.
   bn = lambda s: s.collections[adagan.DISCRIMINATOR]["batch_stats"][
       "BatchNorm_0"]
-  reset = bn(snapshot(_run(algorithm, data, key, phases=6)))
-  assert algorithm.phases[5].name == "reweight_3"
+  assert algorithm.phases[6].name == "round_3"
+  reset = bn(compile_lib.entered(
+      algorithm.phases[6].on_enter,
+      compile_lib.enter_phase(_run(algorithm, data, key, phases=6), 6), key))
   np.testing.assert_array_equal(reset["mean"], 0.0)
   np.testing.assert_array_equal(reset["var"], 1.0)
   assert np.all(np.abs(bn(state)["mean"]) > 1e-3)

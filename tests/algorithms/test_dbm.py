@@ -9,7 +9,7 @@ from gentk.algorithms import dbm
 from gentk.algorithms import rbm
 from gentk.models import boltzmann
 from gentk.sampling import gibbs
-from gentk.training.compile import counted
+from gentk.training.compile import by_hand
 from tests.algorithms import boltzmann_util as util
 from tests.sampling import stats_util
 from tests.training import kill_util
@@ -77,15 +77,13 @@ def test_compose():
 
 
 def _run(algorithm, key, data_fn, joint_steps):
-  """Every phase in order, each one compiled `fori_loop`, with the phase
-  and phase step the runtime would set."""
+  """Every phase in order, each one compiled `fori_loop`, its steps taken
+  as the runtime takes them (`by_hand`)."""
   state = algorithm.init(key, data_fn(key, 0))
   for index, phase in enumerate(algorithm.phases):
     def body(i, state, phase=phase, index=index):
-      state = state.replace(phase=jnp.asarray(index, jnp.int32),
-                            phase_step=jnp.asarray(i, jnp.int32))
-      return counted(phase.train_step)(state, data_fn(key, state.step),
-                                       key)[0]
+      del i
+      return by_hand(phase, index)(state, data_fn(key, state.step), key)[0]
     state = jax.jit(lambda s, n: jax.lax.fori_loop(0, n, body, s),
                     static_argnums=1)(state, phase.num_steps or joint_steps)
   return state
@@ -106,25 +104,21 @@ def test_phases_and_the_joint_phase_starts_from_the_rbms():
   data_fn, key = util.data_fn(), jax.random.PRNGKey(0)
   state = algorithm.init(key, data_fn(key, 0))
   initial = state.params[dbm.DBM]
+  steps = [by_hand(p, i) for i, p in enumerate(algorithm.phases)]
   for index in (0, 1):
     for i in range(3):
-      state = state.replace(phase=jnp.asarray(index),
-                            phase_step=jnp.asarray(i))
-      state, _ = algorithm.phases[index].train_step(state,
-                                                    data_fn(key, i), key)
+      state, _ = steps[index](state, data_fn(key, i), key)
   assert jax.tree.all(jax.tree.map(np.array_equal, state.params[dbm.DBM],
                                    initial))  # Untouched in pre-training.
   composed = dbm.compose([state.params[dbm.rbm_player(l)] for l in (1, 2)])
-  state = state.replace(phase=jnp.asarray(2), phase_step=jnp.asarray(0))
-  entered, metrics = algorithm.phases[2].train_step(state, data_fn(key, 6),
-                                                    key)
+  entered, metrics = steps[2](state, data_fn(key, 6), key)  # on_enter
   assert jax.tree.all(jax.tree.map(np.array_equal, entered.params[dbm.DBM],
                                    composed))
   assert "dbm/mean_field_sweeps" in metrics
-  later = entered.replace(phase_step=jnp.asarray(1), params={
+  later = entered.replace(params={
       **entered.params, dbm.rbm_player(1): jax.tree.map(
           jnp.zeros_like, entered.params[dbm.rbm_player(1)])})
-  after, _ = algorithm.phases[2].train_step(later, data_fn(key, 7), key)
+  after, _ = steps[2](later, data_fn(key, 7), key)
   assert jax.tree.all(jax.tree.map(np.array_equal, after.params[dbm.DBM],
                                    composed))
 

@@ -12,8 +12,7 @@ from gentk.algorithms import seqgan
 from gentk.estimators import categorical
 from gentk.models import lstm
 from gentk.training import loop
-from gentk.training.compile import counted
-from gentk.training.compile import enter_phase
+from gentk.training.compile import by_hand
 from tests.algorithms import seqgan_util as util
 from tests.training import kill_util
 
@@ -39,8 +38,7 @@ def test_phases_batches_and_the_mle_baseline():
 
 def _run_phase(algorithm, state, index, steps, data_fn, key=0):
   phase = algorithm.phases[index]
-  step = jax.jit(counted(phase.train_step))  # Counters as the runtime.
-  state = enter_phase(state, index)
+  step = jax.jit(by_hand(phase, index))  # As the runtime takes it.
   for _ in range(steps):
     batch = data_fn(jax.random.PRNGKey(key), state.step, phase.num_batches)
     state, metrics = step(state, batch, jax.random.PRNGKey(key + 1))
