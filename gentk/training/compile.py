@@ -13,10 +13,10 @@ bare `train_step(state, batch, key)`) into
 * fuses `steps_per_call = K` steps with `lax.scan` (metrics stacked `[K]`),
 * trains `num_seeds = S` independent runs at once with `vmap` (a leading seed
   axis on the state, the key and every metric),
-* guards against non-finite values: a step whose metrics or new parameters are
+* guards against non-finite values: a step whose metrics or new state are
   not finite is not applied, every later step is skipped, and `failure` says
-  at which step and for which player it happened; with a seed axis this holds
-  per seed (a diverged seed stays frozen at its last finite state while the
+  at which step and for which player (read off the state) it happened; with
+  a seed axis this holds per seed (a diverged seed stays frozen at its last finite state while the
   others train on); pass the returned `failure` to the next call to keep it,
 * runs under `jit`, `sharded` (a `jit` whose batch is split over a 1-D device
   mesh) or `pmap` (the train step is built with `axis_name`).
@@ -79,31 +79,31 @@ def tree_all_finite(tree: PyTree) -> Array:
   return jnp.all(jnp.stack(leaves)) if leaves else jnp.array(True)
 
 
-def _player_of(metric_name: str, players: tuple[str, ...]) -> str:
-  head = metric_name.split("/", 1)[0]
-  return head if head in players else "metrics"
-
-
 def _finite_by_player(state: PyTree, metrics: dict[str, Array],
                       players: tuple[str, ...]) -> Array:
-  """`[len(players)]` bools: each player's parameters, optimizer state and
-  metrics finite (metrics named `<player>/...`; the rest count as 'metrics')."""
+  """`[len(players)]` bools (`players_of(state)`), read off the state: each
+  player's parameters, optimizer state and collections finite; then the
+  extras; then the metrics, which are blamed (False) only when the whole
+  state is finite, so a non-finite loss that reached the parameters names
+  the players it reached."""
   opt_state = getattr(state, "opt_state", {})
   opt_state = opt_state if isinstance(opt_state, dict) else {}
-  finite = []
-  for player in players:
-    player_metrics = [v for k, v in metrics.items()
-                      if _player_of(k, players) == player]
-    finite.append(tree_all_finite(state.params.get(player, {}))
-                  & tree_all_finite(opt_state.get(player, {}))
-                  & tree_all_finite(player_metrics))
+  collections = getattr(state, "collections", None) or {}
+  finite = [tree_all_finite(state.params.get(player, {}))
+            & tree_all_finite(opt_state.get(player, {}))
+            & tree_all_finite(collections.get(player, {}))
+            for player in players[:-2]]
+  finite.append(tree_all_finite(getattr(state, "extras", {})))
+  state_finite = jnp.all(jnp.stack(finite))
+  finite.append(tree_all_finite(metrics) | ~state_finite)
   return jnp.stack(finite)
 
 
 def players_of(state: PyTree) -> tuple[str, ...]:
-  """Player names, derived from the state: the keys of `state.params`, plus
-  'metrics' for metrics that name no player."""
-  return tuple(sorted(state.params)) + ("metrics",)
+  """What a failure may name, derived from the state: the players (keys of
+  `state.params`), then 'extras' (the algorithm's other state), then
+  'metrics' (a non-finite metric while the whole state stayed finite)."""
+  return tuple(sorted(state.params)) + ("extras", "metrics")
 
 
 class CounterError(ValueError):
