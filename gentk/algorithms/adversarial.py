@@ -156,8 +156,6 @@ def make_adversarial(generator: nn.Module, discriminator: nn.Module,
     raise ValueError(f"pretrain_steps must be >= 0, got {pretrain_steps}")
   optimizers = {GENERATOR: generator_optimizer,
                 DISCRIMINATOR: discriminator_optimizer}
-  apply_fns = {GENERATOR: core.train_apply(generator),
-               DISCRIMINATOR: core.train_apply(discriminator)}
 
   def init(key: PRNGKey, batch: dict[str, Array]) -> TrainState:
     key_g, key_d, key_z = jax.random.split(key, 3)
@@ -191,9 +189,9 @@ def make_adversarial(generator: nn.Module, discriminator: nn.Module,
 
   def context(state: TrainState, batch, key, samples, codes) -> core.Context:
     return core.Context(
-        batch=batch, key=key, extras=state.extras, step=state.step,
+        batch=batch, key=key, extras=state.extras,
         variables={n: player_variables(state, n) for n in state.params},
-        apply=apply_fns, samples=samples, codes=codes)
+        samples=samples, codes=codes)
 
   def discriminator_step(state: TrainState, inputs):
     batch, key = inputs

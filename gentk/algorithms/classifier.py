@@ -69,8 +69,7 @@ def make_classifier(model: nn.Module, optimizer: optax.GradientTransformation,
     key = jax.random.fold_in(key, state.step)
     key_shift, key_loss = jax.random.split(key)
     batch = dict(batch, x=random_shift(key_shift, batch["x"], max_shift))
-    ctx = core.Context(batch=batch, key=key_loss, extras=state.extras,
-                       step=state.step)
+    ctx = core.Context(batch=batch, key=key_loss, extras=state.extras)
     state, metrics = core.update(state, (CLASSIFIER,), ctx,
                                  optimizers=optimizers, objective=objective,
                                  axis_name=axis_name)

@@ -42,12 +42,9 @@ class Context(NamedTuple):
     batch: the update's data (e.g. `{"x": [B, ...]}`).
     key: the objective's PRNG key (split it for named uses).
     extras: `state.extras` before the update.
-    step: `state.step`.
     variables: every player's current variables (`params` and collections),
       by name; the players being updated appear with the values before the
       update.
-    apply: `{name: apply(variables, *args, **kwargs)}`, each player's module
-      applied in train mode with read-only collections (see `train_apply`).
     samples: what the schedule generated for this update (a GAN's G(z),
       gradient-stopped for the discriminator), or None.
     codes: the latent codes `samples` were made from (InfoGAN's c), or None.
@@ -55,9 +52,7 @@ class Context(NamedTuple):
   batch: Batch
   key: PRNGKey
   extras: PyTree = None
-  step: Array | None = None
   variables: Mapping[str, PyTree] = {}
-  apply: Mapping[str, Callable] = {}
   samples: PyTree = None
   codes: PyTree = None
 

@@ -321,7 +321,7 @@ def make_maskgan(generator: models.MaskedSeq2Seq,
 
   def context(state, batch, key=None, samples=None):
     return core.Context(batch=batch, key=key, extras=state.extras,
-                        step=state.step, samples=samples)
+                        samples=samples)
 
   def update(state, player, objective, ctx, transformations=optimizers):
     return core.update(state, [player], ctx, optimizers=transformations,

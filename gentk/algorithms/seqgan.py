@@ -281,7 +281,7 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
 
   def mle_step(state: TrainState, batch, key: PRNGKey):
     ctx = core.Context(batch=batch, key=step_key(state, key),
-                       extras=state.extras, step=state.step)
+                       extras=state.extras)
     state, metrics = core.update(state, [GENERATOR], ctx,
                                  optimizers=optimizers, objective=mle,
                                  axis_name=axis_name)
@@ -303,7 +303,7 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
       fake = negatives[jax.random.randint(k_pick, (batch_size,), 0,
                                           negatives.shape[0])]
       ctx = core.Context(batch={"tokens": real}, key=k_drop,
-                         extras=state.extras, step=state.step, samples=fake)
+                         extras=state.extras, samples=fake)
       return core.update(state, [DISCRIMINATOR], ctx, optimizers=optimizers,
                          objective=d_objective, axis_name=axis_name)
 
@@ -364,7 +364,7 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
   def g_update(state: TrainState, key: PRNGKey, batch_size: int, length: int):
     """One generator update on a fresh batch of generated sequences."""
     ctx = core.Context(batch=generator_batch(state, key, batch_size, length),
-                       key=None, extras=state.extras, step=state.step)
+                       key=None, extras=state.extras)
     state, metrics = core.update(state, [GENERATOR], ctx,
                                  optimizers=pg_optimizers,
                                  objective=generator_objective,

@@ -10,6 +10,7 @@ from gentk.algorithms import wgan
 from gentk.data import mixtures
 from gentk.models import mlp
 from gentk.training import compile as compile_lib
+from gentk.training.compile import counted
 from tests.algorithms import mixture_util
 
 GENERATOR = mlp.MLP(hidden=(8,), out=2)
@@ -43,7 +44,7 @@ def test_n_critic_updates_per_generator_step(n_critic=5):
                         generator_optimizer=optax.adam(1e-3),
                         discriminator_optimizer=optax.adam(1e-3))
   state = algo.init(jax.random.PRNGKey(0), _batch(n_critic))
-  step = jax.jit(algo.train_step)
+  step = jax.jit(counted(algo.train_step))
   for i in range(2):
     state, _ = step(state, _batch(n_critic), jax.random.PRNGKey(i))
   assert int(state.opt_state["discriminator"][0].count) == 2 * n_critic
