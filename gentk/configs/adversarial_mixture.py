@@ -1,54 +1,19 @@
 r"""The adversarial family on the 2-D mixtures of the PacGAN protocol.
 
-The first variant names the method: wgan, wgan_gp, fgan (then a divergence:
-kl, reverse_kl, pearson, squared_hellinger, jensen_shannon, gan), ebgan, began,
-feature_matching, minibatch (GAN + minibatch discrimination), mmd (MMD^2 on raw
-samples), mmd_gan (MMD^2 on learned features). The GAN with its three
-generator costs is `gan_mixture.py` (`--config.gan.generator_cost=...`).
-Further variants: `ring` or `grid` (default), `quick` (a few seconds, for
-tests), `seeds5` (5 seeds trained together on the seed axis). Run, e.g. (about
-20 minutes on a 2-core CPU; 1-7 minutes for the k = 1 methods):
-  python -m experiments.main \
-    --config=experiments/configs/adversarial_mixture.py:wgan_gp,ring,seeds5 \
+The first variant names the method: wgan, wgan_gp (default), fgan (then a
+divergence: kl, reverse_kl, pearson, squared_hellinger, jensen_shannon, gan),
+ebgan, began, feature_matching, minibatch, mmd, mmd_gan; then `grid` (default)
+or `ring`, `seeds5` (5 seeds on the seed axis), `quick` (a few seconds).
+Players, batch and scoring are gan_mixture's; 5,000 generator steps each.
+  gentk train --config=adversarial_mixture:wgan_gp,ring,seeds5 \
     --workdir=runs/wgan_gp_ring
-and for the others replace `wgan_gp` by the method's name.
-
-Expected: 5,000 generator steps for every method (n_critic = 5 critic steps
-each for wgan, wgan_gp, mmd_gan), 5 seeds on the seed axis, measured
-2026-11-21 on 2 shared CPU cores (wall time per 5-seed run: 1-5 min for k = 1
-methods, 15-25 min for minibatch, the WGANs and mmd_gan). Median modes /
-high-quality % / reverse KL (ranges in the README):
-  gan (nonsat.)   ring 8 / 95.0% / 0.03     grid 10 / 35.4% / 1.39
-  gan (minimax)   ring 8 / 75.5% / 0.12     grid 14 / 14.7% / 1.40
-  gan (max.lik.)  ring 0 / 0.0% / 2.08      grid diverged (step 3807)
-  wgan            ring 8 / 48.7% / 0.22     grid 23 / 8.3% / 0.97
-  wgan_gp         ring 6 / 28.8% / 0.75     grid 21 / 2.3% / 0.56
-  fgan,kl         ring 8 / 70.8% / 0.23     grid 19 / 5.3% / 0.67 (lr 2e-4)
-  fgan,reverse_kl ring 6 / 47.4% / 0.76     grid 10 / 5.2% / 1.77 (saddle)
-  fgan,pearson    ring 8 / 92.9% / 0.00     grid 16 / 2.2% / 1.75
-  fgan,squared_hellinger ring 4 / 39.0% / 1.39  grid 12 / 5.0% / 1.21 (lr 2e-4)
-  fgan,jensen_shannon and fgan,gan: equal to gan (nonsat.) to the digit
-  ebgan           ring 6 / 51.6% / 0.48     grid 12 / 38.2% / 1.48
-  began           ring 1 / 100.0% / 2.08    grid 2 / 44.9% / 3.11
-  mmd             ring 8 / 73.0% / 0.01     grid 22 / 3.0% / 0.38
-  mmd_gan         ring 8 / 65.7% / 0.01     grid 23 / 7.9% / 0.43
-  feature_match.  ring 8 / 89.5% / 0.00     grid 17 / 14.9% / 0.85
-  minibatch       ring 8 / 62.0% / 0.19     grid 9 / 1.3% / 1.34
-The GAN rows are `gan_mixture.py:<data>,seeds5 --config.train.num_steps=5000
---config.gan.generator_cost=...`. The non-saturating f-GAN costs of KL and
-squared Hellinger diverge on the grid at lr 1e-3 (NaN guard) and were run with
-`--config.optim.lr=2e-4`. Reverse KL uses the saddle generator cost by
-default: its non-saturating cost -T = e^{-V} overflows float32 once the critic
-is confident (V < -88), and its optimal critic V*(x) = log p(x)/q(x) gets
-there wherever the generator puts mass more than ~0.13 from a ring mode (std
-0.01); with that cost it diverged at lr 1e-3 and 2e-4. fgan,jensen_shannon and
-fgan,gan train exactly like the non-saturating GAN (their losses are the GAN's
-minus constants; tested). For BEGAN an ELU autoencoder
-(`--config.model.autoencoder_activation=elu`) gave 2 / 6.2% / 1.40 on the ring
-and 1 / 51.5% / 3.22 on the grid.
-Reference (PacGAN Table 1, GAN): ring 6.3 modes / 98.2% / KL 0.45;
-grid 17.3 / 94.8% / 0.70; PacGAN4: ring 7.8 / 95.9% / 0.07, grid 24.8 / 93.6% /
-0.04.
+Run time (5 seeds, 2-core CPU): 1-5 minutes for the k = 1 methods, 15-25
+minutes for minibatch, wgan, wgan_gp and mmd_gan.
+Expected (5 seeds, median modes / high-quality % / reverse KL): wgan_gp ring
+6 / 28.8% / 0.75, grid 21 / 2.3% / 0.56; mmd grid 22 / 3.0% / 0.38;
+feature_matching ring 8 / 89.5% / 0.00, grid 17 / 14.9% / 0.85.
+Reference (PacGAN Table 1, GAN): ring 6.3 / 98.2% / 0.45; grid 17.3 / 94.8% /
+0.70.
 """
 import ml_collections
 
@@ -117,12 +82,10 @@ def _ebgan(config: ml_collections.ConfigDict) -> None:
 def _began(config: ml_collections.ConfigDict) -> None:
   """BEGAN (Berthelot et al. 2017) with an MLP autoencoder.
 
-  Tuned on the ring, seed 0 (2026-11-21): with a 16-wide code the autoencoder
-  learns the identity on 2-D points, L(G(z)) > gamma L(x) always, k_t sticks
-  at 0 and the generator gets no adversarial signal (0 modes); a 1-D code
-  (a curve through the modes) fixes that; lr 1e-3 (the paper's 1e-4 is slow
-  for this budget) and gamma 1 (1 mode at 0.5, 2 at 1) were the best of
-  three tries.
+  The code is 1-D (a curve through the modes): with a 16-wide code the
+  autoencoder learns the identity on 2-D points, k_t sticks at 0 and the
+  generator gets no adversarial signal. lr 1e-3 (the paper's 1e-4 is slow
+  for this budget), gamma 1.
   """
   _autoencoder(config)
   config.model.code_dim = 1  # A bottleneck below the data's dimension.

@@ -1,68 +1,19 @@
-r"""The discrete boundary-seeking GAN on dynamically binarised MNIST.
+"""The discrete boundary-seeking GAN on dynamically binarised MNIST.
 
-The published setting (rdevon/BGAN, PROTOCOLS.md) but for the rates and
-the centred weights (below): M = 20 binary samples per z, batch 64, z of dimension 64, Adam 1e-4
-(beta1 0.5), Bernoulli-logit
-generator dense 1024 -> dense 128x7x7 -> x2 up 64 -> x2 up 1 and critic
-conv 64 -> conv 128 (5x5, stride 2, LeakyReLU 0.2) -> dense 1024 -> 1, no
-batch norm; the GAN divergence (weights w = exp(V), self-normalised over the
-M samples of each z). Training batches are binarised anew in every step (the
-first 59,600 train images); samples are scored against the 10,000 test
-images binarised once (key 0).
-Run:
-  GENTK_DATA_DIR=../shared/data python -m experiments.main \
-    --config=experiments/configs/bgan_mnist.py --workdir=runs/bgan_mnist
-Variants, comma-separated: `importance` (default: Algorithm 1's
-self-normalised weights, centred: `bgan.centred`) or `reinforce` (reward
-log w, leave-one-out baseline over the M samples); `quick` (tiny players, 20 steps, 2,000
-images; seven-segment digits without $GENTK_DATA_DIR).
-
-Reported at the end: MNIST-classifier IS / FID / KID of 10,000 binary
-samples against the binarised test set, `mnist_classifier_min_share` (the
-classifier's rarest label among the samples: >= 0.05 means no digit is
-lost), the generator gradient's total variance, squared mean norm and
-their ratio for the three estimators (importance, importance centred,
-REINFORCE) at the final state (32 draws, same 64 codes), and `samples.png`.
-
-The importance estimator's weights are centred (`bgan.centred`, True by
-default; the published code: False): the M normalised weights of each z sum
-to one, so Algorithm 1's gradient sum_m w~_m grad log g(x_m|z) carries
-(1/M) sum_m grad log g(x_m|z), of mean zero but the variance of a score of
-784 pixels, which stays as the weights grow uniform (ESS 18 of 20 here);
-subtracting the baseline 1/M from each weight removes it and keeps the mean.
-At the end of the uncentred run the centred gradient's total variance is
-6.6 against 47 (relative variance 1.8 against 9.7; REINFORCE 1.7), at the
-end of the centred run 1.8 against 48 (1.3 against 16; REINFORCE 1.3).
-
-The critic sees one binary sample per z in its step (`bgan.critic_samples`
-1; 0 gives the published code's M per z, a 2.4x slower step on the CPU).
-The critic learns at 3e-5 (`optim.lr`), ten times slower than the generator
-(`optim.generator_lr` 3e-4; the published code has 1e-4 for both): at the
-published rate the critic is near-perfect within 100 steps (V +10 on data,
--6 on samples), the weights of the M samples of each z sharpen the
-generator into a deterministic map z -> x, and both estimators collapse
-(README: IS 1.03 / FID 946 after 1,000 steps, no digit above 5%).
-Budget (CPU): 2,500 steps at 0.57-0.67 s each, about 28 minutes on this
-project's 2-core machine, plus 1-2 minutes of scoring.
-Expected (measured 2026-11-27, shared 2-core CPU; README's BGAN table):
-IS 6.48 / FID 44.7 / KID 12.0 after 2,500 steps, the rarest digit 6.7% of
-the samples (target 5% met; seed 1: 6.47 / 40.0 / 7.6, 5.4%); the critic's loss rises from 0.4 to ~1.3
-(near its chance value 2 log 2 = 1.39) and the ESS of the 20 weights from
-12 to 19. Uncentred (`--config.bgan.centred=False`, Algorithm 1 as
-published): 5.61 / 77.8 / 16.2, rarest digit 3.0% (not met).
-`reinforce`: IS 6.69 / FID 38.2 / KID 9.5, rarest digit 5.8% (target met;
-seed 1: 6.44 / 50.5 / 13.8, 5.7%, 24.6 minutes with scoring alone on the CPU). At the earlier default rates (critic 1e-5 / generator 1e-4,
-26.5-29 minutes, the same step cost; uncentred): 4.66 / 132 / 1.5% and
-`reinforce`
-5.32 / 101 / 2.4%. At the published rate
-(`--config.optim.lr=1e-4 --config.optim.generator_lr=0`): collapse, as above;
-`reinforce` at the published rate 1.01 / 973 after 1,500 steps.
-On a GPU (one H200, 2026-11-27, `experiments/accelerator/bgan_mnist.sh`,
-20,000 steps in 3.5 minutes, the earlier rates 1e-5 / 1e-4): importance
-(uncentred) IS 7.03 / FID 26.9, rarest digit
-5.2%; `reinforce` 7.97 / 8.39, rarest digit 8.5% (both >= 5%).
-Floor: binarised training images against the binarised test set IS 9.48,
-FID 1.83, KID 0.12.
+The published setting (rdevon/BGAN): M = 20 binary samples per z, batch 64,
+the GAN divergence with self-normalised weights w = exp(V); here the weights
+are centred (`bgan.centred`) and the critic learns at 3e-5, the generator at
+3e-4 (published: 1e-4 both, at which the critic wins and the generator
+collapses). Scored by the MNIST-classifier IS / FID / KID of 10,000 samples
+and the rarest digit's share (>= 5%: no digit lost). Needs MNIST.
+  gentk train --config=bgan_mnist --workdir=runs/bgan_mnist
+Variants: `importance` (default) or `reinforce`; `quick` (20 steps).
+Run time: 2,500 steps, about 28 minutes on a 2-core CPU plus 1-2 minutes of
+scoring; one H200: 20,000 steps in 3.5 minutes.
+Expected (IS / FID / KID, rarest digit): 6.48 / 44.7 / 12.0, 6.7%;
+`reinforce` 6.69 / 38.2 / 9.5, 5.8%. Floor (binarised train against test
+images): 9.48 / 1.83 / 0.12.
+Reference: Hjelm et al. 2018, "Boundary-Seeking GANs", Algorithm 1.
 """
 import ml_collections
 

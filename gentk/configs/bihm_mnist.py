@@ -1,26 +1,16 @@
-r"""Bidirectional Helmholtz Machine (or reweighted wake-sleep) on dynamically
+"""Bidirectional Helmholtz machine (or reweighted wake-sleep) on dynamically
 binarised MNIST.
 
-Layered sigmoid belief networks p (top-down) and q (bottom-up) trained with
-K = 10 samples per example by the BiHM's gradient estimator; Adam 1e-3,
-batch 100. The BiHM's test log-likelihood is 2 log p~*(x) - log Z^2: the
-bound 2 log p~*(x) estimated with `eval.num_samples` draws per test image and
-log Z^2 from `eval.z_samples` draws (-log Z^2 = 2 D_B(p, q) is reported too).
-Run (CPU budget, about 50 minutes on 2 cores):
-  GENTK_DATA_DIR=../shared/data python -m experiments.main \
-    --config=experiments/configs/bihm_mnist.py --workdir=runs/bihm_mnist
-Variants: `paper` (the 12 layers of Bornschein et al. 2016: 300, 200, 100,
-75, 50, 35, 30, 25, 20, 15, 10, 10), `rws` (reweighted wake-sleep, the
-baseline, from the same code), `quick` (2,000 train / 200 test images, 20
-steps; seven-segment digits when $GENTK_DATA_DIR holds no MNIST). The
-default network is a CPU-budget one: 200, 100, 50, 20.
-
-Expected (measured 2026-11-26, shared 2-core CPU, at 40,000 steps = 41
-minutes of training): test log-likelihood
-estimate -96.21 +- 0.25 over all 10,000 test images (bound 2 log p~*(x)
--101.36, 2 D_B = 5.15).
-Reference: BiHM test log-likelihood estimate -84.8 (12 layers, Bornschein et
-al. 2016).
+Layered sigmoid belief networks p and q (200, 100, 50, 20: a CPU-budget
+network) trained with K = 10 samples per example, Adam 1e-3, batch 100. Test
+log-likelihood 2 log p~*(x) - log Z^2 on all 10,000 test images. Needs MNIST.
+  gentk train --config=bihm_mnist --workdir=runs/bihm_mnist
+Variants: `paper` (Bornschein et al.'s 12 layers), `rws` (reweighted
+wake-sleep, the baseline), `quick` (20 steps).
+Run time (2-core CPU): about 50 minutes (41 minutes of training, 40,000 steps).
+Expected: test log-likelihood -96.21 +- 0.25 (bound 2 log p~*(x) -101.36,
+2 D_B = 5.15).
+Reference: Bornschein et al. 2016, BiHM test log-likelihood -84.8 (12 layers).
 """
 import ml_collections
 

@@ -1,31 +1,16 @@
-r"""A two-hidden-layer DBM (784-500-1000) on dynamically binarised MNIST:
-greedy pre-training of two RBMs (doubled inputs), then joint training with a
-mean-field positive phase and 100 persistent chains; scored by AIS and the
-variational lower bound.
+"""A two-hidden-layer DBM (784-500-1000) on dynamically binarised MNIST.
 
-Data as `rbm_mnist.py` (59,600 / 400 train / validation, all 10,000 test
-images, binarised once with key 0). log Z by AIS over (v, h2) with h1 summed
-out, 20,000 transitions in the proportions of Salakhutdinov & Murray's
-schedule, 100 runs; test figure = mean-field lower bound - log Z (a lower
-bound on the test log-likelihood, up to the error of log Z).
-Run (CPU budget, about 36 minutes on 2 cores):
-  GENTK_DATA_DIR=../shared/data python -m experiments.main \
-    --config=experiments/configs/dbm_mnist.py --workdir=runs/dbm_mnist
-Variants: `paper` (100 epochs of pre-training per layer, 300 epochs of
-joint training: about 3 hours on 2 cores; for a GPU), `quick` (2,000 train /
-500 test images, 20 steps of a 784-50-50 DBM; seven-segment digits when
-$GENTK_DATA_DIR holds no MNIST).
-
-Settings: batch 100; pre-training CD-1 at rate 0.05 for 30,000 steps per
-layer (50 epochs), joint training 30,000 steps (50 epochs) at rate 0.005,
-both decaying linearly to 0, momentum 0.9, weight decay 2e-4; mean field up
-to 30 sweeps (tolerance 1e-5); 5 Gibbs transitions of the chains per update.
-Expected (measured 2026-11-26, 2-core CPU, one seed, 36 minutes): log Z
-552.72 +- 0.22 (AIS base fitted to the data's mean-field marginals of h2),
-test lower bound -87.99 +- 0.24 nats; samples are digits. See README
-"Boltzmann machines".
-Reference: Salakhutdinov & Hinton 2009, test lower bound -84.62 nats
-(a later reproduction: -86.37).
+Greedy pre-training of two RBMs (CD-1, 30,000 steps each), then 30,000 steps
+of joint training (mean-field positive phase, 100 persistent chains), batch
+100. Scored on all 10,000 test images: log Z by AIS (20,000 transitions, 100
+runs), test figure = mean-field lower bound - log Z. Needs MNIST.
+  gentk train --config=dbm_mnist --workdir=runs/dbm_mnist
+Variants: `paper` (100 epochs of pre-training per layer, 300 of joint
+training: about 3 hours on 2 cores; for a GPU), `quick` (a 784-50-50 DBM,
+20 steps).
+Run time: about 36 minutes on a 2-core CPU.
+Expected: log Z 552.72 +- 0.22, test lower bound -87.99 +- 0.24 nats.
+Reference: Salakhutdinov & Hinton 2009, test lower bound -84.62 nats.
 """
 import ml_collections
 

@@ -1,26 +1,18 @@
-r"""Game dynamics: gradient descent-ascent on min_x max_y xy, and a GAN whose
+"""Game dynamics: gradient descent-ascent on min_x max_y xy, and a GAN whose
 generator hops between the modes of a 1-D and a 2-D mixture.
 
-Run (about 2 minutes on a 2-core CPU):
-  python -m experiments.main --config=experiments/configs/game_dynamics.py \
-    --workdir=runs/game_dynamics
-Variant `:quick` (a few hundred GAN steps, for tests).
-
-Writes `bilinear.png` (orbits of simultaneous and alternating steps and of the
-continuous-time flow, and the distance to the equilibrium over steps),
-`<mixture>/snapshots.png` (generated samples at evenly spaced steps: the
-generator's mass moving from mode to mode), `<mixture>/occupancy.png` (the
-share of samples at each mode over training), each GAN run's own files
-(checkpoints, metrics.jsonl with the shares as `monitor/mode_<k>`) under
-`<mixture>/`, and `metrics.json`.
-
-Expected (seed 0, measured 2026-11-26 on the shared 2-core CPU, 3.5 minutes
-with other runs): simultaneous steps grow the distance by 1.0049876 per step
-(sqrt(1 + eta^2) = 1.0049876); alternating steps stay within 1.026 of the
-start, their invariant constant to 4e-7; the ring GAN holds one mode per
-snapshot (median) and its dominant mode changes 7 times among 5 modes over 13
-snapshots, ending on 1 mode; the line GAN holds 3 of 4 modes per snapshot,
-its dominant mode changing 6 times among all 4.
+Writes `bilinear.png` (orbits of simultaneous and alternating steps and of
+the continuous-time flow), `<mixture>/snapshots.png` and
+`<mixture>/occupancy.png` (the generator's mass moving from mode to mode),
+each GAN run's own files under `<mixture>/`, and `metrics.json`.
+  gentk train --config=game_dynamics --workdir=runs/game_dynamics
+Variant `quick` (a few hundred GAN steps, for tests).
+Run time: about 2 minutes on a 2-core CPU.
+Expected (seed 0): simultaneous steps grow the distance to the equilibrium by
+sqrt(1 + eta^2) = 1.0049876 per step; alternating steps stay within 1.026 of
+the start; the ring GAN holds one mode per snapshot (median), its dominant
+mode changing 7 times; the line GAN holds 3 of 4 modes per snapshot.
+Reference: Goodfellow 2016, NIPS tutorial, Section 8.2 (non-convergence).
 """
 import ml_collections
 

@@ -1,47 +1,19 @@
-r"""GAN on the 2-D mixtures of the PacGAN protocol (the default experiment).
+"""GAN on the 2-D mixtures of the PacGAN protocol (the quick-start experiment).
 
-Run (grid, the default; ~1 minute on a 2-core CPU):
-  python -m experiments.main --workdir=runs/quickstart
-Variants: `:grid` (default), `:ring`, `:quick` (a few seconds, for tests),
-`:grid,seeds5` / `:ring,seeds5` (5 seeds trained together on the seed axis),
-`bn_maxout` (the PacGAN paper's kinds of players at these widths: a
-batch-normalised generator, a maxout discriminator of 5 pieces, and Adam's
-rate cosine-decayed to 1% over the run; ~4x slower per step), `long`
-(80,000 steps, Adam's rate cosine-decayed to 1%), and `reference` (the
-PacGAN code's GAN setting, fjxmlzn/PacGAN `synthetic_data_experiments`:
-generator 4 x 400 batch-normalised ReLU layers on a 2-d z, discriminator
-3 x 200 maxout units of 5 pieces, kernels N(0, 0.02^2), batch 100, Adam 1e-4
-with beta1 0.8, 400 epochs of its 100,000 points = 400,000 steps; here the
-points are drawn afresh in every step; a GPU budget), and `reference100k`
-(those players over 100,000 steps, Adam's rate cosine-decayed to 1%: the
-plain GAN that meets the reference-GAN target on the grid, >= 17 modes and
->= 90% high quality; 2 h for 5 seeds on a 2-core CPU):
-  python -m experiments.main \
-    --config=experiments/configs/gan_mixture.py:ring --workdir=runs/ring
-
-Expected (non-saturating cost, 10,000 steps, 5 seeds, median (range), measured
-2026-11-21 on a 2-core CPU): ring 8 (7-8) of 8 modes / 94.8% (46.3-96.5) high
-quality / reverse KL 0.057 (0.014-0.321); grid 11 (10-12) of 25 modes / 62.0%
-(54.2-74.0) / 1.30 (1.19-1.51): the grid falls short of the reference.
-With `bn_maxout` (grid, 5 seeds, measured 2026-11-27, 16 minutes): 16 (15-20)
-modes / 64.4% (54.6-71.9) / 1.32 (1.26-1.41).
-With `long` (grid, 5 seeds, measured 2026-11-27, 25 minutes): 12 (10-14) modes /
-97.4% (96.6-97.8) / 0.89 (0.64-1.26); at 40,000 steps
-(`--config.train.num_steps=40000`, 13 minutes) 10 (8-11) / 95.4% (94.8-95.6) /
-1.18 (1.03-1.30): sharp samples on too few modes.
-With `reference` (grid, one seed, 2026-11-27 CPU probes, ~50 steps/s): 16 /
-88.0% / 0.80 at 100,000 of its 400,000 steps.
-With `reference100k` (grid, 5 seeds, 2026-11-27, 2-core CPU, 2 h 05 min):
-18 (15-19) modes / 92.3% (87.5-93.4) / 0.61 (0.39-0.84): the reference GAN's
-mode count and KL, 2.5 points under its high-quality rate; over 200,000
-decayed steps (one H200) 16 (14-19) / 95.6% / 0.65: the longer schedule
-sharpens and drops modes.
-Reference (PacGAN Table 1, GAN): ring 6.3 modes / 98.2% / KL 0.45;
-grid 17.3 / 94.8% / 0.70.
-`gan.penalty_weight` (a gradient penalty on the discriminator's logit) and
-`optim.generator_lr` (the generator's own rate) were probed with the
-boundary-seeking cost on the ring (2026-11-27, 5 seeds, 10,000 steps, ~3-4
-min on one core): 3-6 median modes, none the 7 of issue 13 (README).
+MLPs 3 x 128, batch 256, Adam 1e-3, 10,000 steps; scored on 2,500 samples.
+  gentk train --config=gan_mixture --workdir=runs/quickstart
+Variants: `grid` (default) or `ring`; `seeds5` (5 seeds on the seed axis);
+`bn_maxout` (PacGAN's kinds of players), `long` (80,000 steps), `reference`
+(the PacGAN code's setting, 400,000 steps: a GPU budget), `reference100k`
+(those players over 100,000 steps); `quick` (a few seconds).
+Run time (2-core CPU): about a minute (grid, one seed); with `seeds5`,
+`bn_maxout` 16 minutes, `long` 25 minutes, `reference100k` 2 h 05 min.
+Expected (5 seeds, median (range); modes / high quality / reverse KL): grid
+11 (10-12) / 62.0% (54.2-74.0) / 1.30 (1.19-1.51); ring 8 (7-8) / 94.8%
+(46.3-96.5) / 0.057 (0.014-0.321); `reference100k` (grid) 18 (15-19) / 92.3%
+(87.5-93.4) / 0.61 (0.39-0.84).
+Reference (PacGAN, Table 1): GAN ring 6.3 / 98.2% / 0.45, grid 17.3 / 94.8% /
+0.70.
 """
 import ml_collections
 

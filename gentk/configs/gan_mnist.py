@@ -1,52 +1,19 @@
-r"""Adversarial methods on MNIST (DCGAN by default), scored by the
-MNIST-classifier IS / FID / KID.
+"""Adversarial methods on MNIST (DCGAN by default), scored by the
+MNIST-classifier IS / FID / KID of 10,000 samples against the test images.
 
-Needs MNIST: `export GENTK_DATA_DIR=../shared/data` (or a TFDS download).
-Run (DCGAN, the default):
-  python -m experiments.main --config=experiments/configs/gan_mnist.py \
-    --workdir=runs/dcgan_mnist
-Variants, comma-separated: a method, `gan` (default), `wgan`, `wgan_gp`,
-`ebgan` or `began`; players `dcgan` (default: conv generator with batch norm;
-conv critic, with batch norm for `gan` only) or `mlp` (fully connected);
-`quick` (a tiny MLP GAN for 20 steps, ~10 s: reads MNIST when
-$GENTK_DATA_DIR holds it, else makes seven-segment digits; the DCGAN step
-alone takes ~15 s of CPU to compile, so `dcgan,quick` is the tiny DCGAN).
-E.g. `--config=experiments/configs/gan_mnist.py:wgan_gp` or `:mlp`.
-EBGAN and BEGAN use an MLP autoencoder on the flattened image as their
-discriminator with either generator.
-
-Budget: a fixed number of generator steps (`train.num_steps`, batch 64) of
-about 5-20 minutes each on this project's shared 2-core CPU: GAN with DCGAN
-players 3,000 steps, MLP GAN 10,000, WGAN and WGAN-GP (5 critic steps per
-generator step) 1,000, EBGAN and BEGAN 3,000. At the end the run scores
-10,000 samples against the 10,000 MNIST test images with the shipped MNIST
-classifier (IS over 10 splits; FID and KID on its 128-d penultimate
-features; not comparable with Inception-network numbers) and writes
-`samples.png` (100 samples) in the workdir.
-
-Expected (measured 2026-11-21, one seed, shared 2-core CPU; IS / FID / KID):
-10,000 MNIST train images score 9.75 / 2.1 / 0.19 (the real-data floor);
-uniform noise FID ~1,340. GAN-DCGAN 6.9 / 90 / 20 (11 min; generator
-learning rate 1e-3, discriminator 2e-4: with 2e-4 for both, the DCGAN
-paper's, 5.6 / 171 / 33); MLP GAN 5.6 / 208 / 48 (7 min; with a 256-512
-generator without batch norm it collapsed to the digit 1); WGAN-GP
-4.8 / 231 / 50 (~12 min); WGAN 4.6 / 253 / 55 (~6 min); EBGAN-PT
-4.8 / 206 / 36 (~4 min); BEGAN 1.2 / 837 / 107 (6 min; collapsed to
-blurred strokes: with ReLU the L1 autoencoder never learns, L(x) stays at
-the mean pixel 0.125; with ELU it learns, but 3,000 steps leave k_t < 0.03;
-lr 5e-4 or lambda_k 1e-2 and gamma 0.7 collapse to the digit 1, and so
-does the convolutional autoencoder `model.autoencoder='conv'` at lr 2e-4).
-BEGAN probes 2026-11-27 (IS / FID / rarest digit): lambda_k 1e-2 with gamma 1
-1.5 / 824 / 0.1% (mostly 1s, the cheapest digit to reconstruct in L1), gamma
-2 3.9 / 364 / 1.8%, gamma 3 diverged (k_t -> 1); 10,000 steps: gamma 2
-5.0 / 194 / 1.2%, gamma 1.5 4.6 / 221 / 1.4% (no collapse to 1s; the loop
-digits 0 and 6 stay under 5%); 50,000 steps on one H200 (began_mnist.sh):
-gamma 2 4.9 / 212 / 1.1%, gamma 1.5 4.4 / 236 / 1.3%, conv autoencoder gamma
-1.5 5.7 / 180 / 2.9%: settled, not converging further. Why (README): the
-autoencoder penalises generated mass only where it exceeds 1/k_t times the
-data's, k_t ends at 0.2-0.4 in these runs, and no term moves mass toward a
-digit under its share; a large fixed k (`began.lambda_k=0`, `began.k_init`)
-makes the autoencoder's objective unbounded (k 0.5: collapse, IS 1.15).
+Variants: a method, `gan` (default), `wgan`, `wgan_gp`, `ebgan` or `began`;
+players `dcgan` (default) or `mlp`; `quick` (a tiny MLP GAN for 20 steps;
+`dcgan,quick` the tiny DCGAN). Budgets in generator steps of batch 64: GAN
+3,000 (MLP 10,000), WGAN and WGAN-GP 1,000, EBGAN and BEGAN 3,000. Needs MNIST.
+  gentk train --config=gan_mnist --workdir=runs/dcgan_mnist
+Run time (2-core CPU): 4-12 minutes per method (GAN-DCGAN 11); `quick` ~10 s.
+Expected (one seed; IS / FID / KID, not comparable with Inception figures):
+GAN-DCGAN 6.9 / 90 / 20; MLP GAN 5.6 / 208 / 48; WGAN-GP 4.8 / 231 / 50;
+WGAN 4.6 / 253 / 55; EBGAN-PT 4.8 / 206 / 36; BEGAN 1.2 / 837 / 107
+(collapsed); real MNIST train images 9.75 / 2.1 / 0.19.
+References: Radford et al. 2016 (DCGAN), Arjovsky et al. 2017 (WGAN),
+Gulrajani et al. 2017 (WGAN-GP), Zhao et al. 2016 (EBGAN), Berthelot et al.
+2017 (BEGAN).
 """
 import ml_collections
 

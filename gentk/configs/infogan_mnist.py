@@ -1,31 +1,17 @@
-r"""InfoGAN on MNIST: a 10-way categorical code and 2 continuous codes.
+"""InfoGAN on MNIST: a 10-way categorical code and 2 continuous codes.
 
-A DCGAN generator (gentk.models.dcgan, width 32) and a discriminator whose
-body (two 4x4 stride-2 patch convolutions, 16 and 32 channels, and a dense
-layer of 256, batch norm on every layer but the first, as in the paper) is
-shared by the GAN head and the Q head (gentk.models.mnist_mlp); lambda = 1
-for both code kinds (Q's Gaussian has a fixed std of 1). Run (CPU budget:
-12,000 steps of batch 64 = 12.8 epochs, about 30 minutes on 2 shared CPU
-cores):
-  GENTK_DATA_DIR=../shared/data python -m experiments.main \
-    --config=experiments/configs/infogan_mnist.py --workdir=runs/infogan_mnist
-Variant `quick`: 2,000 train / 1,000 test images and 20 steps (under a minute;
-seven-segment digits when $GENTK_DATA_DIR holds no MNIST).
-
-Expected (seed 0, measured 2026-11-21/22 at ~7 steps/s on 2 shared CPU cores):
-categorical-code-to-digit accuracy (best permutation, MNIST test) 68.0% after
-12,000 steps, and MNIST-classifier IS 9.15 / FID 7.2 / KID 1.24 (10,000
-samples vs MNIST test); runs of 3,000 and 6,000 steps: 47.1% (IS 7.92 / FID
-36.0) and 57.9% (IS 8.70 / FID 13.1): the codes keep separating the digits as
-training goes on; the 12,000-step run resumed to 20,000 steps
-(`--config.train.num_steps=20000`, 13 more minutes): 71.8%, IS 9.27 / FID 7.0
-/ KID 1.42, with a code for 0 emerging. At 12,000 steps the codes for 2, 3, 5,
-6, 7, 8 and 1 are clean, one code mixes 4 and 1, one 9 and 4, one 3 and 5, and
-no code holds the 0; `code_grid.png` has one row per code value. Without batch
-norm in D: 45.0% after 3,000 steps. Seed 1
-(`--config.seed=1`), 12,000 steps: 50.1%, IS 8.89 / FID 9.4 / KID 1.91 (0 and 1
-share codes): the accuracy varies much between seeds. Reference (Chen et al. 2016, Sec. 7.1):
-about 95% (5% error), with larger players and a longer budget.
+A DCGAN generator (width 32) and a discriminator body (two 4x4 stride-2
+convolutions of 16 and 32 channels, a dense layer of 256, batch norm) shared
+by the GAN head and the Q head; lambda = 1 for both code kinds; 12,000 steps
+of batch 64. Needs MNIST.
+  gentk train --config=infogan_mnist --workdir=runs/infogan_mnist
+Variant `quick`: 2,000 train / 1,000 test images, 20 steps (under a minute).
+Run time: about 30 minutes on a 2-core CPU (~7 steps/s).
+Expected (seed 0): categorical-code-to-digit accuracy (best permutation,
+MNIST test) 68.0%, MNIST-classifier IS 9.15 / FID 7.2 / KID 1.24; seed 1
+50.1%: the accuracy varies much between seeds.
+Reference: Chen et al. 2016, Sec. 7.1: about 95% (5% error), with larger
+players and a longer budget.
 """
 import ml_collections
 

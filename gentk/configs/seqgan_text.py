@@ -1,34 +1,17 @@
-r"""SeqGAN on real text: COCO image captions (Texygen's benchmark) or Chinese
-poems (the SeqGAN paper's), scored by BLEU-2..5 against the test split,
-self-BLEU-2..5 and the generator's NLL of the test split.
+"""SeqGAN on real text: COCO captions (Texygen's benchmark) or Chinese poems,
+scored by BLEU-2..5 against the test split, self-BLEU and the test NLL.
 
-Data (`gentk.data.text`): COCO `image_coco.txt` (10,000 captions) for
-training and `image_coco_test.txt` (10,000) as references, words as
-Texygen's `nltk.word_tokenize` splits them (punctuation separate),
-vocabulary from the training file (4,659 words + 4 special tokens), length
-22 tokens with the end token (under 1% of captions are truncated to 21
-words); poems `shi.txt`, every 10th poem held out as references (14,755 /
-1,639), characters as tokens, length 25 (24 characters + end).
-BLEU is reported against all references (`bleuN`) and against the first 500
-(`bleuN_fast`, Texygen's fast mode), on 10,000 samples; self-BLEU on the
-first 500 samples (Texygen's fast mode).
-The schedule is the oracle config's CPU budget (`seqgan_oracle.py`: the
-small discriminator, 10 pre-training d-steps, one d-step of one epoch per
-adversarial step), with 80 MLE epochs and 100 adversarial steps (Texygen's
-SeqGAN settings).
-Run (about 40 minutes on 2 cores):
-  GENTK_DATA_DIR=../shared/data python -m experiments.main \
-    --config=experiments/configs/seqgan_text.py:coco --workdir=runs/seqgan_coco
-Variants: `coco` (default) or `poems`; with `mle` (the MLE baseline: the
-same pre-training only), `paper` (the published discriminator schedule),
-`quick` (seconds; a smoke test).
-Expected (measured 2026-11-26, shared 2-core CPU; README's SeqGAN table):
-COCO BLEU-2..5 0.750 / 0.512 / 0.316 / 0.200 against all test captions
-(fast mode BLEU-2 0.540), MLE 0.730 / 0.492 / 0.304 / 0.189; poems BLEU-2
-0.600, MLE 0.594, real poems 0.653. References: COCO (Texygen, fast
-mode) BLEU-2..5 SeqGAN 0.745 / 0.498 / 0.294 / 0.180, MLE 0.731 / 0.497 /
-0.305 / 0.189, SeqGAN self-BLEU-2 0.950; poems (SeqGAN paper) BLEU-2 MLE
-0.667, SeqGAN 0.739, real poems 0.746.
+COCO: 10,000 training captions, the 10,000 test captions as references, 22
+tokens; poems: every 10th held out, 25 tokens. The schedule is
+seqgan_oracle's CPU budget with 80 MLE epochs and 100 adversarial steps
+(Texygen's settings). Needs the text corpora (`gentk data fetch coco poems`).
+  gentk train --config=seqgan_text:coco --workdir=runs/seqgan_coco
+Variants: `coco` (default) or `poems`; `mle`, `paper`, `quick` (seconds).
+Run time: about 40 minutes on a 2-core CPU.
+Expected: COCO BLEU-2..5 0.750 / 0.512 / 0.316 / 0.200 (MLE 0.730 / 0.492 /
+0.304 / 0.189); poems BLEU-2 0.600 (MLE 0.594, real poems 0.653).
+References: Texygen (fast mode) SeqGAN BLEU-2..5 0.745 / 0.498 / 0.294 /
+0.180; SeqGAN paper, poems BLEU-2 0.739 (MLE 0.667).
 """
 import ml_collections
 

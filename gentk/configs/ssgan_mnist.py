@@ -1,21 +1,15 @@
-r"""Semi-supervised GAN on MNIST with 100 labels (10 per class).
+"""Semi-supervised GAN on MNIST with 100 labels (10 per class).
 
-The discriminator is a (K+1)-class MLP classifier with Gaussian noise on every
-layer (the fake class's logit fixed at 0), the generator an MLP trained by
-feature matching on the discriminator's last hidden layer (Salimans et al.
-2016, Sec. 5, without weight normalisation). The 100 labelled images are drawn
-from MNIST train by `data.label_seed`; all 60,000 train images serve as
-unlabelled data. Run (CPU budget: 6,000 steps = 10 epochs, about 15 minutes
-on 2 shared CPU cores):
-  GENTK_DATA_DIR=../shared/data python -m experiments.main \
-    --config=experiments/configs/ssgan_mnist.py --workdir=runs/ssgan_mnist
-Variant `quick`: 2,000 train / 1,000 test images and 20 steps (under a minute;
-seven-segment digits when $GENTK_DATA_DIR holds no MNIST).
-
-Expected: 96.3% MNIST test accuracy (3.7% error; seed 0, measured 2026-11-21,
-15.5 minutes at 6.5 steps/s on 2 shared CPU cores). Reference (Salimans et al.
-2016, Table 1): 0.93% +- 0.07% test error with 100 labels, after 300 epochs
-with weight normalisation.
+A (K+1)-class MLP discriminator with Gaussian noise on every layer and an MLP
+generator trained by feature matching (Salimans et al. 2016, Sec. 5, without
+weight normalisation); all 60,000 train images serve as unlabelled data.
+Needs MNIST.
+  gentk train --config=ssgan_mnist --workdir=runs/ssgan_mnist
+Variant `quick`: 2,000 train / 1,000 test images, 20 steps (under a minute).
+Run time: about 15 minutes on a 2-core CPU (6,000 steps = 10 epochs).
+Expected: 96.3% MNIST test accuracy (3.7% error; seed 0).
+Reference: Salimans et al. 2016, Table 1: 0.93% +- 0.07% test error with 100
+labels, after 300 epochs with weight normalisation.
 """
 import ml_collections
 

@@ -1,41 +1,19 @@
-r"""GANs on Stacked MNIST (1,000 modes): DCGAN at seed 004's three sizes,
-PacGAN, DCGAN-SI and AdaGAN.
+"""Stacked MNIST (1,000 modes): DCGAN at three sizes, PacGAN2, DCGAN-SI, AdaGAN
 
-Three MNIST training digits drawn independently (in the step, from (key,
-step)) are the channels of one 28 x 28 x 3 image. Evaluation: 26,000 samples,
-each channel classified by the shipped MNIST classifier; `modes` (digit
-triples hit), `kl` (to the uniform over 1,000), and seed 004's columns `is`,
-`high_quality`, `exp_h_y_given_x`, `exp_h_y` (defined in
-`gentk.metrics.classifier.stacked_mnist_modes`).
-Run (the CPU budget: 5,000 generator steps of batch 64; about 15 minutes of
-training on 2 CPU cores for dcgan_m, plus 1-2 minutes of scoring):
-  GENTK_DATA_DIR=../shared/data python -m experiments.main \
-    --config=experiments/configs/stacked_mnist.py:dcgan_si \
-    --workdir=runs/stacked_dcgan_si
-Variants: `dcgan_s`, `dcgan_m` (default), `dcgan_l` (seed 004's generator /
-discriminator multipliers (Kg, Kd) = (1, 0.5), (1, 1), (2, 1) applied to
-gentk's DCGAN with base width 32: generator W = 32 Kg, discriminator W =
-32 Kd; not seed 004's exact layers), `pacgan` (PacGAN2 with the M players),
-`dcgan_si` (DCGAN-SI(M): GAN + lambda H_M, Gaussian kernel sigma = 1 on the
-2,352 pixels, lambda = 0.01: the two generator terms on the same scale, as
-seed 004 advises; it gives no values), `adagan` (AdaGAN of Tolstikhin et al.
-2017 over M-size DCGANs: T = 5 rounds of 1,000 GAN steps on a fixed sample of
-60,000 stacks, each round t >= 2 after 250 steps of the density-ratio
-classifier and one reweighting, beta = 1/t; the same 5,000 generator steps
-as the other variants, shared by five generators), `quick` (for tests, with
-any of the above).
-Adam 2e-4 (b1 0.5) for both players, the generator at 1e-3 (as gan_mnist).
-Expected (2026-11-26, one seed, the 2-core CPU shared with two other runs,
-19 minutes of training): dcgan_m 1000 modes / KL 0.231; dcgan_si 1000 / 0.186.
-2026-11-28, one core each: dcgan_s 883 / 1.091 (7 minutes), dcgan_m 1000 /
-0.224 (10 minutes), dcgan_l 984 / 0.449 (18 minutes), adagan 940 / 0.744 (15
-minutes; a DCGAN(M) of one round's 1,000 steps 886 / 0.903; seed 1 912 / 0.876; three rounds
-of 5,000 steps 997 / 0.251).
-On one H100 (20,000 steps, 3 seeds, ~1 minute each): dcgan_si 1000 / 0.162,
-pacgan 1000 / 0.195 (README).
-References (modes / KL): DCGAN 99 / 3.40 (VEEGAN); PacDCGAN2 1000 / 0.06
-(PacGAN); seed 004: DCGAN(M) 811.8 / 0.75, DCGAN-SI(M) 969.0 / 0.30,
-DCGAN-SI(L) 957.0 / 0.36.
+Three MNIST digits are the channels of one image; 26,000 samples, each
+channel classified by the shipped MNIST classifier: `modes` (digit triples
+hit) and `kl` to the uniform over 1,000. 5,000 generator steps of batch 64,
+Adam 2e-4 (the generator 1e-3). Needs MNIST.
+  gentk train --config=stacked_mnist:dcgan_si --workdir=runs/stacked_dcgan_si
+Variants: `dcgan_s`, `dcgan_m` (default), `dcgan_l`, `pacgan`, `dcgan_si`,
+`adagan` (5 rounds of 1,000 steps), `quick` (with any of them).
+Run time (one CPU core): dcgan_s 7, dcgan_m 10, dcgan_l 18, adagan 15
+minutes, plus 1-2 minutes of scoring; one H100: 20,000 steps ~1 minute.
+Expected (one seed; modes / KL): dcgan_m 1000 / 0.224, dcgan_si 1000 / 0.186,
+dcgan_s 883 / 1.091, dcgan_l 984 / 0.449, adagan 940 / 0.744; on the H100
+(20,000 steps, 3 seeds) dcgan_si 1000 / 0.162, pacgan 1000 / 0.195.
+References (modes / KL): PacDCGAN2 1000 / 0.06 (PacGAN); seed 004's
+DCGAN-SI(M) 969.0 / 0.30.
 """
 import ml_collections
 

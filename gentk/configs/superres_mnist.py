@@ -1,24 +1,17 @@
-r"""4x super-resolution of MNIST (7x7 block means -> 28x28): bicubic, the
+"""4x super-resolution of MNIST (7x7 block means -> 28x28): bicubic, the
 regression CNN, and the inverse problem under TV and under a VAE's prior.
 
-Trains, in one step, the regression network (SRCNN-style residual
-upsampler, 5-3-3 kernels, widths 32-16, on the bicubic image) by the squared
-error, and a VAE (784-[400]-20) on the images binarised anew each step, whose
-decoder's Bernoulli means are the learned prior's images; then scores each
-method on the test images by PSNR and SSIM. The inverses run 300 Adam steps
-per image from the bicubic estimate (the latent one from the encoder's
-posterior mean of it); their lambda is picked from `eval.*_weights` by PSNR
-on 500 held-out training images.
-Run (about 20 minutes on a 2-core CPU shared with another run; scoring all
-10,000 test images takes a third of it):
-  GENTK_DATA_DIR=../shared/data python -m experiments.main \
-    --config=experiments/configs/superres_mnist.py --workdir=runs/superres
-Variant `quick` (2,000 train / 200 test images, 30 steps; seven-segment
-digits when $GENTK_DATA_DIR holds no MNIST).
-Expected (seed 0, measured 2026-11-26; PSNR dB / SSIM on all 10,000 test
-images): bicubic 14.63 / 0.437; bicubic made consistent (lambda = 0) 15.18 /
-0.551; regression 18.47 / 0.780; TV (lambda 1e-4 picked) 14.62 / 0.500;
-learned prior (lambda 1e-4 picked, the smallest tried) 18.48 / 0.775.
+Trains the regression network (SRCNN-style, on the bicubic image) and a VAE
+(784-[400]-20) in one step; the inverses run 300 Adam steps per image, their
+lambda picked by PSNR on 500 held-out training images. Scored by PSNR / SSIM
+on all 10,000 test images. Needs MNIST.
+  gentk train --config=superres_mnist --workdir=runs/superres
+Variant `quick` (2,000 train / 200 test images, 30 steps).
+Run time: about 20 minutes on a 2-core CPU (a third of it scoring).
+Expected (seed 0; PSNR dB / SSIM): bicubic 14.63 / 0.437; regression 18.47 /
+0.780; TV 14.62 / 0.500; learned prior 18.48 / 0.775.
+Reference: Dong et al. 2016, "Image super-resolution using deep
+convolutional networks" (SRCNN).
 """
 import ml_collections
 

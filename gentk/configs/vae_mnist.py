@@ -1,40 +1,18 @@
-r"""VAE (SGVB estimator A or B) and IWAE on dynamically binarised MNIST.
+"""VAE (SGVB) and IWAE on dynamically binarised MNIST (Burda et al. 2016).
 
-The one-stochastic-layer architecture of Burda et al. 2016: 784-[200,200]-50
-(tanh), Gaussian q(z|x), Bernoulli p(x|z). Training uses the first 59,600
-train images (the last 400 are the validation set, whose ELBO is reported),
-binarised anew inside every step; the test set is binarised once (key 0).
-Scored on all 10,000 test images: log-likelihood by importance sampling with
-K = 5,000 draws per image, with its standard error, beside the ELBO and the
-IWAE-5 and IWAE-50 bounds from the same draws (so they are ordered).
-Run (CPU budget, about an hour on 2 cores):
-  GENTK_DATA_DIR=../shared/data python -m experiments.main \
-    --config=experiments/configs/vae_mnist.py --workdir=runs/vae_mnist
-Variants: `iwae` (the IWAE bound with k = 5), `paper` (Burda et al.'s
-schedule: batch 20, 3,280 epochs = 9,774,400 steps in 8 stages of 3^i epochs
-at 1e-3 * 10^(-i/7), Adam epsilon 1e-4; with `iwae` k = 50; for an
-accelerator, `--config.train.num_steps` scales the stages to a shorter run),
-`two_layer` (Burda et al.'s
-784-[200,200]-100-[100,100]-50, SGVB A; with `iwae` the IWAE bound), `static` (one fixed
-binarisation of the training set, key `data.static_seed`), `quick` (2,000
-train / 500 test images, 20 steps, K = 100; seven-segment digits when
-$GENTK_DATA_DIR holds no MNIST).
-
-Settings chosen for the CPU budget (not the paper's 3,280 epochs of batch 20
-with 8 learning-rate stages): batch 100, Adam (b1 0.9, b2 0.999) with a cosine
-decay of the rate from 1e-3 (the paper's first stage) to 1e-4 (its fourth),
-180,000 steps (300 epochs; `iwae`: 60,000).
-Expected (measured 2026-11-26, shared 2-core CPU, three runs at once, all
-10,000 test images, K = 5,000): the default at 180,000 steps (47 minutes of
-training) -88.44 +- 0.24 (ELBO -92.28, IWAE-50 -89.22); `iwae` at 60,000
-steps (45 minutes) -89.01 +- 0.24. Scoring takes ~15-45 minutes on 2 cores.
-With more steps (same configs, 2026-11-26, after the one-softplus speed-up;
-two runs sharing the CPU): --config.train.num_steps=420000 -87.35 +- 0.24
-(76 min); iwae with 180000: -87.15 +- 0.23 (70 min). `iwae,paper` on one H100
-(experiments/accelerator/iwae_paper.sh, batch 100, 773,000 steps, 5.3 min):
--85.94 +- 0.22.
-References (Burda et al. 2016, Table 1, -log p(x) in nats): VAE k=1 86.76;
-IWAE k=5 85.54, k=50 84.78.
+784-[200,200]-50 (tanh), Gaussian q(z|x), Bernoulli p(x|z); batch 100, Adam
+with the rate cosine-decayed from 1e-3 to 1e-4. Scored on all 10,000 test
+images: log-likelihood by importance sampling (K = 5,000 draws per image)
+with its stderr, the ELBO and the IWAE-5 / IWAE-50 bounds. Needs MNIST.
+  gentk train --config=vae_mnist --workdir=runs/vae_mnist
+Variants: `iwae` (k = 5), `two_layer`, `static` (one fixed binarisation),
+`paper` (Burda et al.'s 8-stage schedule, batch 20), `quick` (20 steps).
+Run time (2-core CPU): 47 minutes of training (180,000 steps; `iwae` 60,000
+steps, 45 minutes) and 15-45 minutes of scoring; `iwae,paper` on one H100
+(experiments/accelerator/iwae_paper.sh, 773,000 steps): 5.3 minutes.
+Expected test log-likelihood: -88.44 +- 0.24 (ELBO -92.28, IWAE-50 -89.22);
+`iwae` -89.01 +- 0.24; `iwae,paper` on the H100 -85.94 +- 0.22.
+Reference (Burda et al. 2016, Table 1, -log p(x)): VAE 86.76, IWAE k=50 84.78.
 """
 import math
 
