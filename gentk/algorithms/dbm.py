@@ -178,9 +178,9 @@ def ais_base_biases(machine: gibbs.LayeredParams, v: Array,
   data `v` `[N, n_0]` (pseudo-count 1).
 
   A base model with uniform even hidden layers (bias 0) starts every run far
-  from where a trained DBM puts its mass, and AIS then misses it (measured on
-  the 784-500-1000 DBM: log Z 522 against a sure lower bound of 615); fitted
-  to the data's posteriors it gives a consistent estimate (659.5 +- 0.14).
+  from where a trained DBM puts its mass, and AIS then misses it
+  (underestimates log Z); fitted to the data's posteriors it gives a
+  consistent estimate.
   """
   mu, _ = mean_field(machine, v, tolerance=tolerance,
                      max_iterations=max_iterations)

@@ -10,7 +10,7 @@ Optionally the discriminator's loss carries the WGAN-GP penalty on its logit,
 interpolates \hat{x} of real and generated points: K = 1 is "GAN-GP" (Fedus
 et al. 2018), K = 0 the zero-centred penalty (Thanh-Tung et al. 2019). It
 keeps the logit sloped between modes, where an unconstrained discriminator
-saturates (on the 2-D mixtures it also blurs the samples: README).
+saturates.
 
 References:
   Goodfellow et al. 2014, "Generative Adversarial Nets", Algorithm 1,

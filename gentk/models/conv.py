@@ -22,17 +22,10 @@ classifier load under every implementation.
 * 'auto' (the default): 'patches' when `jax.default_backend()` is 'cpu' at
   trace time, else 'native'.
 
-Measured, forward + both gradients of each DCGAN layer (width 64, batch 64)
-inside a jitted `lax.scan` on this project's shared 2-core machine
-(2026-11-26, jax 0.10.2): 3x3 128->256 at 7x7 patches 34 ms, native 910 ms;
-4x4/2 64->128 at 14x14 patches 45 ms, native 451 ms. The whole DCGAN GAN
-step (`experiments/benchmarks/dcgan.py`) on one H200 (2026-11-26, jax
-0.11.2, steps/s at K = 1, patches vs native): float32 batch 64 1,408 vs
-1,171, batch 256 660 vs 870; bfloat16 batch 64 1,602 vs 986, batch 256 921
-vs 1,000. At batch 64 the GPU step is bound by kernel launches more than by
-either convolution; native is the default there because it scales with the
-batch and the width (no patch tensor) and is what TPUs expect. Pass
-`impl='patches'` to get the other.
+On an accelerator 'native' is the default because it scales with the batch
+and the width (no patch tensor) and is what TPUs expect; pass
+`impl='patches'` to get the other. `experiments/benchmarks/dcgan.py` times
+both (figures in docs/performance.md).
 
 References:
   Shi et al. 2016, "Real-Time Single Image and Video Super-Resolution Using
@@ -165,8 +158,8 @@ def subpixel_conv(x: Array, kernel: Array, bias: Array | None = None, *,
   Output pixel $(2u + i, 2v + j)$, channel $c$, is the stride-1 convolution's
   pixel $(u, v)$, channel $(2i + j) C_{out} + c$. (The same function is a
   stride-2 transposed convolution with a 6 x 6 kernel, i.e. `lax.conv` with
-  input dilation 2, which needs no shuffle; on an H200 that made the DCGAN
-  step 1.7x (batch 64) to 2.9x (batch 256) slower than convolution + shuffle.)
+  input dilation 2, which needs no shuffle; on a GPU that made the DCGAN
+  step slower than convolution + shuffle.)
 
   Args:
     x: images `[..., H, W, C]`.
