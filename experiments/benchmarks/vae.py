@@ -23,8 +23,8 @@ from gentk import recipes
 from gentk import training
 from gentk.algorithms import vae
 from gentk.metrics import likelihood
-from gentk.recipes import common
 from gentk.recipes import vae_mnist as vae_mnist_recipe
+from gentk.data import digits
 
 _VARIANT = flags.DEFINE_string("variant", "", "vae_mnist variant(s).")
 _STEPS = flags.DEFINE_integer("steps", 2000, "Training steps timed.")
@@ -57,7 +57,7 @@ def train_steps_per_second(config) -> float:
 def images_scored_per_second(config) -> float:
   """Test images per second of IS-K scoring (K = config.eval.num_samples)
   with an untrained model of the config's architecture."""
-  data = common.binary_digits(config)
+  data = digits.binary_digits(config)
   encoder, decoder = vae_mnist_recipe.modules(config.model)
   exp = recipes.build(config)
   params = training.init_state(exp, jax.random.PRNGKey(0)).params

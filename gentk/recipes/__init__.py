@@ -6,7 +6,9 @@ exactly what `python -m experiments.main` trains. `config.experiment` names a
 module of this package that defines
 `build(config, *, axis_name) -> gentk.training.Experiment`; add a method by
 adding a module (or name your own module by its dotted path). Shared pieces
-live in `gentk.recipes.common`; recipes never import each other.
+live in `adversarial_methods` (the methods behind `config.method`) and
+`evaluation`; optimizers in `gentk.optim`, digit images in
+`gentk.data.digits`. Recipes never import each other.
 """
 import importlib
 import pkgutil
@@ -19,7 +21,7 @@ from gentk.training.loop import Experiment
 
 
 # Modules of this package that are not recipes.
-_HELPERS = ("common",)
+_HELPERS = ("adversarial_methods", "evaluation")
 
 
 def available() -> list[str]:

@@ -1,9 +1,9 @@
 """Recipe `adversarial_mixture`: any adversarial method on a 2-D mixture.
 
-`config.method` picks the method (see `common.ADVERSARIAL_METHODS`, or 'sig',
-the semi-implicit generator trained on H_M without a discriminator, or
-'adagan', a boosted mixture of generators trained on a fixed sample); the
-generator is an MLP of z ~ N(0, I), the data and evaluation are those of
+`config.method` picks the method (see
+`adversarial_methods.ADVERSARIAL_METHODS`, or 'sig', the semi-implicit
+generator trained on H_M without a discriminator, or 'adagan', a boosted
+mixture of generators trained on a fixed sample); the generator is an MLP of z ~ N(0, I), the data and evaluation are those of
 `gan_mixture` (the PacGAN protocol). Each method reads its own config group,
 named after the method.
 """
@@ -13,9 +13,11 @@ import ml_collections
 from gentk.algorithms import adagan
 from gentk.algorithms import sig
 from gentk.data import mixtures
-from gentk.recipes import common
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
+from gentk import optim
+from gentk.recipes import evaluation
+from gentk.recipes import adversarial_methods
 
 
 def build(config: ml_collections.ConfigDict, *,
@@ -27,18 +29,18 @@ def build(config: ml_collections.ConfigDict, *,
         f"config.model.generator_batch_norm=True: method {config.method!r} "
         "trains generators without batch statistics: pass e.g. "
         "--config.model.generator_batch_norm=False.")
-  mlps = common.mixture_players(config.model)
+  mlps = adversarial_methods.mixture_players(config.model)
   if config.method == "sig":
     algorithm = sig.make_sig(
         mlps.generator, latent_dim=config.model.latent_dim,
         sigma=config.sig.sigma, num_mixture=config.sig.num_mixture,
-        optimizer=common.optimizer(config.optim, config.train.num_steps),
+        optimizer=optim.optimizer(config.optim, config.train.num_steps),
         axis_name=axis_name)
   elif config.method == "adagan":
     a = config.adagan
     # Each round trains a fresh generator and discriminator: a decaying
     # rate runs its schedule over one round.
-    generator_optimizer, discriminator_optimizer = common.optimizers(
+    generator_optimizer, discriminator_optimizer = optim.optimizers(
         config.optim, a.round_steps)
     algorithm = adagan.make_adagan(
         mlps.generator, mlps.scorer(False),
@@ -51,9 +53,9 @@ def build(config: ml_collections.ConfigDict, *,
         discriminator_optimizer=discriminator_optimizer, beta=a.beta,
         axis_name=axis_name)
   else:
-    algorithm = common.adversarial_algorithm(config, mlps,
+    algorithm = adversarial_methods.adversarial_algorithm(config, mlps,
                                              axis_name=axis_name)
   return Experiment(algorithm,
                     mixtures.make_batch_fn(mixture, config.data.batch_size),
-                    common.mixture_evaluate(algorithm, mixture,
+                    evaluation.mixture_evaluate(algorithm, mixture,
                                             config.eval.num_samples))

@@ -2,7 +2,7 @@
 
 Players `gentk.models.binary_image` (Bernoulli-logit generator, convolutional
 critic), algorithm `gentk.algorithms.bgan` with `config.bgan.estimator`.
-Training batches are binarised inside the step (`common.binary_digits`);
+Training batches are binarised inside the step (`digits.binary_digits`);
 scored by the MNIST-classifier IS / FID / KID of `eval.num_samples` binary
 samples against the binarised test images, the classifier's label histogram
 of the samples (`mnist_classifier_min_share`: the rarest digit's share,
@@ -21,8 +21,10 @@ from gentk.algorithms import adversarial
 from gentk.algorithms import bgan
 from gentk.metrics import classifier as classifier_metrics
 from gentk.models import binary_image
-from gentk.recipes import common
 from gentk.training.loop import Experiment
+from gentk.recipes import evaluation
+from gentk.data import digits
+from gentk.recipes import adversarial_methods
 
 
 def modules(model: ml_collections.ConfigDict
@@ -37,13 +39,13 @@ def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """BGAN on binarised MNIST; see `experiments/configs/bgan_mnist.py`."""
   m, b, e = config.model, config.bgan, config.eval
-  data = common.binary_digits(config)
+  data = digits.binary_digits(config)
   generator, critic = modules(m)
   algorithm = bgan.make_bgan(
       generator, critic, latent_dim=m.latent_dim, num_samples=b.num_samples,
       divergence=b.divergence, estimator=b.estimator,
       critic_samples=b.critic_samples or None, centred=b.centred,
-      **common.adversarial_schedule(config, axis_name))
+      **adversarial_methods.adversarial_schedule(config, axis_name))
   estimators = {"importance": ("importance", False),
                 "importance_centred": ("importance", True),
                 "reinforce": ("reinforce", False)}
@@ -60,7 +62,7 @@ def build(config: ml_collections.ConfigDict, *,
 
   def evaluate(state, key, workdir: pathlib.Path, tag: str) -> dict:
     key_samples, key_moments = jax.random.split(key)
-    samples = common.sample_in_chunks(algorithm, state, key_samples,
+    samples = evaluation.sample_in_chunks(algorithm, state, key_samples,
                                       e.num_samples)
     result = classifier_metrics.mnist_classifier_metrics(
         samples, data.test, num_splits=e.num_splits,
@@ -70,8 +72,8 @@ def build(config: ml_collections.ConfigDict, *,
         key_moments).items():
       result.update({f"gradient_{name}/{k}": float(v)
                      for k, v in values.items()})
-    plotting.image_grid(samples[:common.GRID_SIZE],
-                        workdir / common.png_name("samples", tag))
+    plotting.image_grid(samples[:evaluation.GRID_SIZE],
+                        workdir / evaluation.png_name("samples", tag))
     return result
 
   return Experiment(algorithm, data.data_fn, evaluate)

@@ -12,8 +12,10 @@ from gentk import plotting
 from gentk.algorithms import helmholtz
 from gentk.data import mnist
 from gentk.metrics import likelihood
-from gentk.recipes import common
 from gentk.training.loop import Experiment
+from gentk import optim
+from gentk.recipes import evaluation
+from gentk.data import digits
 
 GRID = 64  # Samples in the grid.
 
@@ -34,11 +36,11 @@ def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """See `experiments/configs/bihm_mnist.py`."""
   m, e = config.model, config.eval
-  data = common.binary_digits(config)
+  data = digits.binary_digits(config)
   sizes = (int(np.prod(mnist.IMAGE_SHAPE)),) + tuple(m.hidden)
   algorithm = helmholtz.make_helmholtz(
       sizes, method=m.method, num_samples=m.num_samples,
-      optimizer=common.optimizer(config.optim), axis_name=axis_name)
+      optimizer=optim.optimizer(config.optim), axis_name=axis_name)
   alpha = helmholtz.ALPHAS[m.method]
   log_weights = helmholtz.log_weights_fn(sizes, alpha)
 
@@ -60,7 +62,7 @@ def build(config: ml_collections.ConfigDict, *,
     result["test_log_likelihood_stderr"] = result["test_bound_stderr"]
     samples = algorithm.sample(state, sample_key, GRID)
     plotting.image_grid(np.asarray(samples).reshape((-1,) + mnist.IMAGE_SHAPE),
-                        workdir / common.png_name("samples", tag))
+                        workdir / evaluation.png_name("samples", tag))
     return result
 
   return Experiment(algorithm, data.data_fn, evaluate)

@@ -26,10 +26,11 @@ from gentk.algorithms import dbm
 from gentk.algorithms import rbm
 from gentk.data import mnist
 from gentk.models import boltzmann
-from gentk.recipes import common
 from gentk.sampling import ais
 from gentk.sampling import gibbs
 from gentk.training.loop import Experiment
+from gentk.recipes import evaluation
+from gentk.data import digits
 
 METHODS = ("rbm", "dbm")
 CHUNK = 1_000  # Test images scored per compiled call.
@@ -113,7 +114,7 @@ def log_z_floor(machine: gibbs.LayeredParams, extras) -> float:
   return float(jnp.max(-gibbs.free_energy(machine, layers)))
 
 
-def filters_grid(weights: np.ndarray, num: int = common.GRID_SIZE
+def filters_grid(weights: np.ndarray, num: int = evaluation.GRID_SIZE
                  ) -> np.ndarray:
   """The first `num` hidden units' weights as images `[num, 28, 28, 1]`,
   each scaled to [0, 1]."""
@@ -127,7 +128,7 @@ def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """See `experiments/configs/rbm_mnist.py` and `dbm_mnist.py`."""
   e = config.eval
-  data = common.binary_digits(config)
+  data = digits.binary_digits(config)
   base_bias = ais.base_rate_bias(data.pixel_means.reshape(-1),
                                  data.num_train)
   visible_bias = base_bias if config.model.base_rate_init else None
@@ -177,11 +178,11 @@ def build(config: ml_collections.ConfigDict, *,
     result["num_test"] = len(data.test)
     result["test_is_lower_bound"] = config.method == "dbm"
     plotting.image_grid(filters_grid(machine.weights[0]),
-                        workdir / common.png_name("filters", tag))
+                        workdir / evaluation.png_name("filters", tag))
     samples = np.asarray(algorithm.sample(state, sample_key,
-                                          common.GRID_SIZE))
+                                          evaluation.GRID_SIZE))
     plotting.image_grid(samples.reshape((-1,) + mnist.IMAGE_SHAPE),
-                        workdir / common.png_name("samples", tag))
+                        workdir / evaluation.png_name("samples", tag))
     return result
 
   return Experiment(algorithm, data.data_fn, evaluate)

@@ -5,9 +5,10 @@ import ml_collections
 from gentk.algorithms import gan
 from gentk.data import mixtures
 from gentk.losses import adversarial
-from gentk.recipes import common
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
+from gentk.recipes import evaluation
+from gentk.recipes import adversarial_methods
 
 
 def build(config: ml_collections.ConfigDict, *,
@@ -18,7 +19,7 @@ def build(config: ml_collections.ConfigDict, *,
     raise ConfigError(
         f"config.gan.generator_cost={config.gan.generator_cost!r} is unknown: "
         f"use one of {sorted(adversarial.GENERATOR_LOSSES)}.")
-  players = common.mixture_players(config.model,
+  players = adversarial_methods.mixture_players(config.model,
                                    dim=mixture.centers.shape[-1])
   algorithm = gan.make_gan(
       players.generator, players.scorer(True),
@@ -26,8 +27,8 @@ def build(config: ml_collections.ConfigDict, *,
       generator_cost=config.gan.generator_cost,
       penalty_weight=config.gan.penalty_weight,
       penalty_target=config.gan.penalty_target,
-      **common.adversarial_schedule(config, axis_name))
+      **adversarial_methods.adversarial_schedule(config, axis_name))
   return Experiment(algorithm,
                     mixtures.make_batch_fn(mixture, config.data.batch_size),
-                    common.mixture_evaluate(algorithm, mixture,
+                    evaluation.mixture_evaluate(algorithm, mixture,
                                             config.eval.num_samples))

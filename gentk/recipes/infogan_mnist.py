@@ -3,7 +3,7 @@ on MNIST (DCGAN or MLP generator; a discriminator whose body is shared with
 the Q head, optionally batch-normalised); evaluated by the categorical code's
 accuracy as a digit classifier (best permutation), the MNIST-classifier IS /
 FID / KID of samples against the test split, and a sample grid (rows = code
-values). `config.data.source`: see `common.resolve_source`."""
+values). `config.data.source`: see `digits.resolve_source`."""
 import pathlib
 
 import jax
@@ -16,23 +16,25 @@ from gentk.data import mnist
 from gentk.metrics import classifier as classifier_metrics
 from gentk.models import dcgan
 from gentk.models import mnist_mlp
-from gentk.recipes import common
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
+from gentk.recipes import evaluation
+from gentk.data import digits
+from gentk.recipes import adversarial_methods
 
 
 def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """InfoGAN on MNIST (players from `config.model`)."""
   d = config.data
-  common.resolve_source(d)
-  train = common.load_digits(d.source, d.train_split, seed=config.seed)
-  test = common.load_digits(d.source, d.test_split, seed=config.seed)
+  digits.resolve_source(d)
+  train = digits.load_digits(d.source, d.train_split, seed=config.seed)
+  test = digits.load_digits(d.source, d.test_split, seed=config.seed)
   m, info = config.model, config.infogan
   spec = infogan.CodeSpec(categories=(info.num_categories,),
                           num_continuous=info.num_continuous,
                           learn_std=info.learn_std)
-  dtype = common.compute_dtype(config)
+  dtype = adversarial_methods.compute_dtype(config)
   if m.generator == "dcgan":
     generator = dcgan.DCGANGenerator(width=m.generator_width,
                                      axis_name=axis_name, dtype=dtype)
@@ -52,7 +54,7 @@ def build(config: ml_collections.ConfigDict, *,
       generator, discriminator, noise_dim=m.noise_dim, spec=spec,
       categorical_weight=info.categorical_weight,
       continuous_weight=info.continuous_weight,
-      **common.adversarial_schedule(config, axis_name))
+      **adversarial_methods.adversarial_schedule(config, axis_name))
   data_fn = mnist.make_batch_fn(train.images, train.labels, d.batch_size)
 
   @jax.jit
@@ -80,9 +82,9 @@ def build(config: ml_collections.ConfigDict, *,
         num_classes=mnist.NUM_CLASSES)
     accuracy, _ = infogan.permutation_accuracy(confusion)
     plotting.image_grid(sweep(state, key_sweep),
-                        workdir / common.png_name("code_grid", tag),
+                        workdir / evaluation.png_name("code_grid", tag),
                         ncols=config.eval.grid_columns)
-    samples = common.sample_in_chunks(algorithm, state, key_samples,
+    samples = evaluation.sample_in_chunks(algorithm, state, key_samples,
                                       config.eval.num_samples)
     quality = classifier_metrics.mnist_classifier_metrics(
         samples, test.images, num_splits=config.eval.num_splits,

@@ -24,8 +24,8 @@ from gentk.data import text
 from gentk.estimators import categorical
 from gentk.metrics import text as text_metrics
 from gentk.models import maskgan as models
-from gentk.recipes import common
 from gentk.training.loop import Experiment
+from gentk import optim
 
 MASK_KEY = 0  # The evaluation masks' key: fixed across runs and methods.
 FILL_EXAMPLES = 20  # Lines of fills.txt.
@@ -73,8 +73,8 @@ def build(config: ml_collections.ConfigDict, *,
   s = settings(config)
   algorithm = maskgan.make_maskgan(
       generator, discriminator, critic, settings=s,
-      generator_optimizer=common.clipped_adam(o.g_lr, o.g_clip),
-      actor_optimizer=common.clipped_adam(o.actor_lr or o.g_lr, o.g_clip),
+      generator_optimizer=optim.clipped_adam(o.g_lr, o.g_clip),
+      actor_optimizer=optim.clipped_adam(o.actor_lr or o.g_lr, o.g_clip),
       discriminator_optimizer=optax.adam(o.d_lr),
       critic_optimizer=optax.adam(o.critic_lr), length=corpus.length,
       method=config.maskgan.method, axis_name=axis_name)

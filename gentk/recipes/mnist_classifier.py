@@ -23,17 +23,17 @@ from gentk.algorithms import classifier
 from gentk.data import mnist
 from gentk.metrics import classifier as classifier_metrics
 from gentk.models.classifier import ConvClassifier
-from gentk.recipes import common
 from gentk.training.loop import Experiment
+from gentk.data import digits
 
 
 def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """The ConvClassifier of `config.model` on `config.data`."""
   d, m = config.data, config.model
-  common.resolve_source(d)
-  train = common.load_digits(d.source, d.train_split, seed=config.seed)
-  test = common.load_digits(d.source, d.test_split, seed=config.seed)
+  digits.resolve_source(d)
+  train = digits.load_digits(d.source, d.train_split, seed=config.seed)
+  test = digits.load_digits(d.source, d.test_split, seed=config.seed)
   architecture = {"channels": list(m.channels), "kernel_size": m.kernel_size,
                   "hidden": m.hidden, "num_classes": mnist.NUM_CLASSES}
   model = ConvClassifier(**{k: tuple(v) if isinstance(v, list) else v

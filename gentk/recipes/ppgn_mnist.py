@@ -36,10 +36,12 @@ from gentk.metrics import classifier as classifier_metrics
 from gentk.models.image_mlp import MLPImageDiscriminator
 from gentk.models.mlp import MLP
 from gentk.models.mnist_mlp import MLPGenerator
-from gentk.recipes import common
 from gentk.sampling import ppgn as ppgn_sampler
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
+from gentk import optim
+from gentk.recipes import evaluation
+from gentk.data import digits
 
 # The priors' gradients: none, N(0, I), the DAE's R(h) - h, E(G(h)) - h.
 PRIORS = ("none", "gaussian", "dae", "joint")
@@ -87,9 +89,9 @@ def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """See `experiments/configs/ppgn_mnist.py`."""
   d, m, s = config.data, config.model, config.sampler
-  common.resolve_source(d)
-  train = common.load_digits(d.source, d.train_split, seed=config.seed)
-  test = common.load_digits(d.source, d.test_split, seed=config.seed)
+  digits.resolve_source(d)
+  train = digits.load_digits(d.source, d.train_split, seed=config.seed)
+  test = digits.load_digits(d.source, d.test_split, seed=config.seed)
   check_test_classes(test.labels, s.chains_per_class, d.test_split)
   c_model, c_vars = classifier_metrics.load_classifier()
   j_model, j_vars = classifier_metrics.load_classifier(s.judge)
@@ -103,7 +105,7 @@ def build(config: ml_collections.ConfigDict, *,
   generator, discriminator, dae = modules(m, c_model.hidden)
   algorithm = ppgn.make_ppgn(
       generator, discriminator, dae, encode,
-      optimizer=common.optimizer(config.optim, config.train.num_steps),
+      optimizer=optim.optimizer(config.optim, config.train.num_steps),
       weights=ppgn.LossWeights(*m.loss_weights),
       generator_noise=m.generator_noise, dae_noise=m.dae_noise,
       axis_name=axis_name)
@@ -186,12 +188,12 @@ def build(config: ml_collections.ConfigDict, *,
                                          *images.shape[1:])[:, :SHOWN]
       plotting.image_grid(
           shown.transpose(1, 0, 2, 3, 4).reshape((-1,) + shown.shape[2:]),
-          workdir / common.png_name(f"samples_{preset}", tag),
+          workdir / evaluation.png_name(f"samples_{preset}", tag),
           ncols=num_classes)
       every = max(1, steps // FRAMES)
       mixing.append((preset, np.asarray(frames[::every]),
                      np.asarray(seen[::every])))
-    _mixing_figure(mixing, workdir / common.png_name("mixing", tag))
+    _mixing_figure(mixing, workdir / evaluation.png_name("mixing", tag))
     return result
 
   data_fn = mnist.make_batch_fn(train.images, train.labels, d.batch_size)

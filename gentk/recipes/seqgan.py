@@ -25,10 +25,10 @@ from gentk.data import text
 from gentk.metrics import text as text_metrics
 from gentk.models import lstm
 from gentk.models import text_cnn
-from gentk.recipes import common
 from gentk.training import writers
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
+from gentk import optim
 
 ORACLE = "oracle"
 FILTERS = {"paper": text_cnn.PAPER_FILTERS, "small": text_cnn.SMALL_FILTERS}
@@ -179,9 +179,9 @@ def build(config: ml_collections.ConfigDict, *,
       dropout_rate=m.d_dropout)
   algorithm = seqgan.make_seqgan(
       generator, discriminator, schedule=schedule(config),
-      generator_optimizer=common.clipped_adam(o.g_lr, o.g_clip),
+      generator_optimizer=optim.clipped_adam(o.g_lr, o.g_clip),
       discriminator_optimizer=optax.adam(o.d_lr),
-      policy_gradient_optimizer=common.clipped_adam(
+      policy_gradient_optimizer=optim.clipped_adam(
           policy_gradient_rate(config), o.g_clip), length=length,
       batch_size=config.data.batch_size, l2=m.d_l2,
       method=config.seqgan.method,

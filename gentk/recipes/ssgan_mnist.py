@@ -12,18 +12,20 @@ from gentk.algorithms import adversarial
 from gentk.algorithms import ssgan
 from gentk.data import mnist
 from gentk.models import mnist_mlp
-from gentk.recipes import common
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
+from gentk.recipes import evaluation
+from gentk.data import digits
+from gentk.recipes import adversarial_methods
 
 
 def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """SS-GAN on MNIST with `gentk.models.mnist_mlp` players."""
   d = config.data
-  common.resolve_source(d)
-  train = common.load_digits(d.source, d.train_split, seed=config.seed)
-  test = common.load_digits(d.source, d.test_split, seed=config.seed)
+  digits.resolve_source(d)
+  train = digits.load_digits(d.source, d.train_split, seed=config.seed)
+  test = digits.load_digits(d.source, d.test_split, seed=config.seed)
   counts = np.bincount(train.labels, minlength=mnist.NUM_CLASSES)
   if counts.min() < config.data.labels_per_class:
     raise ConfigError(
@@ -45,15 +47,15 @@ def build(config: ml_collections.ConfigDict, *,
       latent_dim=m.latent_dim,
       labelled_batch_size=config.ssgan.labelled_batch_size,
       unsupervised_weight=config.ssgan.unsupervised_weight,
-      **common.adversarial_schedule(config, axis_name))
+      **adversarial_methods.adversarial_schedule(config, axis_name))
   data_fn = mnist.make_batch_fn(train.images, train.labels, d.batch_size)
   predict = jax.jit(lambda p, x: ssgan.classify(discriminator, p, x))
   sample = jax.jit(algorithm.sample, static_argnums=2)
 
   def evaluate(state, key, workdir: pathlib.Path, tag: str) -> dict:
     predicted = predict(state.params[adversarial.DISCRIMINATOR], test.images)
-    plotting.image_grid(sample(state, key, common.GRID_SIZE),
-                        workdir / common.png_name("samples", tag))
+    plotting.image_grid(sample(state, key, evaluation.GRID_SIZE),
+                        workdir / evaluation.png_name("samples", tag))
     return {"test_accuracy": float(np.mean(np.asarray(predicted)
                                            == test.labels)),
             "num_labels": float(labelled.size)}

@@ -22,17 +22,20 @@ from gentk.algorithms import adagan
 from gentk.data import mnist
 from gentk.metrics import classifier as classifier_metrics
 from gentk.models import dcgan
-from gentk.recipes import common
 from gentk.training.loop import Experiment
+from gentk import optim
+from gentk.recipes import evaluation
+from gentk.data import digits
+from gentk.recipes import adversarial_methods
 
 CHANNELS = 3  # Digits per image.
 METHODS = ("gan", "pacgan", "gan_si", "adagan")
 
 
 def players(model: ml_collections.ConfigDict, axis_name: str | None,
-            dtype=None) -> common.Players:
+            dtype=None) -> adversarial_methods.Players:
   """DCGAN players for three-channel images."""
-  return common.Players(
+  return adversarial_methods.Players(
       generator=dcgan.DCGANGenerator(model.generator_width, CHANNELS,
                                      model.bn_momentum, axis_name,
                                      dtype=dtype),
@@ -44,25 +47,28 @@ def players(model: ml_collections.ConfigDict, axis_name: str | None,
 
 def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
-  """`config.method` on Stacked MNIST drawn in the step from `data.train_split`."""
+  """`config.method` on Stacked MNIST drawn in the step from
+  `data.train_split`."""
   d, e = config.data, config.eval
-  common.resolve_source(d)
-  digits = common.load_digits(d.source, d.train_split, d.num_train,
+  digits.resolve_source(d)
+  loaded = digits.load_digits(d.source, d.train_split, d.num_train,
                               seed=config.seed)
-  dcgans = players(config.model, axis_name, common.compute_dtype(config))
+  dcgans = players(config.model, axis_name,
+                   adversarial_methods.compute_dtype(config))
   if config.method == "adagan":
-    algorithm = _adagan(config, dcgans, digits.images, axis_name)
+    algorithm = _adagan(config, dcgans, loaded.images, axis_name)
   else:
-    algorithm = common.adversarial_algorithm(config, dcgans,
-                                             axis_name=axis_name)
-  data_fn = mnist.make_batch_fn(digits.images, digits.labels, d.batch_size,
+    algorithm = adversarial_methods.adversarial_algorithm(
+        config, dcgans, axis_name=axis_name)
+  data_fn = mnist.make_batch_fn(loaded.images, loaded.labels, d.batch_size,
                                 stack=CHANNELS)
 
   def evaluate(state, key, workdir: pathlib.Path, tag: str) -> dict:
-    samples = common.sample_in_chunks(algorithm, state, key, e.num_samples)
+    samples = evaluation.sample_in_chunks(algorithm, state, key,
+                                          e.num_samples)
     result = classifier_metrics.stacked_mnist_modes(samples)
-    plotting.image_grid(samples[:common.GRID_SIZE],
-                        workdir / common.png_name("samples", tag))
+    plotting.image_grid(samples[:evaluation.GRID_SIZE],
+                        workdir / evaluation.png_name("samples", tag))
     return {"modes": result["stacked_mnist_modes"],
             "kl": result["stacked_mnist_kl"],
             **{k.removeprefix("stacked_mnist_"): v for k, v in result.items()
@@ -80,12 +86,13 @@ def fixed_stacks(images: np.ndarray, num: int, seed: int) -> adagan.Points:
   return adagan.Points(num, lambda i: mnist.stack_images(images, triples[i]))
 
 
-def _adagan(config: ml_collections.ConfigDict, dcgans: common.Players,
+def _adagan(config: ml_collections.ConfigDict,
+            dcgans: adversarial_methods.Players,
             images: np.ndarray, axis_name: str | None):
   """AdaGAN over DCGANs, on `adagan.num_points` fixed stacks."""
   a = config.adagan
   # Each round trains a fresh generator and discriminator.
-  generator_optimizer, discriminator_optimizer = common.optimizers(
+  generator_optimizer, discriminator_optimizer = optim.optimizers(
       config.optim, a.round_steps)
   return adagan.make_adagan(
       dcgans.generator, dcgans.scorer(True),

@@ -22,8 +22,10 @@ from gentk.algorithms import superres, vae
 from gentk.data import mnist
 from gentk.metrics import image
 from gentk.models.superres import ResidualUpsampler
-from gentk.recipes import common
 from gentk.training.loop import Experiment
+from gentk import optim
+from gentk.recipes import evaluation
+from gentk.data import digits
 
 METHODS = ("bicubic", "consistent", "regression", "tv", "learned_prior")
 GRID = 10  # Test images in the example grid.
@@ -34,10 +36,10 @@ def build(config: ml_collections.ConfigDict, *,
   """See `experiments/configs/superres_mnist.py`."""
   d, m, e = config.data, config.model, config.eval
   f = m.factor
-  common.resolve_source(d)
-  images = common.load_digits(d.source, d.train_split, seed=config.seed).images
+  digits.resolve_source(d)
+  images = digits.load_digits(d.source, d.train_split, seed=config.seed).images
   train, valid = images[:-d.num_valid], images[-d.num_valid:]
-  test = common.load_digits(d.source, d.test_split, e.num_test,
+  test = digits.load_digits(d.source, d.test_split, e.num_test,
                             seed=config.seed).images
   regressor = ResidualUpsampler(f, tuple(m.features), tuple(m.kernel_sizes))
   latents = (m.latent_dim,)
@@ -45,7 +47,7 @@ def build(config: ml_collections.ConfigDict, *,
   decoder = vae.Generative((tuple(m.vae_hidden),), latents, mnist.IMAGE_SHAPE)
   algorithm = superres.make_superres(
       regressor, encoder, decoder, factor=f,
-      optimizer=common.optimizer(config.optim, config.train.num_steps),
+      optimizer=optim.optimizer(config.optim, config.train.num_steps),
       axis_name=axis_name)
 
   def tv(x, weight):
@@ -96,7 +98,7 @@ def build(config: ml_collections.ConfigDict, *,
     low = jnp.repeat(jnp.repeat(x[:GRID], f, 1), f, 2)
     rows = [low] + [estimates[m][:GRID] for m in METHODS] + [y[:GRID]]
     plotting.image_grid(np.concatenate([np.asarray(r) for r in rows]),
-                        workdir / common.png_name("superres", tag),
+                        workdir / evaluation.png_name("superres", tag),
                         ncols=GRID)
     return result
 

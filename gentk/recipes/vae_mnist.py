@@ -11,8 +11,10 @@ from gentk import plotting
 from gentk.algorithms import vae
 from gentk.data import mnist
 from gentk.metrics import likelihood
-from gentk.recipes import common
 from gentk.training.loop import Experiment
+from gentk import optim
+from gentk.recipes import evaluation
+from gentk.data import digits
 
 GRID = 64  # Images in the sample and reconstruction grids.
 
@@ -33,12 +35,12 @@ def build(config: ml_collections.ConfigDict, *,
   """The VAE of `config.model` on binarised MNIST; see
   `experiments/configs/vae_mnist.py`."""
   m, e = config.model, config.eval
-  data = common.binary_digits(config)
+  data = digits.binary_digits(config)
   encoder, decoder = modules(config.model)
   num_steps = config.train.num_steps
   rate = (vae.burda_schedule(num_steps, config.optim.lr)
           if config.optim.schedule == "burda" else None)
-  algorithm = vae.make_vae(encoder, decoder, optimizer=common.optimizer(
+  algorithm = vae.make_vae(encoder, decoder, optimizer=optim.optimizer(
                                config.optim, num_steps, rate),
                            objective=m.objective, num_samples=m.num_samples,
                            axis_name=axis_name)
@@ -57,14 +59,14 @@ def build(config: ml_collections.ConfigDict, *,
         encoder.apply, method=vae.Recognition.posterior_mean))(
             state.params[vae.ENCODER], data.test[:2000]))
     result["active_units"] = float(likelihood.active_units(means))
-    samples = common.sample_in_chunks(algorithm, state, sample_key, GRID)
-    plotting.image_grid(samples, workdir / common.png_name("samples", tag))
+    samples = evaluation.sample_in_chunks(algorithm, state, sample_key, GRID)
+    plotting.image_grid(samples, workdir / evaluation.png_name("samples", tag))
     reconstructions = decoder.apply(state.params[vae.DECODER],
                                     means[:GRID // 2],
                                     method=vae.Generative.pixel_means)
     pairs = np.stack([data.test[:GRID // 2], np.asarray(reconstructions)], 1)
     plotting.image_grid(pairs.reshape((-1,) + pairs.shape[2:]),
-                        workdir / common.png_name("reconstructions", tag))
+                        workdir / evaluation.png_name("reconstructions", tag))
     return result
 
   return Experiment(algorithm, data.data_fn, evaluate)

@@ -668,7 +668,7 @@ def train_group(*, num_steps: int, steps_per_call: int, log_every: int,
 
 def adam_group(*, lr: float, b1: float, b2: float = 0.999,
                final_lr: float | None = None) -> ml_collections.ConfigDict:
-  """The `config.optim` group of Adam that `gentk.recipes.common.optimizer`
+  """The `config.optim` group of Adam that `gentk.optim.optimizer`
   reads, every field declared with its check (`final_lr`: a cosine decay to
   it over the run; None: a constant rate)."""
   optim = ml_collections.ConfigDict()
@@ -706,7 +706,7 @@ def binary_digits_constraints(config: ml_collections.ConfigDict) -> None:
 def binary_digits_group(*, batch_size: int = 100, num_valid: int = 400
                         ) -> ml_collections.ConfigDict:
   """The `config.data` group of the binarised-MNIST likelihood models
-  (`gentk.recipes.common.binary_digits` reads it), every field declared with
+  (`gentk.data.digits.binary_digits` reads it), every field declared with
   its check."""
   split = tfds_split("train", "test")  # MNIST's splits.
   data = ml_collections.ConfigDict()

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from gentk.configs import vae_mnist
-from gentk.recipes import common
+from gentk.data import digits
 
 
 def _config(binarization: str):
@@ -17,8 +17,8 @@ def _config(binarization: str):
 
 @pytest.mark.parametrize("binarization", ["static", "dynamic"])
 def test_training_batches_are_binary_and_held_out_sets_fixed(binarization):
-  data = common.binary_digits(_config(binarization))
-  again = common.binary_digits(_config(binarization))
+  data = digits.binary_digits(_config(binarization))
+  again = digits.binary_digits(_config(binarization))
   np.testing.assert_array_equal(data.test, again.test)
   np.testing.assert_array_equal(data.valid, again.valid)
   assert set(np.unique(data.test)) <= {0.0, 1.0}
@@ -28,8 +28,8 @@ def test_training_batches_are_binary_and_held_out_sets_fixed(binarization):
 
 
 def test_static_binarisation_fixes_each_training_image():
-  static = common.binary_digits(_config("static")).data_fn
-  dynamic = common.binary_digits(_config("dynamic")).data_fn
+  static = digits.binary_digits(_config("static")).data_fn
+  dynamic = digits.binary_digits(_config("dynamic")).data_fn
   # The stored training images: binary once for 'static', intensities for
   # 'dynamic' (binarised in every step).
   assert set(np.unique(np.asarray(static.args[0]))) <= {0.0, 1.0}

@@ -12,9 +12,11 @@ import pytest
 from gentk.configs import gan_mnist as gan_mnist_config
 from gentk import recipes
 from gentk.data import paths
-from gentk.recipes import common
 from gentk.training import loop
 from gentk.training.config import ConfigError
+from gentk import optim
+from gentk.recipes import evaluation
+from gentk.data import digits
 
 
 def _experiment(method: str, players: str = "mlp"):
@@ -84,7 +86,7 @@ def test_wgan_gp_takes_a_finite_step_and_samples():
   state, metrics = jax.jit(exp.algorithm.train_step)(state, batch, key)
   assert int(state.step) == 0  # The runtime, not the step, counts steps.
   assert all(np.isfinite(v) for v in metrics.values()), metrics
-  samples = common.sample_in_chunks(exp.algorithm, state, key, 7, chunk=3)
+  samples = evaluation.sample_in_chunks(exp.algorithm, state, key, 7, chunk=3)
   assert samples.shape == (7, 28, 28, 1)
   assert np.all((samples >= 0) & (samples <= 1))
 
@@ -93,12 +95,12 @@ def test_auto_source_resolves_to_segment_digits_without_data(tmp_path,
                                                              monkeypatch):
   monkeypatch.setenv(paths.ENV_VAR, str(tmp_path))  # An empty data folder.
   data = ml_collections.ConfigDict({"source": "auto"})
-  common.resolve_source(data)
+  digits.resolve_source(data)
   assert data.source == "segments"
-  images = common.load_digits(data.source, "test", 5).images
+  images = digits.load_digits(data.source, "test", 5).images
   assert images.shape == (5, 28, 28, 1)
   with pytest.raises(ValueError, match="config.data.source"):
-    common.resolve_source(ml_collections.ConfigDict({"source": "cifar"}))
+    digits.resolve_source(ml_collections.ConfigDict({"source": "cifar"}))
 
 
 def test_resolved_source_is_recorded_and_a_switch_refused(tmp_path,
@@ -138,7 +140,7 @@ def test_generator_lr_gives_the_generator_its_own_learning_rate():
   """Adam's first update is -lr * sign(g): 1e-3 for G, 2e-4 for D."""
   config = gan_mnist_config.get_config("gan")
   config.optim.generator_lr = 1e-3
-  g_opt, d_opt = common.optimizers(config.optim)
+  g_opt, d_opt = optim.optimizers(config.optim)
   params = {"w": jnp.zeros(3)}
   grads = {"w": jnp.array([1.0, -2.0, 0.5])}
   for opt, lr in ((g_opt, 1e-3), (d_opt, 2e-4)):
@@ -146,7 +148,7 @@ def test_generator_lr_gives_the_generator_its_own_learning_rate():
     np.testing.assert_allclose(updates["w"], -lr * np.sign(grads["w"]),
                                rtol=1e-4)
   config.optim.generator_lr = 0.0  # Unset: both players use optim.lr.
-  g_opt, _ = common.optimizers(config.optim)
+  g_opt, _ = optim.optimizers(config.optim)
   updates, _ = g_opt.update(grads, g_opt.init(params), params)
   np.testing.assert_allclose(updates["w"], -2e-4 * np.sign(grads["w"]),
                              rtol=1e-4)

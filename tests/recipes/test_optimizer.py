@@ -12,8 +12,8 @@ import pytest
 from gentk.configs import gan_mixture
 from gentk.configs import mode_mixture
 from gentk.configs import seqgan_oracle
-from gentk.recipes import common
 from gentk.recipes import seqgan as seqgan_recipe
+from gentk import optim
 
 
 def _rates(optimizer, steps: int) -> np.ndarray:
@@ -27,29 +27,29 @@ def _rates(optimizer, steps: int) -> np.ndarray:
 
 
 def test_cosine_decay_reaches_final_lr_and_constant_stays():
-  optim = ml_collections.ConfigDict({"lr": 1e-3, "b1": 0.9, "b2": 0.999,
+  group = ml_collections.ConfigDict({"lr": 1e-3, "b1": 0.9, "b2": 0.999,
                                      "final_lr": 1e-4})
-  rates = _rates(common.optimizer(optim, num_steps=100), 101)
+  rates = _rates(optim.optimizer(group, num_steps=100), 101)
   np.testing.assert_allclose(rates[[0, 100]], [1e-3, 1e-4], rtol=1e-3)
   assert np.all(np.diff(rates) <= 0)
-  del optim.final_lr
-  np.testing.assert_allclose(_rates(common.optimizer(optim), 50), 1e-3,
+  del group.final_lr
+  np.testing.assert_allclose(_rates(optim.optimizer(group), 50), 1e-3,
                              rtol=1e-3)
 
 
 def test_final_lr_fraction_decays_both_players():
   """`final_lr_fraction` 0.01 ends both players' rates at 1% of theirs
   (the generator's own rate included); 1.0 keeps them constant."""
-  optim = ml_collections.ConfigDict({"lr": 1e-3, "b1": 0.5, "b2": 0.999,
+  group = ml_collections.ConfigDict({"lr": 1e-3, "b1": 0.5, "b2": 0.999,
                                      "generator_lr": 2e-3,
                                      "final_lr_fraction": 0.01})
-  generator, discriminator = common.optimizers(optim, num_steps=50)
+  generator, discriminator = optim.optimizers(group, num_steps=50)
   np.testing.assert_allclose(_rates(generator, 51)[[0, 50]], [2e-3, 2e-5],
                              rtol=1e-3)
   np.testing.assert_allclose(_rates(discriminator, 51)[[0, 50]],
                              [1e-3, 1e-5], rtol=1e-3)
-  optim.final_lr_fraction = 1.0
-  np.testing.assert_allclose(_rates(common.optimizers(optim)[1], 20), 1e-3,
+  group.final_lr_fraction = 1.0
+  np.testing.assert_allclose(_rates(optim.optimizers(group)[1], 20), 1e-3,
                              rtol=1e-3)
 
 
@@ -63,7 +63,7 @@ def test_long_schedule_decays_both_rates_to_one_percent_at_its_end(
   steps = config.train.num_steps
   assert steps == gan_mixture.LONG_STEPS > get_config(
       arg.replace(",long", "")).train.num_steps
-  for optimizer in common.optimizers(config.optim, steps):
+  for optimizer in optim.optimizers(config.optim, steps):
     rates = _rates(optimizer, steps + 1)
     np.testing.assert_allclose(rates[[0, steps // 2, steps]],
                                [1e-3, 0.505e-3, 1e-5], rtol=1e-3)
@@ -73,7 +73,7 @@ def test_clipped_adam_is_adam_on_the_clipped_gradient():
   """Updates of `clipped_adam(lr, c)` equal Adam's on g * min(1, c / |g|)."""
   grads = [jnp.array([30.0, -40.0]), jnp.array([0.3, 0.1]),
            jnp.array([-6.0, 8.0])]
-  clipped, adam = common.clipped_adam(1e-2, 5.0), optax.adam(1e-2)
+  clipped, adam = optim.clipped_adam(1e-2, 5.0), optax.adam(1e-2)
   s_clipped, s_adam = clipped.init(jnp.zeros(2)), adam.init(jnp.zeros(2))
   for g in grads:
     u_clipped, s_clipped = clipped.update(g, s_clipped)
@@ -87,8 +87,8 @@ def test_scheduled_adam_has_adams_state_layout_and_follows_its_rate():
   phase can swap one for the other in the same slot); with a constant
   schedule its updates are Adam's, with a cosine one the steps decay."""
   params = {"w": jnp.zeros(3), "b": jnp.zeros(())}
-  constant = common.clipped_adam(1e-2, 5.0)
-  scheduled = common.clipped_adam(optax.constant_schedule(1e-2), 5.0)
+  constant = optim.clipped_adam(1e-2, 5.0)
+  scheduled = optim.clipped_adam(optax.constant_schedule(1e-2), 5.0)
   s_constant, s_scheduled = constant.init(params), scheduled.init(params)
   assert (jax.tree.structure(s_constant)
           == jax.tree.structure(s_scheduled))
@@ -98,7 +98,7 @@ def test_scheduled_adam_has_adams_state_layout_and_follows_its_rate():
     u_scheduled, s_scheduled = scheduled.update(grads, s_scheduled)
     for a, b in zip(jax.tree.leaves(u_constant), jax.tree.leaves(u_scheduled)):
       np.testing.assert_allclose(a, b, rtol=1e-6)
-  decaying = common.clipped_adam(
+  decaying = optim.clipped_adam(
       optax.cosine_decay_schedule(1e-2, 10, alpha=0.0), 1e9)
   rates = _rates(decaying, 11)
   np.testing.assert_allclose(rates[[0, 5, 10]], [1e-2, 0.5e-2, 0.0],
