@@ -1,5 +1,5 @@
 """Tiny binary data and Boltzmann machines (no data files), shared by the RBM
-/ DBM tests and the kill-and-resume probe."""
+/ DBM tests."""
 import itertools
 
 import jax
@@ -11,7 +11,6 @@ from gentk.algorithms import rbm
 from gentk.data import mnist
 from gentk.models import boltzmann
 from gentk.sampling import gibbs
-from gentk.training.loop import Experiment
 
 V, B = 8, 32
 # Four prototypes; data flip each bit with probability 0.05.
@@ -58,23 +57,6 @@ def dbm_algorithm(pretrain_steps: int = 100, **settings):
           sample_steps=10, **settings))
 
 
-def dbm_experiment() -> Experiment:
-  return Experiment(dbm_algorithm(pretrain_steps=30), data_fn())
-
-
 def all_binary(n: int) -> np.ndarray:
   return np.asarray(list(itertools.product([0.0, 1.0], repeat=n)),
                     np.float32)
-
-
-def config(num_steps: int = 90):
-  """A config the loop accepts (`dbm_mnist`'s fields, small)."""
-  from gentk.configs import dbm_mnist  # pylint: disable=g-import-not-at-top
-  c = dbm_mnist.get_config()
-  c.model.hidden, c.model.pretrain_steps = (6, 4), 30  # What is trained.
-  c.train.num_steps = num_steps
-  c.train.steps_per_call = 4
-  c.train.log_every = 4
-  c.train.checkpoint_every = 8
-  c.train.progress_bar = False
-  return c

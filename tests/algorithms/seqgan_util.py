@@ -1,5 +1,5 @@
 """A tiny SeqGAN experiment on synthetic sequences (no data files), shared by
-the SeqGAN tests and the kill-and-resume probe."""
+the SeqGAN tests."""
 import jax
 import jax.numpy as jnp
 import optax

@@ -1,5 +1,6 @@
 """The DBM: mean field, its lower bound against the exact likelihood, the
-pre-training phases and their composition, joint training, kill-and-resume."""
+pre-training phases and their composition, joint training. (Killed in each
+phase and resumed: tests/training/test_kill_resume.py.)"""
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -12,7 +13,6 @@ from gentk.sampling import gibbs
 from gentk.training.compile import by_hand
 from tests.algorithms import boltzmann_util as util
 from tests.sampling import stats_util
-from tests.training import kill_util
 
 
 def _visible(seed, num, n):
@@ -156,21 +156,3 @@ def test_sample_shape_and_range():
   samples = algorithm.sample(state, key, 5)
   assert samples.shape == (5, util.V)
   assert bool(jnp.all((samples >= 0) & (samples <= 1)))
-
-
-def _probe(workdir, *args):
-  return kill_util.run_probe("tests.algorithms._boltzmann_probe", workdir,
-                             *args)
-
-
-def test_killed_in_the_joint_phase_resumes_bit_identical(tmp_path):
-  """SIGKILL at step 70 (joint phase, persistent chains; the pre-training
-  phases are behind it in the same run): the resumed run's final state has
-  the SHA-256 of the uninterrupted run, chains included. (A kill in any
-  phase of a multi-phase run: tests/training/test_phases.py.)"""
-  reference = kill_util.final_sha(_probe(tmp_path / "uninterrupted"))
-  workdir = tmp_path / "killed"
-  result = _probe(workdir, 70)
-  assert result.returncode == -9, result.stderr[-2000:]
-  resumed = _probe(workdir)
-  assert kill_util.final_sha(resumed) == reference

@@ -1,6 +1,5 @@
 """Tests for gentk.algorithms.seqgan (tiny models on synthetic sequences)."""
 import itertools
-import signal
 
 import jax
 import jax.numpy as jnp
@@ -14,11 +13,6 @@ from gentk.models import lstm
 from gentk.training import loop
 from gentk.training.compile import by_hand
 from tests.algorithms import seqgan_util as util
-from tests.training import kill_util
-
-
-def _probe(workdir, *args):
-  return kill_util.run_probe("tests.algorithms._seqgan_probe", workdir, *args)
 
 
 def test_phases_batches_and_the_mle_baseline():
@@ -171,22 +165,6 @@ def test_mle_baseline_shares_the_pretraining(tmp_path):
   baseline = loop.train(util.config(steps), tmp_path / "mle",
                         util.experiment(method="mle"))
   assert cut["state_sha256"] == baseline["state_sha256"]
-
-
-
-@pytest.mark.slow
-def test_killed_in_the_adversarial_phase_resumes_bit_identical(tmp_path):
-  """Killed (SIGKILL, no checkpoint) in the adversarial phase (step 38, after
-  both pre-training phases); the resumed run ends with the uninterrupted
-  run's state hash. (Kills in every phase of a multi-phase run are covered by
-  tests/training/test_phases.py; one kill here keeps the suite's time.)"""
-  reference = kill_util.final_sha(_probe(tmp_path / "uninterrupted"))
-  workdir = tmp_path / "killed"
-  result = _probe(workdir, 38)
-  assert result.returncode == -signal.SIGKILL, result.stderr[-2000:]
-  resumed = _probe(workdir)
-  assert "resuming from step 34" in resumed.stdout
-  assert kill_util.final_sha(resumed) == reference
 
 
 def test_policy_gradient_optimizer_drives_the_adversarial_phase():
