@@ -56,9 +56,6 @@ def build(config: ml_collections.ConfigDict) -> Experiment:
   """
   recipe = _recipe(config.get("experiment"))
   axis_name = DATA_AXIS if config.train.mode == "pmap" else None
-  try:
-    return recipe.build(config, axis_name=axis_name)
-  except ConfigError:
-    raise
-  except ValueError as e:  # Library checks of config-supplied values.
-    raise ConfigError(str(e)) from e
+  # Only a `ConfigError` is bad input (exit 2); any other exception of the
+  # library is a bug and keeps its traceback.
+  return recipe.build(config, axis_name=axis_name)
