@@ -68,8 +68,6 @@ class TrainState:
     return tuple(sorted(self.params))
 
 
-State = TrainState
-
 
 class Phase(NamedTuple):
   """One stretch of a run with its own train step.

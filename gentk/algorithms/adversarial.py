@@ -67,9 +67,7 @@ from gentk.types import Algorithm, Array, Phase, PRNGKey, TrainState
 GENERATOR = "generator"
 DISCRIMINATOR = "discriminator"
 PARAMS = core.PARAMS
-AdversarialState = TrainState  # The core's state; the old name kept.
-
-__all__ = ["AdversarialState", "DISCRIMINATOR", "GENERATOR", "Game",
+__all__ = ["DISCRIMINATOR", "GENERATOR", "Game",
            "TrainMode", "context", "gaussian_latent", "make_adversarial",
            "player_variables", "split_variables"]
 

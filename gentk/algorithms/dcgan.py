@@ -4,7 +4,7 @@ The objectives are those of `gentk.algorithms.gan` (discriminator cross-entropy
 and a choice of generator cost); the players are `gentk.models.dcgan`'s. Batch
 normalisation is handled by the adversarial core (see
 `gentk.algorithms.adversarial`): both players' running averages live in
-`AdversarialState.collections`, the discriminator sees real and generated
+`TrainState.collections`, the discriminator sees real and generated
 batches in separate train-mode passes, and `sample` runs the generator in eval
 mode on its running averages.
 

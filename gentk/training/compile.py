@@ -23,7 +23,7 @@ bare `train_step(state, batch, key)`) into
 
 The same train step gives the same result in every mode and on any device
 count, because per-example randomness is drawn for the global batch (see
-`gentk.training.parallel`).
+`gentk.parallel`).
 """
 import functools
 from typing import Callable, NamedTuple
