@@ -130,7 +130,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
 
   config.train = spec.train_group(
       num_steps=3_000, steps_per_call=100, log_every=100,
-      checkpoint_every=1_000, keep_checkpoints=3)
+      checkpoint_every=1_000, keep_checkpoints=3,
+      compute_dtype="float32")
 
   config.eval = ml_collections.ConfigDict()
   # Generated images scored (protocol).

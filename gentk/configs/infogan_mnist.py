@@ -92,7 +92,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
 
   config.train = spec.train_group(
       num_steps=12_000, steps_per_call=100, log_every=500,
-      checkpoint_every=2_000, keep_checkpoints=2)
+      checkpoint_every=2_000, keep_checkpoints=2,
+      compute_dtype="float32")
 
   config.eval = ml_collections.ConfigDict()
   # Samples per code value in code_grid.png.

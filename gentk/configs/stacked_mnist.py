@@ -110,7 +110,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
 
   config.train = spec.train_group(
       num_steps=5_000, steps_per_call=100, log_every=500,
-      checkpoint_every=1_000, keep_checkpoints=2)
+      checkpoint_every=1_000, keep_checkpoints=2,
+      compute_dtype="float32")
   # Relations between fields (checked before anything is written).
   spec.pretrain_in_run(config)
   spec.within_split(config, "data.num_train", "data.train_split")

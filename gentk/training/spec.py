@@ -639,9 +639,12 @@ def variant_error(config_file: str, reason: str, known: list[str],
 def train_group(*, num_steps: int, steps_per_call: int, log_every: int,
                 checkpoint_every: int, keep_checkpoints: int,
                 mode: str = "jit", progress_bar: bool = True,
-                compute_dtype: str = "float32") -> ml_collections.ConfigDict:
+                compute_dtype: str | None = None
+                ) -> ml_collections.ConfigDict:
   """The `config.train` group `gentk.training.train` reads, every field
-  declared with its check (the defaults given are each config's own)."""
+  declared with its check (the defaults given are each config's own).
+  `compute_dtype` is a field only of the configs whose recipes honour it
+  (those that pass it)."""
   train = ml_collections.ConfigDict()
   # Train steps over the whole run (every phase; GANs: generator steps).
   train.num_steps = field(num_steps, positive_int)
@@ -659,7 +662,9 @@ def train_group(*, num_steps: int, steps_per_call: int, log_every: int,
   train.progress_bar = field(progress_bar, boolean)
   # Activations and matmuls of the image players: 'float32', or 'bfloat16'
   # (parameters and optimizer state stay float32); opt-in, for accelerators.
-  train.compute_dtype = field(compute_dtype, one_of("float32", "bfloat16"))
+  if compute_dtype is not None:
+    train.compute_dtype = field(compute_dtype,
+                                one_of("float32", "bfloat16"))
   for name in ("log_every", "checkpoint_every"):
     multiple_of(train, name, "steps_per_call",
                 "the loop stops only between compiled calls")

@@ -371,8 +371,12 @@ QUICK = f"--config={CONFIG_DIR / 'gan_mixture.py'}:quick"
      "config.adversarial.n_critic is not a field"),
     ([QUICK.replace(":quick", ":nonsense")], "unknown variant 'nonsense'"),
     (["--config=experiments/configs/nope.py"], "nope.py"),
+    # A field exists only where the recipe honours it: gan_mixture's players
+    # compute in float32 only.
+    (["--config.train.compute_dtype=bfloat16"],
+     "config.train.compute_dtype is not a field"),
 ], ids=["declared", "unparsable", "unknown_field", "variant",
-        "missing_file"])
+        "missing_file", "compute_dtype_not_honoured"])
 def test_launcher_refuses_in_one_line(tmp_path, args, needle):
   workdir = tmp_path / "w"
   r = _launch(tmp_path, f"--workdir={workdir}", QUICK, *args)
