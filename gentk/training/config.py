@@ -109,4 +109,7 @@ def validate_launch(config: ml_collections.ConfigDict,
     declared = spec.errors(config)
     if declared:
       raise ConfigError(declared[0])
+    for sub in config.values():  # Training runs the demo makes (each GAN).
+      if isinstance(sub, ml_collections.ConfigDict) and "train" in sub:
+        validate(sub)
   check_workdir(workdir)
