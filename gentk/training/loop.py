@@ -276,6 +276,16 @@ def phase_spans(phases: tuple[Phase, ...], num_steps: int) -> list[PhaseSpan]:
   return [s for s in spans if s.start < s.end or s.index == 0]
 
 
+def _monitor_logged(workdir: pathlib.Path, step: int, phase_name: str
+                    ) -> bool:
+  """Whether `metrics.jsonl` holds the monitored point of phase
+  `phase_name` at `step`: a run resumed at a phase's first step may have
+  died after the previous phase's last checkpoint and before logging it."""
+  return any(r.get("step") == step and r.get("phase_name") == phase_name
+             and any(k.startswith("monitor/") for k in r)
+             for r in writers.read_metrics(workdir))
+
+
 def _monitor_period(experiment: Experiment, span: PhaseSpan) -> int | None:
   """Steps between monitored points in `span`'s phase, or None: not
   monitored."""
@@ -442,8 +452,9 @@ def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
                     f"steps {span.start}..{span.end}")
         bar.set_description(span.name if len(spans) > 1 else None)
         every = _monitor_period(experiment, span)
-        if every is not None and step == span.start and (
-            restored is None or step != start_step):  # Not logged yet.
+        if every is not None and step == span.start and not (
+            restored is not None and step == start_step
+            and (multi or _monitor_logged(workdir, step, span.name))):
           monitor(device_state)
       k = min(tc.steps_per_call, _next_monitor_step(span, every, step) - step)
       device_state, metrics, failure = step_fn(span, k).step_fn(

@@ -8,8 +8,8 @@ from a fixed seed per family.
 
 The families of images and mixtures are here, those of text in
 test_kill_resume_text.py (two files, so the suite's two workers share them).
-Last, a known loss (xfail): the monitored point that opens a phase, when the
-run dies right after the previous phase's last checkpoint.
+Last: the monitored point that opens a phase survives a run that dies right
+after the previous phase's last checkpoint.
 """
 import random
 
@@ -96,12 +96,6 @@ def _monitored_two_phases() -> loop.Experiment:
                          monitor_every={"first": 2, "second": 2})
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "gentk.training.loop: a phase's first monitored point is taken at the "
-    "top of the loop after the previous phase's last checkpoint is saved; a "
-    "run resumed from that checkpoint skips it (it assumes the step was "
-    "logged), so a run that died in between (or was preempted by SIGTERM, or "
-    "extended by train.num_steps from that step) never logs it"))
 def test_died_after_a_phase_end_checkpoint_keeps_the_next_phase_monitor(
     tmp_path, monkeypatch):
   config = configs.get("gan_mixture:quick")
