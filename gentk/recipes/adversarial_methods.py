@@ -8,6 +8,7 @@ import jax.numpy as jnp
 import ml_collections
 
 from gentk import optim
+from gentk.algorithms import adagan
 from gentk.algorithms import began
 from gentk.algorithms import ebgan
 from gentk.algorithms import feature_matching
@@ -215,3 +216,22 @@ def adversarial_algorithm(config: ml_collections.ConfigDict,
   return ADVERSARIAL_METHODS[config.method](
       config, players, config.model.latent_dim,
       adversarial_schedule(config, axis_name))
+
+
+def adagan_algorithm(config: ml_collections.ConfigDict, generator: nn.Module,
+                     discriminator: nn.Module, points, *,
+                     axis_name: str | None) -> Algorithm:
+  """AdaGAN (`gentk.algorithms.adagan`) of `config.adagan` over `points`
+  (an array or `adagan.Points`). Each round trains a fresh generator and
+  discriminator, so a decaying rate of `config.optim` runs its schedule over
+  one round."""
+  a = config.adagan
+  generator_optimizer, discriminator_optimizer = optim.optimizers(
+      config.optim, a.round_steps)
+  return adagan.make_adagan(
+      generator, discriminator, latent_dim=config.model.latent_dim,
+      data=points, batch_size=config.data.batch_size,
+      num_rounds=a.num_rounds, round_steps=a.round_steps,
+      ratio_steps=a.ratio_steps, generator_optimizer=generator_optimizer,
+      discriminator_optimizer=discriminator_optimizer, beta=a.beta,
+      axis_name=axis_name)

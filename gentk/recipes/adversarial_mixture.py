@@ -10,7 +10,6 @@ named after the method.
 import jax
 import ml_collections
 
-from gentk.algorithms import adagan
 from gentk.algorithms import sig
 from gentk.data import mixtures
 from gentk.training.config import ConfigError
@@ -37,24 +36,14 @@ def build(config: ml_collections.ConfigDict, *,
         optimizer=optim.optimizer(config.optim, config.train.num_steps),
         axis_name=axis_name)
   elif config.method == "adagan":
-    a = config.adagan
-    # Each round trains a fresh generator and discriminator: a decaying
-    # rate runs its schedule over one round.
-    generator_optimizer, discriminator_optimizer = optim.optimizers(
-        config.optim, a.round_steps)
-    algorithm = adagan.make_adagan(
-        mlps.generator, mlps.scorer(False),
-        latent_dim=config.model.latent_dim,
-        data=mixtures.sample(mixture, jax.random.PRNGKey(config.seed),
-                             (a.num_points,)),
-        batch_size=config.data.batch_size, num_rounds=a.num_rounds,
-        round_steps=a.round_steps, ratio_steps=a.ratio_steps,
-        generator_optimizer=generator_optimizer,
-        discriminator_optimizer=discriminator_optimizer, beta=a.beta,
+    points = mixtures.sample(mixture, jax.random.PRNGKey(config.seed),
+                             (config.adagan.num_points,))
+    algorithm = adversarial_methods.adagan_algorithm(
+        config, mlps.generator, mlps.scorer(False), points,
         axis_name=axis_name)
   else:
-    algorithm = adversarial_methods.adversarial_algorithm(config, mlps,
-                                             axis_name=axis_name)
+    algorithm = adversarial_methods.adversarial_algorithm(
+        config, mlps, axis_name=axis_name)
   return Experiment(algorithm,
                     mixtures.make_batch_fn(mixture, config.data.batch_size),
                     evaluation.mixture_evaluate(algorithm, mixture,

@@ -23,7 +23,6 @@ from gentk.data import mnist
 from gentk.metrics import classifier as classifier_metrics
 from gentk.models import dcgan
 from gentk.training.loop import Experiment
-from gentk import optim
 from gentk.recipes import evaluation
 from gentk.data import digits
 from gentk.recipes import adversarial_methods
@@ -56,7 +55,10 @@ def build(config: ml_collections.ConfigDict, *,
   dcgans = players(config.model, axis_name,
                    adversarial_methods.compute_dtype(config))
   if config.method == "adagan":
-    algorithm = _adagan(config, dcgans, loaded.images, axis_name)
+    algorithm = adversarial_methods.adagan_algorithm(
+        config, dcgans.generator, dcgans.scorer(True),
+        fixed_stacks(loaded.images, config.adagan.num_points, config.seed),
+        axis_name=axis_name)
   else:
     algorithm = adversarial_methods.adversarial_algorithm(
         config, dcgans, axis_name=axis_name)
@@ -84,22 +86,3 @@ def fixed_stacks(images: np.ndarray, num: int, seed: int) -> adagan.Points:
                                images.shape[0])
   images = jnp.asarray(images)
   return adagan.Points(num, lambda i: mnist.stack_images(images, triples[i]))
-
-
-def _adagan(config: ml_collections.ConfigDict,
-            dcgans: adversarial_methods.Players,
-            images: np.ndarray, axis_name: str | None):
-  """AdaGAN over DCGANs, on `adagan.num_points` fixed stacks."""
-  a = config.adagan
-  # Each round trains a fresh generator and discriminator.
-  generator_optimizer, discriminator_optimizer = optim.optimizers(
-      config.optim, a.round_steps)
-  return adagan.make_adagan(
-      dcgans.generator, dcgans.scorer(True),
-      latent_dim=config.model.latent_dim,
-      data=fixed_stacks(images, a.num_points, config.seed),
-      batch_size=config.data.batch_size, num_rounds=a.num_rounds,
-      round_steps=a.round_steps, ratio_steps=a.ratio_steps,
-      generator_optimizer=generator_optimizer,
-      discriminator_optimizer=discriminator_optimizer, beta=a.beta,
-      axis_name=axis_name)
