@@ -60,6 +60,39 @@ def _code(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_opens_in_colab(path):
+  """Badge, install cell, parameter cell and stored outputs, as committed."""
+  nb = nbformat.read(path, as_version=4)
+  first = nb.cells[0]
+  assert first.cell_type == "markdown"
+  assert BADGE.format(name=path.stem) in first.source
+  assert re.search(r"\b(CPU|GPU|TPU) runtime\b", first.source)
+  assert re.search(r"\bminutes?\b.*\(measured", first.source)
+  # The first code cell installs the pinned release when gentk is not
+  # importable, and fetches the data sets the notebook needs.
+  install, *rest = _code(nb)
+  assert "importlib.util.find_spec(\"gentk\") is None" in install.source
+  assert INSTALL in install.source
+  fetched = re.findall(r'fetch\.main\(\["fetch", ([^\]]*)\]\)',
+                       install.source)
+  needed = nb.metadata.get("gentk", {}).get("requires_data", [])
+  datasets = {paths.dataset_of(p) for p in needed}
+  assert None not in datasets, needed
+  named = {n.strip().strip('"') for f in fetched for n in f.split(",")}
+  named.discard("--quiet")
+  assert named == datasets, (named, datasets)
+  assert parameter_cell(nb) is rest[0], "parameters follow the install cell"
+  # Committed with the outputs of a run at its own settings: every code cell
+  # ran, none failed, and nothing of this machine leaked into them.
+  assert all(c.execution_count for c in _code(nb)), "execute before committing"
+  outputs = [o for c in _code(nb) for o in c.get("outputs", [])]
+  assert not [o for o in outputs if o.output_type == "error"]
+  assert any("image/png" in o.get("data", {}) for o in outputs)
+  assert "/work/" not in json.dumps(outputs)
+  assert path.stat().st_size < MAX_BYTES
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs(path, tmp_path):
   nb = nbformat.read(path, as_version=4)
   # A notebook lists the data files it needs (metadata "gentk".
