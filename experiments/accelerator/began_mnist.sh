@@ -5,7 +5,7 @@
 # the CPU 10,000 steps leave FID ~200 and the digits 0 and 6 under 5%; so
 # did 50,000 on one H200, 2026-11-27: FID 180-236, rarest digit 1.1-2.9%),
 # each cut at RUN_SECONDS; summary.json carries IS / FID / KID and the rarest
-# digit's share (issue 16's target: every digit >= 5%). GAMMAS picks the MLP
+# digit's share (the target: every digit >= 5%). GAMMAS picks the MLP
 # runs (default "1.0 1.5 2.0"); CONV=0 leaves out the convolutional one.
 #   OUT=/tmp/began STEPS=50000 RUN_SECONDS=500 experiments/accelerator/began_mnist.sh [overrides]
 source "$(dirname "$0")/parallel_runs.sh"

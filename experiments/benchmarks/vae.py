@@ -1,6 +1,6 @@
 """Speed of the VAE / IWAE training step and of the IS-5000 test scoring.
 
-  GENTK_DATA_DIR=../shared/data python -m experiments.benchmarks.vae \
+  python -m experiments.benchmarks.vae \
     [--variant=iwae] [--steps=2000] [--steps_per_call=100] [--batch_size=0] \
     [--score_images=200]
 
