@@ -23,6 +23,7 @@ References:
     with Policy Gradient", https://arxiv.org/abs/1609.05473
 """
 import functools
+import zipfile
 from typing import NamedTuple
 
 import jax
@@ -54,8 +55,12 @@ def load_oracle() -> Oracle:
     FileNotFoundError: one line naming the missing file, the data folder and
       `gentk data fetch seqgan_oracle`.
   """
-  with np.load(paths.require(PARAMS_FILE)) as arrays:
-    params = lstm.params_from_gates(dict(arrays))
+  path = paths.require(PARAMS_FILE)
+  try:
+    with np.load(path, allow_pickle=False) as arrays:
+      params = lstm.params_from_gates(dict(arrays))
+  except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
+    raise paths.damaged(path, f"{type(e).__name__}: {e}") from e
   model = lstm.LSTMLanguageModel(VOCAB_SIZE, EMBED_DIM, HIDDEN_DIM,
                                  start_token=START_TOKEN)
   return Oracle(model, params)

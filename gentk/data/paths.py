@@ -82,6 +82,22 @@ def fetch_command(dataset: str, root: str | os.PathLike | None = None) -> str:
   return command
 
 
+def damaged(path: str | os.PathLike, problem: str) -> DataError:
+  """The one-line error for a data file that is present but unusable:
+  the file, what is wrong, and the fetch command that gets a good copy
+  (a file whose md5 is wrong is downloaded again)."""
+  path = pathlib.Path(path)
+  root = data_dir()
+  try:
+    relative = path.resolve().relative_to(root.resolve()).as_posix()
+  except ValueError:
+    relative = path.name
+  dataset = dataset_of(relative)
+  fix = (f"run {fetch_command(dataset, root)} for a good copy" if dataset
+         else "replace it with a good copy")
+  return DataError(f"{path} is damaged ({problem}): {fix}")
+
+
 def missing(dataset: str | None, what: str | os.PathLike, *,
             root: str | os.PathLike | None = None,
             detail: str | None = None) -> FileNotFoundError:

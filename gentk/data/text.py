@@ -293,8 +293,15 @@ def load_sentences(path: str | os.PathLike, *, tokenizer: str = "whitespace"
   what `nltk.word_tokenize` applies to each sentence: punctuation and
   clitics become tokens of their own, "wheel." -> "wheel", ".")."""
   split = _tokenizer(tokenizer)
-  with open(path, encoding="utf-8") as f:
-    return [words for words in (split(line.strip()) for line in f) if words]
+  try:
+    with open(path, encoding="utf-8") as f:
+      sentences = [words for words in (split(line.strip()) for line in f)
+                   if words]
+  except UnicodeDecodeError as e:
+    raise paths.damaged(path, f"not UTF-8 text: {e}") from e
+  if not sentences:
+    raise paths.damaged(path, "it holds no line with a word")
+  return sentences
 
 
 def split_indices(num: int, *, test_every: int = TEST_EVERY
