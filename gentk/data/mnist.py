@@ -253,9 +253,26 @@ def _idx_cache_key(root: pathlib.Path, base: str) -> str:
   return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def _decode(source) -> tuple[np.ndarray, np.ndarray]:
-  """Decodes every record: uint8 `[N, 28, 28, 1]` images, int32 `[N]` labels."""
-  examples = [source[i] for i in range(len(source))]
+def _decode(source, split: str) -> tuple[np.ndarray, np.ndarray]:
+  """Decodes every record: uint8 `[N, 28, 28, 1]` images, int32 `[N]` labels.
+
+  Raises:
+    gentk.data.paths.DataError: one line naming the record file when a record
+      cannot be read (a truncated or damaged `*.array_record-*` file).
+  """
+  try:
+    examples = [source[i] for i in range(len(source))]
+  except (RuntimeError, OSError, ValueError) as e:
+    folder = pathlib.Path(str(source.dataset_info.data_dir))
+    base = split.split("[")[0]
+    named = sorted(folder.glob(f"{NAME}-{base}.*")) or [folder]
+    reason = (str(e).strip().splitlines() or [repr(e)])[0]
+    reason = reason.split(";")[0].split(" (")[0].rstrip(":")
+    root = folder.parent.parent.parent  # <root>/tfds/mnist/<version>
+    raise paths.DataError(
+        f"{', '.join(map(str, named))} is damaged ({reason}): move "
+        f"{folder.parent} aside and run {paths.fetch_command(NAME, root)} to "
+        "get the idx files") from e
   images = np.stack([np.asarray(ex["image"], np.uint8) for ex in examples])
   labels = np.asarray([ex["label"] for ex in examples], np.int32)
   return images.reshape((-1,) + IMAGE_SHAPE), labels
@@ -329,7 +346,7 @@ def load_mnist(split: str = "train", *,
   if _tfds_prepared(root):
     source = _read_tfds(split, root)
     key = _tfds_cache_key(source, split) if cache else None
-    images, labels = _cached(key, lambda: _decode(source), cache_dir)
+    images, labels = _cached(key, lambda: _decode(source, split), cache_dir)
   elif _idx_present(root, base):
     key = _idx_cache_key(root, base) if cache else None
     images, labels = _cached(key, lambda: read_idx_split(root, base),
@@ -341,7 +358,7 @@ def load_mnist(split: str = "train", *,
       source = _tfds_source(split, root)
     except Exception as e:  # pylint: disable=broad-except
       raise _missing(root, split) from e
-    images, labels = _decode(source)
+    images, labels = _decode(source, split)
   else:
     raise _missing(root, split)
   return Mnist(images.astype(np.float32) / 255.0, labels.astype(np.int32))
