@@ -2,10 +2,13 @@
 older checkpoint, and nothing deleted or overwritten."""
 import hashlib
 import json
+import os
 import pathlib
 import resource
 import subprocess
 import sys
+
+import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 # A small quick run: checkpoints at steps 20, 40 and 60.
@@ -110,3 +113,41 @@ def test_a_launch_that_failed_before_saving_does_not_lock_its_workdir(
   r = _launch(tmp_path, *SMALL)  # No checkpoint: the new config is written.
   assert r.returncode == 0, r.stderr[-3000:]
   assert json.loads((tmp_path / "config.json").read_text())["seed"] == 0
+
+
+def _make_read_only(folder: pathlib.Path) -> str | None:
+  """Makes `folder` unwritable: a read-only bind mount for root (permission
+  bits do not stop root), the permission bits otherwise. Returns the command
+  that undoes it, or None where neither is possible."""
+  if os.geteuid() != 0:
+    for p in [folder, *folder.rglob("*")]:
+      p.chmod(p.stat().st_mode & ~0o222)
+    return f"chmod -R u+w {folder}"
+  mounted = subprocess.run(["mount", "--bind", str(folder), str(folder)],
+                           capture_output=True)
+  if mounted.returncode != 0:
+    return None
+  if subprocess.run(["mount", "-o", "remount,ro,bind", str(folder)],
+                    capture_output=True).returncode != 0:
+    subprocess.run(["umount", str(folder)], check=True)
+    return None
+  return f"umount {folder}"
+
+
+def test_a_read_only_workdir_stops_with_one_line_and_keeps_its_run(tmp_path):
+  run = tmp_path / "run"
+  assert _launch(run, *SMALL[:-5], "--config.train.num_steps=40",
+                 *SMALL[-4:]).returncode == 0
+  before = _tree_digest(run)
+  undo = _make_read_only(run)
+  if undo is None:
+    pytest.skip("root without the right to mount: no way to make a folder "
+                "read-only here")
+  try:
+    line = _one_error_line(_launch(run, *SMALL))
+  finally:
+    subprocess.run(undo.split(), check=True)
+  assert f"--workdir={run} cannot be written" in line, line
+  assert _tree_digest(run) == before
+  r = _launch(run, *SMALL)  # Writable again: the run resumes.
+  assert r.returncode == 0 and "resuming from step 40" in r.stdout
