@@ -15,7 +15,11 @@ $P_1 = G_1$. Round $t \ge 2$ has two phases:
 * `round_t`: a new GAN $G_t$, against a re-initialised discriminator,
   trains on real batches drawn with probabilities w (non-saturating cost).
 
-The re-initialisations are the phases' `on_enter`.
+The re-initialisations are the phases' `on_enter`. A round's step is the GAN
+schedule's (`gentk.algorithms.adversarial.adversarial_step`, one
+discriminator update then one generator update, the cross-entropy game of
+`gentk.algorithms.gan`) on the round's generator; the ratio classifier's
+update is the same discriminator update against the mixture's samples.
 
 $\beta_t = 1/t$ by default (a uniform mixture), or a constant. Sampling draws
 a component $c \sim \alpha$ and returns $G_c(z)$; every generator is
@@ -35,6 +39,7 @@ References:
     Boosting Generative Models", https://arxiv.org/abs/1701.02386
     (Algorithm 1, Theorem 1, Section 3.2)
 """
+import functools
 from typing import Callable, NamedTuple
 
 import flax.linen as nn
@@ -42,8 +47,9 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from gentk.algorithms import adversarial
 from gentk.algorithms import core
-from gentk.losses import adversarial
+from gentk.algorithms import gan
 from gentk.types import Algorithm, Array, ArrayLike, Phase, PRNGKey
 from gentk.types import TrainState
 
@@ -98,6 +104,148 @@ def data_weights(h: ArrayLike, beta: float, iterations: int = 60) -> Array:
   return w / jnp.sum(w)
 
 
+class Settings(NamedTuple):
+  """What AdaGAN's steps read besides the state (fixed for a run).
+
+  Attributes:
+    players: the adversarial schedule's settings (generator, discriminator,
+      the cross-entropy game with z ~ N(0, I), optimizers of every player);
+      round t trains `generator_name(t)` with it.
+    points: the N training points.
+    batch_size: real and generated examples per update.
+    latent_dim: the dimension of z.
+    num_rounds: T.
+    beta: the new component's mixture weight; 0 for 1/t.
+    score_chunk: points scored at once when the ratio is read at all N.
+  """
+  players: adversarial.Settings
+  points: Points
+  batch_size: int
+  latent_dim: int
+  num_rounds: int
+  beta: float = 0.0
+  score_chunk: int = 10_000
+
+  def round_players(self, t: int) -> adversarial.Settings:
+    """The schedule's settings for round t: it trains `generator_t`."""
+    return self.players._replace(generator_name=generator_name(t))
+
+  def beta_of(self, t: int) -> float:
+    return self.beta if self.beta > 0 else 1.0 / t
+
+
+def _first_point(a: Settings) -> Array:
+  return a.points.lookup(jnp.zeros((1,), jnp.int32))
+
+
+def init_state(a: Settings, key: PRNGKey, batch) -> TrainState:
+  """T generators, the discriminator, uniform data weights and the mixture
+  (1, 0, ..., 0)."""
+  del batch  # Real batches are drawn from `a.points`.
+  z = jnp.zeros((1, a.latent_dim))
+  p = a.players
+  players = {generator_name(t): (p.generator, (z,))
+             for t in range(1, a.num_rounds + 1)}
+  players[DISCRIMINATOR] = (p.discriminator, (_first_point(a),))
+  n = a.points.num
+  return core.init_state(key, players, p.optimizers, extras={
+      WEIGHTS: jnp.full((n,), 1.0 / n),
+      MIXTURE: jnp.zeros(a.num_rounds).at[0].set(1.0)})
+
+
+def fresh_discriminator(a: Settings, state: TrainState, key: PRNGKey
+                        ) -> TrainState:
+  """The discriminator (parameters, collections) and its optimizer state
+  re-initialised: the `on_enter` of each ratio and round phase after the
+  first."""
+  p = a.players
+  params, collections = core.split_variables(
+      p.discriminator.init(key, _first_point(a)))
+  return state.replace(
+      params={**state.params, DISCRIMINATOR: params},
+      opt_state={**state.opt_state,
+                 DISCRIMINATOR: p.optimizers[DISCRIMINATOR].init(params)},
+      collections={**(state.collections or {}), DISCRIMINATOR: collections})
+
+
+def draw_indices(key: PRNGKey, weights: Array, batch_size: int) -> Array:
+  """`batch_size` indices drawn with probabilities `weights` `[N]` (inverse
+  CDF: O(N + B log N), where a categorical draw would cost B x N)."""
+  u = jax.random.uniform(key, (batch_size,)) * jnp.sum(weights)
+  return jnp.minimum(jnp.searchsorted(jnp.cumsum(weights), u),
+                     weights.shape[0] - 1)
+
+
+def logits_at_points(a: Settings, state: TrainState) -> Array:
+  """The discriminator's logit at each of the N points `[N]` (inference
+  mode), scored `score_chunk` at a time (the last chunk wraps around)."""
+  n = a.points.num
+  chunk = min(a.score_chunk, n)
+  chunks = -(-n // chunk)
+  index = (jnp.arange(chunks * chunk, dtype=jnp.int32) % n).reshape(
+      chunks, chunk)
+  variables = core.player_variables(state, DISCRIMINATOR)
+  scored = jax.lax.map(lambda i: core.eval_apply(
+      a.players.discriminator, variables, a.points.lookup(i)), index)
+  return scored.reshape(-1)[:n]
+
+
+def mixture_sample(a: Settings, state: TrainState, key: PRNGKey,
+                   num: int) -> Array:
+  """`num` draws of the mixture: c ~ alpha, then G_c(z) (every generator is
+  applied to every z and the draw selects)."""
+  key_z, key_c = jax.random.split(key)
+  z = jax.random.normal(key_z, (num, a.latent_dim))
+  stacked = jax.tree.map(lambda *p: jnp.stack(p), *[
+      core.player_variables(state, generator_name(t))
+      for t in range(1, a.num_rounds + 1)])
+  outputs = jax.vmap(lambda v: core.eval_apply(a.players.generator, v, z))(
+      stacked)  # [T, num, ...]
+  c = jax.random.categorical(key_c, jnp.log(state.extras[MIXTURE]),
+                             shape=(num,))
+  return jnp.take_along_axis(
+      outputs, c.reshape((1, num) + (1,) * (outputs.ndim - 2)), 0)[0]
+
+
+def ratio_step(a: Settings, t: int, state: TrainState, batch,
+               key: PRNGKey):
+  """One classifier update of data (`batch["x"]`) against the mixture
+  P_{t-1}: the GAN's discriminator update with the mixture's samples."""
+  key = jax.random.fold_in(key, state.step)
+  key_fake, key_loss = jax.random.split(key)
+  fake = mixture_sample(a, state, key_fake, a.batch_size)
+  state, metrics = adversarial.discriminator_update(
+      a.players, state, batch, fake, None, key_loss)
+  return state, core.prefixed(f"ratio_{t}", metrics)
+
+
+def reweight_step(a: Settings, t: int, state: TrainState, batch,
+                  key: PRNGKey):
+  """Round t's one-step phase: the data weights from the ratio classifier
+  and the mixture weights with G_t's share."""
+  del batch, key
+  b = a.beta_of(t)
+  h = jnp.exp(-logits_at_points(a, state))  # dP_{t-1} / dP_data at the points.
+  mixture = (state.extras[MIXTURE] * (1 - b)).at[t - 1].set(b)
+  weights = data_weights(h, b)
+  state = state.replace(extras={WEIGHTS: weights, MIXTURE: mixture})
+  return state, {
+      f"reweight_{t}/max_weight_times_n": jnp.max(weights) * a.points.num,
+      f"reweight_{t}/zero_weight_fraction": jnp.mean(weights == 0.0)}
+
+
+def round_step(a: Settings, t: int, state: TrainState, batch, key: PRNGKey):
+  """One GAN step of round t (`adversarial.adversarial_step` on G_t) on a
+  real batch drawn from the points with the data weights."""
+  del batch  # Drawn here, with the current weights.
+  key_data, key_step = jax.random.split(key)
+  index = draw_indices(jax.random.fold_in(key_data, state.step),
+                       state.extras[WEIGHTS], a.batch_size)
+  real = {"x": a.points.lookup(index)[:, None]}  # One discriminator step.
+  return adversarial.adversarial_step(a.round_players(t), state, real,
+                                      key_step)
+
+
 def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
                 latent_dim: int, data: ArrayLike | Points, batch_size: int,
                 num_rounds: int, round_steps: int, ratio_steps: int,
@@ -131,160 +279,25 @@ def make_adagan(generator: nn.Module, discriminator: nn.Module, *,
     step), `round_t` for t = 2..T; extras `data_weights` `[N]` and
     `mixture_weights` `[T]`.
   """
-  points = as_points(data)
-  n = points.num
-  first = points.lookup(jnp.zeros((1,), jnp.int32))
-  names = [generator_name(t) for t in range(1, num_rounds + 1)]
-  optimizers = {**{g: generator_optimizer for g in names},
+  game = gan.gan_game(adversarial.TrainMode(discriminator),
+                      adversarial.gaussian_latent(latent_dim))
+  optimizers = {**{generator_name(t): generator_optimizer
+                   for t in range(1, num_rounds + 1)},
                 DISCRIMINATOR: discriminator_optimizer}
-  beta_of = lambda t: beta if beta > 0 else 1.0 / t
-
-  def init(key: PRNGKey, batch) -> TrainState:
-    z = jnp.zeros((1, latent_dim))
-    players = {g: (generator, (z,)) for g in names}
-    players[DISCRIMINATOR] = (discriminator, (first,))
-    mixture = jnp.zeros(num_rounds).at[0].set(1.0)
-    return core.init_state(key, players, optimizers, extras={
-        WEIGHTS: jnp.full((n,), 1.0 / n), MIXTURE: mixture})
-
-  def fresh_discriminator(state: TrainState, key: PRNGKey) -> TrainState:
-    """The discriminator (parameters, collections) and its optimizer state
-    re-initialised: the `on_enter` of each ratio and round phase after the
-    first."""
-    params, collections = core.split_variables(discriminator.init(key, first))
-    return state.replace(
-        params={**state.params, DISCRIMINATOR: params},
-        opt_state={**state.opt_state,
-                   DISCRIMINATOR: discriminator_optimizer.init(params)},
-        collections={**(state.collections or {}), DISCRIMINATOR: collections})
-
-  def draw_indices(key: PRNGKey, weights: Array) -> Array:
-    """`batch_size` indices drawn with probabilities `weights` (inverse CDF:
-    O(N + B log N), where a categorical draw would cost B x N)."""
-    u = jax.random.uniform(key, (batch_size,)) * jnp.sum(weights)
-    return jnp.minimum(jnp.searchsorted(jnp.cumsum(weights), u), n - 1)
-
-  train_logits = core.train_apply(discriminator)
-
-  def logits(state: TrainState, x: Array) -> Array:
-    """The discriminator's logits in train mode (batch statistics)."""
-    return train_logits(core.player_variables(state, DISCRIMINATOR), x)
-
-  def logits_at_points(state: TrainState) -> Array:
-    """The discriminator's logit at each of the N points `[N]`, scored
-    `score_chunk` at a time (the last chunk wraps around)."""
-    chunk = min(score_chunk, n)
-    chunks = -(-n // chunk)
-    index = (jnp.arange(chunks * chunk, dtype=jnp.int32) % n).reshape(
-        chunks, chunk)
-    variables = core.player_variables(state, DISCRIMINATOR)
-    scored = jax.lax.map(lambda i: core.eval_apply(
-        discriminator, variables, points.lookup(i)), index)
-    return scored.reshape(-1)[:n]
-
-  def mixture_sample(state: TrainState, key: PRNGKey, num: int):
-    key_z, key_c = jax.random.split(key)
-    z = jax.random.normal(key_z, (num, latent_dim))
-    stacked = jax.tree.map(lambda *p: jnp.stack(p), *[
-        core.player_variables(state, g) for g in names])
-    outputs = jax.vmap(lambda v: core.eval_apply(generator, v, z))(
-        stacked)  # [T, num, ...]
-    c = jax.random.categorical(key_c, jnp.log(state.extras[MIXTURE]),
-                               shape=(num,))
-    return jnp.take_along_axis(
-        outputs, c.reshape((1, num) + (1,) * (outputs.ndim - 2)), 0)[0]
-
-  def discriminator_update(state, real, fake, key):
-    """One cross-entropy step on a real and a generated batch (each
-    normalised by its own statistics); the running averages then follow the
-    real batch."""
-    collections = (state.collections or {}).get(DISCRIMINATOR, {})
-
-    def objective(params, ctx):
-      variables = {**params[DISCRIMINATOR], **collections}
-      real_logits = train_logits(variables, real)
-      fake_logits = train_logits(variables, fake)
-      return jnp.mean(adversarial.discriminator_loss(real_logits,
-                                                     fake_logits)), {
-          "real_prob": jax.nn.sigmoid(real_logits).mean(),
-          "fake_prob": jax.nn.sigmoid(fake_logits).mean()}
-    tracked = core.tracked_collections(
-        discriminator, core.player_variables(state, DISCRIMINATOR), real,
-        axis_name=axis_name)
-    state, metrics = core.update(state, (DISCRIMINATOR,),
-                                 core.Context(None, key),
-                                 optimizers=optimizers, objective=objective,
-                                 axis_name=axis_name)
-    if tracked:
-      state = state.replace(collections={**state.collections,
-                                         DISCRIMINATOR: tracked})
-    return state, metrics
-
-  def ratio_step(t: int):
-    def step(state: TrainState, batch, key: PRNGKey):
-      key = jax.random.fold_in(key, state.step)
-      key_fake, key_loss = jax.random.split(key)
-      fake = mixture_sample(state, key_fake, batch_size)
-      state, metrics = discriminator_update(state, batch["x"], fake,
-                                            key_loss)
-      return state, core.prefixed(
-          f"ratio_{t}", metrics)
-    return step
-
-  def reweight_step(t: int):
-    """Round t's one-step phase: the data weights from the ratio
-    classifier and the mixture weights with G_t's share."""
-    b = beta_of(t)
-
-    def step(state: TrainState, batch, key: PRNGKey):
-      # dP_{t-1} / dP_data at the points.
-      h = jnp.exp(-logits_at_points(state))
-      mixture = (state.extras[MIXTURE] * (1 - b)).at[t - 1].set(b)
-      weights = data_weights(h, b)
-      state = state.replace(extras={WEIGHTS: weights, MIXTURE: mixture})
-      return state, {f"reweight_{t}/max_weight_times_n": jnp.max(weights) * n,
-                     f"reweight_{t}/zero_weight_fraction": jnp.mean(
-                         weights == 0.0)}
-    return step
-
-  def round_step(t: int):
-    g = generator_name(t)
-
-    def step(state: TrainState, batch, key: PRNGKey):
-      key = jax.random.fold_in(key, state.step)
-      keys = jax.random.split(key, 5)
-      real = points.lookup(draw_indices(keys[0], state.extras[WEIGHTS]))
-      z_d = jax.random.normal(keys[1], (batch_size, latent_dim))
-      fake = core.train_apply(generator)(core.player_variables(state, g), z_d)
-      state, d_metrics = discriminator_update(state, real, fake, keys[2])
-      z_g = jax.random.normal(keys[3], (batch_size, latent_dim))
-      collections = (state.collections or {}).get(g, {})
-
-      def objective(params, ctx):
-        fake, updated = core.train_apply_updating(
-            generator, {**params[g], **collections}, z_g)
-        loss = jnp.mean(adversarial.nonsaturating_generator_loss(
-            logits(state, fake)))
-        return loss, {}, ({g: updated} if updated else None)
-
-      state, g_metrics = core.update(
-          state, (g,), core.Context(None, keys[4]), optimizers=optimizers,
-          objective=objective, axis_name=axis_name)
-      return state, {
-          **core.prefixed(DISCRIMINATOR, d_metrics),
-          **core.prefixed("generator", g_metrics)}
-    return step
-
-  def sample(state: TrainState, key: PRNGKey, num: int) -> Array:
-    return mixture_sample(state, key, num)
-
-  phases = [Phase("round_1", round_step(1),
+  a = Settings(adversarial.Settings(generator, discriminator, game,
+                                    optimizers, axis_name),
+               as_points(data), batch_size, latent_dim, num_rounds, beta,
+               score_chunk)
+  step = lambda fn, t: functools.partial(fn, a, t)
+  on_enter = functools.partial(fresh_discriminator, a)
+  phases = [Phase("round_1", step(round_step, 1),
                   round_steps if num_rounds > 1 else None)]
   for t in range(2, num_rounds + 1):
-    phases.append(Phase(f"ratio_{t}", ratio_step(t), ratio_steps,
-                        on_enter=fresh_discriminator))
-    phases.append(Phase(f"reweight_{t}", reweight_step(t), 1))
-    phases.append(Phase(f"round_{t}", round_step(t),
-                        round_steps if t < num_rounds else None,
-                        on_enter=fresh_discriminator))
-  return Algorithm(init, tuple(phases), sample)
+    phases += [
+        Phase(f"ratio_{t}", step(ratio_step, t), ratio_steps,
+              on_enter=on_enter),
+        Phase(f"reweight_{t}", step(reweight_step, t), 1),
+        Phase(f"round_{t}", step(round_step, t),
+              round_steps if t < num_rounds else None, on_enter=on_enter)]
+  return Algorithm(functools.partial(init_state, a), tuple(phases),
+                   functools.partial(mixture_sample, a))

@@ -8,7 +8,10 @@ turns a game into an `Algorithm` whose step is one schedule of core updates:
 k discriminator updates (fused with `lax.scan`), then one generator update, as
 in Goodfellow et al. (2014), Algorithm 1. With `pretrain_steps > 0` the run
 starts with a phase of discriminator updates alone against the initial
-generator.
+generator. The updates are module-level functions of a `Settings` and the
+state (`discriminator_update`, `generator_update`, `adversarial_step`, ...),
+so other schedules are built from them (AdaGAN's rounds,
+`gentk.algorithms.adagan`).
 
 What the objectives see in `ctx`:
 * discriminator: `ctx.batch` the data of this discriminator step (`x`, and
@@ -51,6 +54,7 @@ Under `pmap`, give batch normalisation the same `axis_name` so its statistics
 are those of the global batch, as under `jit`; the updated collections are
 also averaged across replicas.
 """
+import functools
 from typing import Any, Callable, NamedTuple
 
 import flax.linen as nn
@@ -67,9 +71,11 @@ from gentk.types import Algorithm, Array, Phase, PRNGKey, TrainState
 GENERATOR = "generator"
 DISCRIMINATOR = "discriminator"
 PARAMS = core.PARAMS
-__all__ = ["DISCRIMINATOR", "GENERATOR", "Game",
-           "TrainMode", "context", "gaussian_latent", "make_adversarial",
-           "player_variables", "split_variables"]
+__all__ = ["DISCRIMINATOR", "GENERATOR", "Game", "Settings", "TrainMode",
+           "adversarial_step", "context", "discriminator_step",
+           "discriminator_steps", "discriminator_update", "gaussian_latent",
+           "generator_update", "init_state", "make_adversarial",
+           "player_variables", "pretrain_step", "sample", "split_variables"]
 
 
 def gaussian_latent(latent_dim: int) -> Callable:
@@ -126,6 +132,171 @@ def context(real: Array, samples: Array, *, codes=None, key=None,
                       samples=samples, codes=codes)
 
 
+class Settings(NamedTuple):
+  """What the schedule's updates read besides the state (fixed for a run).
+
+  Attributes:
+    generator: maps the latent input to samples `[B, ...]`.
+    discriminator: the module whose variables the game's losses take.
+    game: the objectives (see `Game`).
+    optimizers: `{player: optax transformation}` for the generator and the
+      discriminator.
+    axis_name: the `pmap` axis when run under `pmap`, else `None`.
+    generator_name: the generator's player name in the state (AdaGAN trains
+      `generator_t` in round t).
+  """
+  generator: nn.Module
+  discriminator: nn.Module
+  game: Game
+  optimizers: dict[str, optax.GradientTransformation]
+  axis_name: str | None = None
+  generator_name: str = GENERATOR
+
+
+def init_state(s: Settings, key: PRNGKey, batch: dict[str, Array]
+               ) -> TrainState:
+  """Both players' variables and optimizer states; `batch["x"]` `[B, k, ...]`
+  gives the discriminator's input shape."""
+  key_g, key_d, key_z = jax.random.split(key, 3)
+  g_input, _ = s.game.latent_fn(key_z, 1)
+  variables = {s.generator_name: s.generator.init(key_g, g_input),
+               DISCRIMINATOR: s.discriminator.init(key_d, batch["x"][:1, 0])}
+  split = {name: split_variables(v) for name, v in variables.items()}
+  params = {name: p for name, (p, _) in split.items()}
+  opt_state = {name: s.optimizers[name].init(p) for name, p in params.items()}
+  return TrainState(step=jnp.zeros([], jnp.int32), params=params,
+                    opt_state=opt_state, extras=s.game.init_extras(),
+                    collections={n: c for n, (_, c) in split.items()})
+
+
+def draw_latent(s: Settings, key: PRNGKey, batch_size: int):
+  """Per-example latents; under pmap drawn for the global batch and sliced,
+  so every device count sees the same noise."""
+  if s.axis_name is None:
+    return s.game.latent_fn(key, batch_size)
+  full = s.game.latent_fn(key, jax.lax.axis_size(s.axis_name) * batch_size)
+  return jax.tree.map(lambda x: parallel.replica_slice(x, s.axis_name), full)
+
+
+def _collections(state: TrainState, name: str) -> dict:
+  return (state.collections or {}).get(name, {})
+
+
+def generate(s: Settings, g_params, g_collections, g_input):
+  """`(fake, updated collections)`, in train mode for a stateful generator."""
+  return core.train_apply_updating(s.generator, {**g_params, **g_collections},
+                                   g_input)
+
+
+def _context(state: TrainState, batch, key, samples, codes) -> core.Context:
+  return core.Context(
+      batch=batch, key=key, extras=state.extras,
+      variables={n: player_variables(state, n) for n in state.params},
+      samples=samples, codes=codes)
+
+
+def discriminator_update(s: Settings, state: TrainState, batch, fake: Array,
+                         codes, key: PRNGKey) -> tuple[TrainState, dict]:
+  """One update of the discriminator on a real `batch` (`x` `[B, ...]`) and
+  generated `fake` (gradient-stopped); its running averages then follow the
+  real batch."""
+  d_collections = _collections(state, DISCRIMINATOR)
+  d_variables = player_variables(state, DISCRIMINATOR)
+
+  def objective(params, ctx):
+    return s.game.discriminator_loss({**params[DISCRIMINATOR],
+                                      **d_collections}, ctx)
+
+  state, metrics = core.update(
+      state, (DISCRIMINATOR,), _context(state, batch, key, fake, codes),
+      optimizers=s.optimizers, objective=objective,
+      project=lambda name, p: s.game.project(p), axis_name=s.axis_name)
+  if d_collections:
+    tracked = core.tracked_collections(s.discriminator, d_variables,
+                                       batch["x"], axis_name=s.axis_name)
+    state = state.replace(collections={**state.collections,
+                                       DISCRIMINATOR: tracked})
+  return state, metrics
+
+
+def discriminator_step(s: Settings, state: TrainState, inputs
+                       ) -> tuple[TrainState, dict]:
+  """`discriminator_update` against G(z), z drawn from the step's key;
+  `inputs` is `(batch, key)` (the body of `discriminator_steps`' scan)."""
+  batch, key = inputs
+  key_z, key_loss = jax.random.split(key)
+  g_input, codes = draw_latent(s, key_z, batch["x"].shape[0])
+  g = s.generator_name
+  fake = jax.lax.stop_gradient(generate(
+      s, state.params[g], _collections(state, g), g_input)[0])
+  return discriminator_update(s, state, batch, fake, codes, key_loss)
+
+
+def discriminator_steps(s: Settings, state: TrainState, batch, key: PRNGKey):
+  """k discriminator updates, one per slice of the batch's second axis;
+  returns the state, the last update's metrics and its data."""
+  per_step = jax.tree.map(lambda x: jnp.swapaxes(x, 0, 1), batch)
+  k = jax.tree.leaves(per_step)[0].shape[0]
+  state, metrics = jax.lax.scan(functools.partial(discriminator_step, s),
+                                state, (per_step, jax.random.split(key, k)))
+  last = jax.tree.map(lambda m: m[-1], (metrics, per_step))
+  return state, last[0], last[1]
+
+
+def generator_update(s: Settings, state: TrainState, last_batch,
+                     key_z: PRNGKey, key_loss: PRNGKey
+                     ) -> tuple[TrainState, dict]:
+  """One update of the generator against the current discriminator; its
+  running averages move with this update's batch."""
+  g = s.generator_name
+  g_input, codes = draw_latent(s, key_z, last_batch["x"].shape[0])
+  g_collections = _collections(state, g)
+  d_variables = player_variables(state, DISCRIMINATOR)
+
+  def objective(params, ctx):
+    fake, updated = generate(s, params[g], g_collections, g_input)
+    loss, metrics = s.game.generator_loss(d_variables,
+                                          ctx._replace(samples=fake))
+    return loss, metrics, ({g: updated} if updated else None)
+
+  return core.update(state, (g,),
+                     _context(state, last_batch, key_loss, None, codes),
+                     optimizers=s.optimizers, objective=objective,
+                     axis_name=s.axis_name)
+
+
+def pretrain_step(s: Settings, state: TrainState, batch, key: PRNGKey):
+  """k discriminator updates against the current generator."""
+  key_d = jax.random.split(jax.random.fold_in(key, state.step), 3)[0]
+  state, d_metrics, _ = discriminator_steps(s, state, batch, key_d)
+  d_metrics = parallel.replica_mean(d_metrics, s.axis_name)
+  return state, core.prefixed(DISCRIMINATOR, d_metrics)
+
+
+def adversarial_step(s: Settings, state: TrainState, batch, key: PRNGKey):
+  """Algorithm 1 of Goodfellow et al. (2014): k discriminator updates, then
+  one generator update; then the game's `update_extras`."""
+  key = jax.random.fold_in(key, state.step)
+  key_d, key_z, key_loss = jax.random.split(key, 3)
+  state, d_metrics, last_batch = discriminator_steps(s, state, batch, key_d)
+  state, g_metrics = generator_update(s, state, last_batch, key_z, key_loss)
+  d_metrics, g_metrics = parallel.replica_mean((d_metrics, g_metrics),
+                                               s.axis_name)
+  extras = s.game.update_extras(state.extras, d_metrics, g_metrics)
+  return (state.replace(extras=extras),
+          {**core.prefixed(DISCRIMINATOR, d_metrics),
+           **core.prefixed(GENERATOR, g_metrics)})
+
+
+def sample(s: Settings, state: TrainState, key: PRNGKey, num: int) -> Array:
+  """`num` samples G(z) (a stateful generator in eval mode)."""
+  g_input, _ = s.game.latent_fn(key, num)
+  g = s.generator_name
+  if not _collections(state, g):
+    return s.generator.apply(state.params[g], g_input)
+  return s.generator.apply(player_variables(state, g), g_input, train=False)
+
+
 def make_adversarial(generator: nn.Module, discriminator: nn.Module,
                      game: Game, *, disc_steps: int = 1,
                      generator_optimizer: optax.GradientTransformation,
@@ -152,124 +323,14 @@ def make_adversarial(generator: nn.Module, discriminator: nn.Module,
     raise ValueError(f"disc_steps must be >= 1, got {disc_steps}")
   if pretrain_steps < 0:
     raise ValueError(f"pretrain_steps must be >= 0, got {pretrain_steps}")
-  optimizers = {GENERATOR: generator_optimizer,
-                DISCRIMINATOR: discriminator_optimizer}
-
-  def init(key: PRNGKey, batch: dict[str, Array]) -> TrainState:
-    key_g, key_d, key_z = jax.random.split(key, 3)
-    g_input, _ = game.latent_fn(key_z, 1)
-    variables = {GENERATOR: generator.init(key_g, g_input),
-                 DISCRIMINATOR: discriminator.init(key_d, batch["x"][:1, 0])}
-    split = {name: split_variables(v) for name, v in variables.items()}
-    params = {name: p for name, (p, _) in split.items()}
-    opt_state = {name: optimizers[name].init(p) for name, p in params.items()}
-    return TrainState(step=jnp.zeros([], jnp.int32), params=params,
-                      opt_state=opt_state, extras=game.init_extras(),
-                      collections={n: c for n, (_, c) in split.items()})
-
-  def draw_latent(key: PRNGKey, batch_size: int):
-    """Per-example latents; under pmap drawn for the global batch and sliced,
-    so every device count sees the same noise."""
-    if axis_name is None:
-      return game.latent_fn(key, batch_size)
-    full = game.latent_fn(key, jax.lax.axis_size(axis_name) * batch_size)
-    return jax.tree.map(lambda x: parallel.replica_slice(x, axis_name), full)
-
-  def generate(g_params, g_collections, g_input):
-    """`(fake, updated collections)`, in train mode for a stateful generator."""
-    return core.train_apply_updating(generator, {**g_params, **g_collections},
-                                     g_input)
-
-  def track_real_statistics(d_variables, real):
-    """The discriminator's collections after a train-mode pass on `real`."""
-    return core.tracked_collections(discriminator, d_variables, real,
-                                    axis_name=axis_name)
-
-  def context(state: TrainState, batch, key, samples, codes) -> core.Context:
-    return core.Context(
-        batch=batch, key=key, extras=state.extras,
-        variables={n: player_variables(state, n) for n in state.params},
-        samples=samples, codes=codes)
-
-  def discriminator_step(state: TrainState, inputs):
-    batch, key = inputs
-    key_z, key_loss = jax.random.split(key)
-    g_input, codes = draw_latent(key_z, batch["x"].shape[0])
-    fake = jax.lax.stop_gradient(generate(
-        state.params[GENERATOR], state.collections.get(GENERATOR, {}),
-        g_input)[0])
-    d_collections = state.collections.get(DISCRIMINATOR, {})
-    d_variables = player_variables(state, DISCRIMINATOR)
-
-    def objective(params, ctx):
-      return game.discriminator_loss({**params[DISCRIMINATOR],
-                                      **d_collections}, ctx)
-
-    state, metrics = core.update(
-        state, (DISCRIMINATOR,), context(state, batch, key_loss, fake, codes),
-        optimizers=optimizers, objective=objective,
-        project=lambda name, p: game.project(p), axis_name=axis_name)
-    if d_collections:
-      state = state.replace(collections={
-          **state.collections,
-          DISCRIMINATOR: track_real_statistics(d_variables, batch["x"])})
-    return state, metrics
-
-  def discriminator_steps(state: TrainState, batch, key: PRNGKey):
-    """k discriminator updates, one per slice of the batch's second axis;
-    returns the state, the last update's metrics and its data."""
-    per_step = jax.tree.map(lambda x: jnp.swapaxes(x, 0, 1), batch)
-    k = jax.tree.leaves(per_step)[0].shape[0]
-    state, metrics = jax.lax.scan(discriminator_step, state,
-                                  (per_step, jax.random.split(key, k)))
-    last = jax.tree.map(lambda m: m[-1], (metrics, per_step))
-    return state, last[0], last[1]
-
-  def generator_step(state: TrainState, last_batch, key_z: PRNGKey,
-                     key_loss: PRNGKey):
-    g_input, codes = draw_latent(key_z, last_batch["x"].shape[0])
-    g_collections = state.collections.get(GENERATOR, {})
-    d_variables = player_variables(state, DISCRIMINATOR)
-
-    def objective(params, ctx):
-      fake, updated = generate(params[GENERATOR], g_collections, g_input)
-      loss, metrics = game.generator_loss(d_variables,
-                                          ctx._replace(samples=fake))
-      return loss, metrics, ({GENERATOR: updated} if updated else None)
-
-    return core.update(state, (GENERATOR,),
-                       context(state, last_batch, key_loss, None, codes),
-                       optimizers=optimizers, objective=objective,
-                       axis_name=axis_name)
-
-  def pretrain_step(state: TrainState, batch, key: PRNGKey):
-    key_d = jax.random.split(jax.random.fold_in(key, state.step), 3)[0]
-    state, d_metrics, _ = discriminator_steps(state, batch, key_d)
-    d_metrics = parallel.replica_mean(d_metrics, axis_name)
-    return (state,
-            core.prefixed(DISCRIMINATOR, d_metrics))
-
-  def train_step(state: TrainState, batch, key: PRNGKey):
-    key = jax.random.fold_in(key, state.step)
-    key_d, key_z, key_loss = jax.random.split(key, 3)
-    state, d_metrics, last_batch = discriminator_steps(state, batch, key_d)
-    state, g_metrics = generator_step(state, last_batch, key_z, key_loss)
-    d_metrics, g_metrics = parallel.replica_mean((d_metrics, g_metrics),
-                                                 axis_name)
-    extras = game.update_extras(state.extras, d_metrics, g_metrics)
-    return (state.replace(extras=extras),
-            {**core.prefixed(DISCRIMINATOR, d_metrics),
-             **core.prefixed(GENERATOR, g_metrics)})
-
-  def sample(state: TrainState, key: PRNGKey, num: int) -> Array:
-    g_input, _ = game.latent_fn(key, num)
-    if not state.collections.get(GENERATOR):
-      return generator.apply(state.params[GENERATOR], g_input)
-    return generator.apply(player_variables(state, GENERATOR), g_input,
-                           train=False)
-
-  phases = (Phase("adversarial", train_step, None, disc_steps),)
+  s = Settings(generator, discriminator, game,
+               {GENERATOR: generator_optimizer,
+                DISCRIMINATOR: discriminator_optimizer}, axis_name)
+  phases = (Phase("adversarial", functools.partial(adversarial_step, s), None,
+                  disc_steps),)
   if pretrain_steps:
-    phases = (Phase("discriminator_pretraining", pretrain_step,
-                    pretrain_steps, disc_steps),) + phases
-  return Algorithm(init=init, phases=phases, sample=sample)
+    phases = (Phase("discriminator_pretraining",
+                    functools.partial(pretrain_step, s), pretrain_steps,
+                    disc_steps),) + phases
+  return Algorithm(init=functools.partial(init_state, s), phases=phases,
+                   sample=functools.partial(sample, s))
