@@ -63,7 +63,7 @@ References:
 """
 import functools
 import math
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -218,6 +218,183 @@ def sample_tokens(generator: lstm.LSTMLanguageModel, g_params, key: PRNGKey,
   return tokens.reshape(num_chunks * chunk, length)[:num]
 
 
+class Settings(NamedTuple):
+  """What SeqGAN's steps read besides the state (fixed for a run).
+
+  Attributes:
+    generator: the policy $G_\\theta$.
+    discriminator: $D_\\phi$.
+    schedule: phase lengths and inner loops.
+    optimizers: `{player: optax}` of MLE and discriminator updates.
+    pg_optimizers: the same with the adversarial phase's generator optimizer.
+    length: T.
+    method: one of `METHODS`.
+    generator_objective: the adversarial generator update's objective
+      (policy gradient, or BGAN's).
+    discriminator_objective: see `discriminator_objective`.
+    axis_name: the `pmap` axis, or None.
+  """
+  generator: lstm.LSTMLanguageModel
+  discriminator: text_cnn.TextCNN
+  schedule: Schedule
+  optimizers: dict[str, optax.GradientTransformation]
+  pg_optimizers: dict[str, optax.GradientTransformation]
+  length: int
+  method: str
+  generator_objective: Callable
+  discriminator_objective: Callable
+  axis_name: str | None = None
+
+
+def init_state(s: Settings, key: PRNGKey, batch) -> TrainState:
+  """Both players; the rollout policy beta starts as the generator."""
+  tokens = batch["tokens"].reshape((-1,) + batch["tokens"].shape[-1:])[:1]
+  state = core.init_state(key, {GENERATOR: (s.generator, (tokens,)),
+                                DISCRIMINATOR: (s.discriminator, (tokens,))},
+                          s.optimizers)
+  return state.replace(extras={ROLLOUT: state.params[GENERATOR]})
+
+
+def _step_key(s: Settings, state: TrainState, key: PRNGKey) -> PRNGKey:
+  """The step's key, distinct per replica under `pmap`."""
+  key = jax.random.fold_in(key, state.step)
+  return key if s.axis_name is None else jax.random.fold_in(
+      key, jax.lax.axis_index(s.axis_name))
+
+
+def mle_step(s: Settings, state: TrainState, batch, key: PRNGKey):
+  """One maximum-likelihood update of the generator (beta follows it)."""
+  ctx = core.Context(batch=batch, key=_step_key(s, state, key),
+                     extras=state.extras)
+  state, metrics = core.update(state, [GENERATOR], ctx,
+                               optimizers=s.optimizers,
+                               objective=mle_objective(s.generator),
+                               axis_name=s.axis_name)
+  state = state.replace(extras={ROLLOUT: state.params[GENERATOR]})
+  return state, core.prefixed(GENERATOR, metrics)
+
+
+def d_step(s: Settings, state: TrainState, tokens: Array, key: PRNGKey):
+  """One d-step: regenerate negatives, then `d_epochs` epochs of updates
+  on the real batches `tokens [B, updates, T]`."""
+  key_neg, key_updates = jax.random.split(key)
+  batch_size, length = tokens.shape[0], tokens.shape[-1]
+  negatives = sample_tokens(s.generator, state.params[GENERATOR], key_neg,
+                            s.schedule.num_negatives, length=length,
+                            chunk=s.schedule.sample_chunk)
+
+  def one_update(state, inputs):
+    real, k = inputs
+    k_pick, k_drop = jax.random.split(k)
+    fake = negatives[jax.random.randint(k_pick, (batch_size,), 0,
+                                        negatives.shape[0])]
+    ctx = core.Context(batch={"tokens": real}, key=k_drop,
+                       extras=state.extras, samples=fake)
+    return core.update(state, [DISCRIMINATOR], ctx, optimizers=s.optimizers,
+                       objective=s.discriminator_objective,
+                       axis_name=s.axis_name)
+
+  updates = tokens.shape[1]
+  state, metrics = jax.lax.scan(
+      one_update, state, (jnp.swapaxes(tokens, 0, 1),
+                          jax.random.split(key_updates, updates)))
+  return state, jax.tree.map(jnp.mean, metrics)
+
+
+def d_rounds(s: Settings, state: TrainState, tokens: Array, key: PRNGKey,
+             rounds: int):
+  """`rounds` d-steps; `tokens [B, rounds * updates, T]`."""
+  per_round = tokens.reshape(tokens.shape[0], rounds, -1, tokens.shape[-1])
+  state, metrics = jax.lax.scan(
+      lambda state, inputs: d_step(s, state, *inputs), state,
+      (jnp.swapaxes(per_round, 0, 1), jax.random.split(key, rounds)))
+  return state, core.prefixed(DISCRIMINATOR, jax.tree.map(jnp.mean, metrics))
+
+
+def discriminator_pretraining_step(s: Settings, state: TrainState, batch,
+                                   key: PRNGKey):
+  """One d-step against the pre-trained generator."""
+  return d_rounds(s, state, batch["tokens"], _step_key(s, state, key), 1)
+
+
+def rollout_batch(s: Settings, state: TrainState, key: PRNGKey,
+                  batch_size: int, length: int) -> dict:
+  """SeqGAN's generator batch: B sequences and their rollout Q values."""
+  key_sample, key_rollout = jax.random.split(key)
+  tokens = sample_tokens(s.generator, state.params[GENERATOR], key_sample,
+                         batch_size, length=length)
+  d_variables = state.params[DISCRIMINATOR]
+  q, _ = rollout.rollout_rewards(
+      key_rollout, tokens,
+      functools.partial(lstm.policy_step_fn(s.generator),
+                        state.extras[ROLLOUT]["params"]),
+      lambda seqs: jax.nn.sigmoid(s.discriminator.apply(d_variables, seqs)),
+      num_rollouts=s.schedule.num_rollouts,
+      initial_state=s.generator.initial_state((batch_size,)),
+      start_token=s.generator.start_token,
+      chunk_size=s.schedule.rollout_chunk)
+  return {"tokens": tokens, "q": q}
+
+
+def boundary_seeking_batch(s: Settings, state: TrainState, key: PRNGKey,
+                           batch_size: int, length: int) -> dict:
+  """BGAN's generator batch: M x B sequences and their log weights."""
+  m = s.schedule.bgan_samples
+  tokens = sample_tokens(s.generator, state.params[GENERATOR], key,
+                         m * batch_size, length=length,
+                         chunk=s.schedule.sample_chunk)
+  logits = s.discriminator.apply(state.params[DISCRIMINATOR], tokens)
+  log_w = boundary_seeking.log_weights_from_logits(logits, divergence="gan")
+  return {"tokens": tokens.reshape(m, batch_size, length),
+          "log_w": log_w.reshape(m, batch_size)}
+
+
+def g_update(s: Settings, state: TrainState, key: PRNGKey, batch_size: int,
+             length: int):
+  """One generator update on a fresh batch of generated sequences; then the
+  rollout policy moves towards it, beta <- r beta + (1 - r) theta."""
+  batch_fn = boundary_seeking_batch if s.method == "bgan" else rollout_batch
+  ctx = core.Context(batch=batch_fn(s, state, key, batch_size, length),
+                     key=None, extras=state.extras)
+  state, metrics = core.update(state, [GENERATOR], ctx,
+                               optimizers=s.pg_optimizers,
+                               objective=s.generator_objective,
+                               axis_name=s.axis_name)
+  rate = s.schedule.rollout_rate
+  beta = jax.tree.map(lambda b, t: rate * b + (1.0 - rate) * t,
+                      state.extras[ROLLOUT], state.params[GENERATOR])
+  return state.replace(extras={ROLLOUT: beta}), metrics
+
+
+def fresh_optimizer(s: Settings, state: TrainState, key: PRNGKey
+                    ) -> TrainState:
+  """The generator's optimizer state re-initialised: the adversarial
+  phase's `on_enter` (with `schedule.fresh_adversarial_optimizer`)."""
+  del key
+  return state.replace(opt_state={
+      **state.opt_state,
+      GENERATOR: s.pg_optimizers[GENERATOR].init(state.params[GENERATOR])})
+
+
+def adversarial_step(s: Settings, state: TrainState, batch, key: PRNGKey):
+  """`g_steps` generator updates, then `d_steps` d-steps."""
+  key_g, key_d = jax.random.split(_step_key(s, state, key))
+  tokens = batch["tokens"]
+  batch_size, length = tokens.shape[0], tokens.shape[-1]
+  state, g_metrics = jax.lax.scan(
+      lambda state, k: g_update(s, state, k, batch_size, length), state,
+      jax.random.split(key_g, s.schedule.g_steps))
+  state, d_metrics = d_rounds(s, state, tokens, key_d, s.schedule.d_steps)
+  g_metrics = core.prefixed(GENERATOR, jax.tree.map(jnp.mean, g_metrics))
+  return state, {**g_metrics, **d_metrics}
+
+
+def sample(s: Settings, state: TrainState, key: PRNGKey, num: int) -> Array:
+  """`num` sequences `[num, T]` from the generator."""
+  return sample_tokens(s.generator, state.params[GENERATOR], key, num,
+                       length=s.length, chunk=s.schedule.sample_chunk)
+
+
 def make_seqgan(generator: lstm.LSTMLanguageModel,
                 discriminator: text_cnn.TextCNN, *, schedule: Schedule,
                 generator_optimizer: optax.GradientTransformation,
@@ -260,152 +437,22 @@ def make_seqgan(generator: lstm.LSTMLanguageModel,
   pg_optimizers = dict(optimizers)
   if policy_gradient_optimizer is not None:
     pg_optimizers[GENERATOR] = policy_gradient_optimizer
-  mle = mle_objective(generator)
-  pg = policy_gradient_objective(generator)
-  boundary_seeking_objective = bgan_objective(generator,
-                                              estimator=bgan_estimator)
-  d_objective = discriminator_objective(discriminator, l2=l2)
-  rate = schedule.rollout_rate
-
-  def init(key: PRNGKey, batch) -> TrainState:
-    tokens = batch["tokens"].reshape((-1,) + batch["tokens"].shape[-1:])[:1]
-    state = core.init_state(key, {GENERATOR: (generator, (tokens,)),
-                                  DISCRIMINATOR: (discriminator, (tokens,))},
-                            optimizers)
-    return state.replace(extras={ROLLOUT: state.params[GENERATOR]})
-
-  def step_key(state, key):
-    key = jax.random.fold_in(key, state.step)
-    return key if axis_name is None else jax.random.fold_in(
-        key, jax.lax.axis_index(axis_name))
-
-  def mle_step(state: TrainState, batch, key: PRNGKey):
-    ctx = core.Context(batch=batch, key=step_key(state, key),
-                       extras=state.extras)
-    state, metrics = core.update(state, [GENERATOR], ctx,
-                                 optimizers=optimizers, objective=mle,
-                                 axis_name=axis_name)
-    state = state.replace(extras={ROLLOUT: state.params[GENERATOR]})
-    return state, core.prefixed(GENERATOR, metrics)
-
-  def d_step(state: TrainState, tokens: Array, key: PRNGKey):
-    """One d-step: regenerate negatives, then `d_epochs` epochs of updates
-    on the real batches `tokens [B, updates, T]`."""
-    key_neg, key_updates = jax.random.split(key)
-    batch_size, length = tokens.shape[0], tokens.shape[-1]
-    negatives = sample_tokens(generator, state.params[GENERATOR], key_neg,
-                              schedule.num_negatives, length=length,
-                              chunk=schedule.sample_chunk)
-
-    def one_update(state, inputs):
-      real, k = inputs
-      k_pick, k_drop = jax.random.split(k)
-      fake = negatives[jax.random.randint(k_pick, (batch_size,), 0,
-                                          negatives.shape[0])]
-      ctx = core.Context(batch={"tokens": real}, key=k_drop,
-                         extras=state.extras, samples=fake)
-      return core.update(state, [DISCRIMINATOR], ctx, optimizers=optimizers,
-                         objective=d_objective, axis_name=axis_name)
-
-    updates = tokens.shape[1]
-    state, metrics = jax.lax.scan(
-        one_update, state, (jnp.swapaxes(tokens, 0, 1),
-                            jax.random.split(key_updates, updates)))
-    return state, jax.tree.map(jnp.mean, metrics)
-
-  def d_rounds(state: TrainState, tokens: Array, key: PRNGKey, rounds: int):
-    """`rounds` d-steps; `tokens [B, rounds * updates, T]`."""
-    per_round = tokens.reshape(tokens.shape[0], rounds, -1, tokens.shape[-1])
-    state, metrics = jax.lax.scan(
-        lambda s, inputs: d_step(s, *inputs), state,
-        (jnp.swapaxes(per_round, 0, 1), jax.random.split(key, rounds)))
-    return state, core.prefixed(DISCRIMINATOR,
-                                jax.tree.map(jnp.mean, metrics))
-
-  def discriminator_pretraining_step(state: TrainState, batch, key: PRNGKey):
-    state, metrics = d_rounds(state, batch["tokens"], step_key(state, key), 1)
-    return state, metrics
-
-  def rollout_batch(state: TrainState, key: PRNGKey, batch_size: int,
-                    length: int) -> dict:
-    """SeqGAN's generator batch: B sequences and their rollout Q values."""
-    key_sample, key_rollout = jax.random.split(key)
-    tokens = sample_tokens(generator, state.params[GENERATOR], key_sample,
-                           batch_size, length=length)
-    d_variables = state.params[DISCRIMINATOR]
-    q, _ = rollout.rollout_rewards(
-        key_rollout, tokens,
-        functools.partial(lstm.policy_step_fn(generator),
-                          state.extras[ROLLOUT]["params"]),
-        lambda seqs: jax.nn.sigmoid(discriminator.apply(d_variables, seqs)),
-        num_rollouts=schedule.num_rollouts,
-        initial_state=generator.initial_state((batch_size,)),
-        start_token=generator.start_token, chunk_size=schedule.rollout_chunk)
-    return {"tokens": tokens, "q": q}
-
-  def boundary_seeking_batch(state: TrainState, key: PRNGKey,
-                             batch_size: int, length: int) -> dict:
-    """BGAN's generator batch: M x B sequences and their log weights."""
-    num = schedule.bgan_samples * batch_size
-    tokens = sample_tokens(generator, state.params[GENERATOR], key, num,
-                           length=length, chunk=schedule.sample_chunk)
-    logits = discriminator.apply(state.params[DISCRIMINATOR], tokens)
-    log_w = boundary_seeking.log_weights_from_logits(logits, divergence="gan")
-    return {"tokens": tokens.reshape(schedule.bgan_samples, batch_size,
-                                     length),
-            "log_w": log_w.reshape(schedule.bgan_samples, batch_size)}
-
-  if method == "bgan":
-    generator_batch, generator_objective = (boundary_seeking_batch,
-                                            boundary_seeking_objective)
-  else:
-    generator_batch, generator_objective = rollout_batch, pg
-
-  def g_update(state: TrainState, key: PRNGKey, batch_size: int, length: int):
-    """One generator update on a fresh batch of generated sequences."""
-    ctx = core.Context(batch=generator_batch(state, key, batch_size, length),
-                       key=None, extras=state.extras)
-    state, metrics = core.update(state, [GENERATOR], ctx,
-                                 optimizers=pg_optimizers,
-                                 objective=generator_objective,
-                                 axis_name=axis_name)
-    beta = jax.tree.map(lambda b, t: rate * b + (1.0 - rate) * t,
-                        state.extras[ROLLOUT], state.params[GENERATOR])
-    return state.replace(extras={ROLLOUT: beta}), metrics
-
-  def fresh_optimizer(state: TrainState, key: PRNGKey) -> TrainState:
-    """The generator's optimizer state re-initialised: the adversarial
-    phase's `on_enter` (with `schedule.fresh_adversarial_optimizer`)."""
-    del key
-    return state.replace(opt_state={
-        **state.opt_state,
-        GENERATOR: pg_optimizers[GENERATOR].init(state.params[GENERATOR])})
-
-  def adversarial_step(state: TrainState, batch, key: PRNGKey):
-    key = step_key(state, key)
-    key_g, key_d = jax.random.split(key)
-    tokens = batch["tokens"]
-    batch_size, length = tokens.shape[0], tokens.shape[-1]
-    state, g_metrics = jax.lax.scan(
-        lambda s, k: g_update(s, k, batch_size, length), state,
-        jax.random.split(key_g, schedule.g_steps))
-    state, d_metrics = d_rounds(state, tokens, key_d, schedule.d_steps)
-    g_metrics = core.prefixed(GENERATOR, jax.tree.map(jnp.mean, g_metrics))
-    return state, {**g_metrics, **d_metrics}
-
-  def sample(state: TrainState, key: PRNGKey, num: int) -> Array:
-    return sample_tokens(generator, state.params[GENERATOR], key, num,
-                         length=length, chunk=schedule.sample_chunk)
-
+  g_objective = (bgan_objective(generator, estimator=bgan_estimator)
+                 if method == "bgan" else policy_gradient_objective(generator))
+  s = Settings(generator, discriminator, schedule, optimizers, pg_optimizers,
+               length, method, g_objective,
+               discriminator_objective(discriminator, l2=l2), axis_name)
+  bind = lambda fn: functools.partial(fn, s)
+  init, draw = bind(init_state), bind(sample)
   if method == "mle":
-    return Algorithm(init, (Phase("mle", mle_step),), sample)
+    return Algorithm(init, (Phase("mle", bind(mle_step)),), draw)
   per_d_step = schedule.updates_per_d_step(batch_size)
-  phases = (Phase("mle", mle_step, schedule.mle_steps),
-            Phase("discriminator_pretraining", discriminator_pretraining_step,
+  on_enter = (bind(fresh_optimizer) if schedule.fresh_adversarial_optimizer
+              else None)
+  phases = (Phase("mle", bind(mle_step), schedule.mle_steps),
+            Phase("discriminator_pretraining",
+                  bind(discriminator_pretraining_step),
                   schedule.pretrain_rounds, per_d_step),
-            Phase("adversarial", adversarial_step, None,
-                  schedule.d_steps * per_d_step,
-                  on_enter=(fresh_optimizer
-                            if schedule.fresh_adversarial_optimizer
-                            else None)))
-  return Algorithm(init, tuple(p for p in phases if p.num_steps != 0), sample)
+            Phase("adversarial", bind(adversarial_step), None,
+                  schedule.d_steps * per_d_step, on_enter=on_enter))
+  return Algorithm(init, tuple(p for p in phases if p.num_steps != 0), draw)
