@@ -32,11 +32,12 @@ the end and are evaluated. Only when every seed has diverged does the run stop
 with `NonFiniteError`.
 """
 import contextlib
+import dataclasses
 import json
 import pathlib
 import signal
 import time
-from typing import Callable, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -348,14 +349,69 @@ def _failure_message(d: dict, seeded: bool, last_saved) -> str:
           f"{kept}. Lower the learning rate or check the data.")
 
 
-def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
-          experiment: Experiment) -> dict:
-  """Trains, checkpoints and evaluates; returns the final summary dict."""
+@dataclasses.dataclass
+class _Run:
+  """What the stages of one `train` call share: the run's settings, its
+  files and its progress (`step`, the state on device, the failures)."""
+  config: ml_collections.ConfigDict
+  experiment: Experiment
+  workdir: pathlib.Path
+  spans: list[PhaseSpan]
+  primary: bool
+  multi: bool
+  num_seeds: int
+  eval_key: Any
+  run_key: Any
+  ckpt: checkpoint_lib.Checkpointer
+  writer: Any
+  bar: Any
+  players: tuple
+  failure: Any
+  device_state: Any
+  step: int
+  resumed: bool
+  last_saved: int | None
+  diverged: list[dict]
+  compiled: dict = dataclasses.field(default_factory=dict)
+
+  @property
+  def seed_axis(self) -> int | None:
+    return self.num_seeds if self.num_seeds > 1 else None
+
+  def step_fn(self, span: PhaseSpan, k: int) -> compile_lib.CompiledStep:
+    """The compiled call of `k` steps of `span`'s phase (compiled once)."""
+    if (span.index, k) not in self.compiled:
+      tc = self.config.train
+      self.compiled[span.index, k] = compile_lib.compile_step(
+          self.experiment.algorithm.phases[span.index],
+          data_fn=self.experiment.data_fn, phase_index=span.index,
+          mode=tc.mode, steps_per_call=k, num_seeds=self.seed_axis)
+    return self.compiled[span.index, k]
+
+  def host_state(self) -> TrainState:
+    any_step = self.step_fn(self.spans[0], self.config.train.steps_per_call)
+    return distributed.to_host(any_step.get(self.device_state))
+
+  def save(self) -> None:
+    any_step = self.step_fn(self.spans[0], self.config.train.steps_per_call)
+    self.ckpt.save(self.step, any_step.get(self.device_state),
+                   {"config": json.loads(self.config.to_json_best_effort()),
+                    "diverged": self.diverged,
+                    "phase": _span_at(self.spans, max(self.step - 1, 0)).name})
+    self.last_saved = self.step
+
+  def close(self) -> None:
+    self.bar.close()
+    self.writer.close()
+    self.ckpt.close()
+
+
+def _restore(config: ml_collections.ConfigDict, workdir: pathlib.Path,
+             experiment: Experiment) -> _Run:
+  """Checks the config against the workdir, initialises the state and
+  replaces it with the newest checkpoint that restores."""
   config_lib.validate(config)
-  algorithm, data_fn = experiment.algorithm, experiment.data_fn
   tc = config.train
-  spans = phase_spans(algorithm.phases, tc.num_steps)
-  workdir = pathlib.Path(workdir)
   workdir.mkdir(parents=True, exist_ok=True)
   primary, multi = distributed.is_primary(), distributed.is_multiprocess()
   if multi and tc.mode != "sharded":
@@ -367,163 +423,185 @@ def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
         config, workdir,
         has_checkpoint=checkpoint_lib.has_checkpoint(workdir / "checkpoints"))
   num_seeds = config.get("num_seeds", 1)
-  seeded = num_seeds > 1
-  seed_axis = num_seeds if seeded else None
-
+  seed_axis = num_seeds if num_seeds > 1 else None
   init_key, run_key, eval_key = seed_keys(config.seed, seed_axis)
-  state = jax.jit(seeded_init(algorithm, seed_axis))(
+  state = jax.jit(seeded_init(experiment.algorithm, seed_axis))(
       init_key, example_batch(experiment))  # As init_state, per seed.
-
   ckpt = checkpoint_lib.Checkpointer(workdir / "checkpoints",
                                      keep=tc.keep_checkpoints)
-  # Several processes: global arrays, replicated on every device.
-  place = ((lambda tree: distributed.replicate_global(tree,
-                                                      compile_lib.DATA_AXIS))
-           if multi else (lambda tree: tree))
   restored = ckpt.restore_latest(_abstract(
       state, distributed.replicated_sharding(compile_lib.DATA_AXIS)
       if multi else None), set_aside=primary)
-  step, last_saved, diverged = 0, None, []
+  step, diverged = 0, []
   if restored is not None:
     step, state, saved_meta = restored
-    last_saved = step
     diverged = list(saved_meta.get("diverged", []))
     print(f"resuming from step {step} in {ckpt.directory}", flush=True)
-
-  players = compile_lib.players_of(_seed_slice(state, 0 if seeded else None))
+  players = compile_lib.players_of(_seed_slice(state, 0 if seed_axis else None))
   failure = _failure_from(diverged, players, seed_axis)
-  if multi:
-    failure = place(failure if failure is not None else
-                    compile_lib.no_failure(len(players), seed_axis))
-    run_key = place(run_key)
-  compiled = {}
+  run = _Run(
+      config=config, experiment=experiment, workdir=workdir,
+      spans=phase_spans(experiment.algorithm.phases, tc.num_steps),
+      primary=primary, multi=multi, num_seeds=num_seeds, eval_key=eval_key,
+      run_key=run_key, ckpt=ckpt,
+      writer=(writers.MetricWriter(workdir, resume_step=step) if primary
+              else _NoWriter()),
+      bar=tqdm.tqdm(total=tc.num_steps, initial=step, unit="step",
+                    disable=not (tc.get("progress_bar", True) and primary),
+                    dynamic_ncols=True),
+      players=players, failure=failure, device_state=None, step=step,
+      resumed=restored is not None,
+      last_saved=step if restored is not None else None, diverged=diverged)
+  if multi:  # Several processes: global arrays, replicated on every device.
+    place = lambda tree: distributed.replicate_global(tree,
+                                                      compile_lib.DATA_AXIS)
+    run.failure = place(failure if failure is not None else
+                        compile_lib.no_failure(len(players), seed_axis))
+    run.run_key = place(run_key)
+    run.device_state = place(state)
+  else:
+    run.device_state = run.step_fn(run.spans[0], tc.steps_per_call).put(state)
+  return run
 
-  def step_fn(span: PhaseSpan, k: int) -> compile_lib.CompiledStep:
-    if (span.index, k) not in compiled:
-      compiled[span.index, k] = compile_lib.compile_step(
-          algorithm.phases[span.index], data_fn=data_fn,
-          phase_index=span.index, mode=tc.mode, steps_per_call=k,
-          num_seeds=seed_axis)
-    return compiled[span.index, k]
 
-  config_json = json.loads(config.to_json_best_effort())
-  any_step = step_fn(spans[0], tc.steps_per_call)
+def _monitor(run: _Run, span: PhaseSpan) -> None:
+  """`experiment.monitor` of the current state (per seed), logged."""
+  host_state = run.host_state()
+  if not run.primary:  # Every process gathers the state; process 0 logs.
+    return
+  key = jax.random.fold_in(run.eval_key, run.step)
+  monitor = run.experiment.monitor
+  if run.seed_axis is None:
+    values = monitor(host_state, key)
+  else:
+    per_seed = [monitor(_seed_slice(host_state, i), key[i])
+                for i in range(run.num_seeds)]
+    values = {k: np.asarray([v[k] for v in per_seed]) for k in per_seed[0]}
+  run.writer.write(run.step, {f"monitor/{k}": v for k, v in values.items()},
+                   tags={"phase_name": span.name})
+  run.bar.write(f"step {run.step} ({span.name}): " + ", ".join(
+      f"{k} {np.mean(v):.4g}" for k, v in values.items()))
 
-  def save(state_on_device) -> None:
-    nonlocal last_saved
-    ckpt.save(step, any_step.get(state_on_device),
-              {"config": config_json, "diverged": diverged,
-               "phase": _span_at(spans, max(step - 1, 0)).name})
-    last_saved = step
 
-  writer = (writers.MetricWriter(workdir, resume_step=step) if primary
-            else _NoWriter())
-  bar = tqdm.tqdm(total=tc.num_steps, initial=step, unit="step",
-                  disable=not (config.train.get("progress_bar", True)
-                               and primary), dynamic_ncols=True)
-  status = "completed"
-  device_state = place(state) if multi else any_step.put(state)
-  del state
-  start_time, start_step = time.perf_counter(), step
-  span = None
+def _enter_phase(run: _Run, span: PhaseSpan, start_step: int) -> None:
+  """Announces the phase and monitors its opening state, unless a resumed
+  run already logged it."""
+  if len(run.spans) > 1:
+    run.bar.write(f"phase {span.index + 1}/{len(run.spans)} {span.name!r}: "
+                  f"steps {span.start}..{span.end}")
+  run.bar.set_description(span.name if len(run.spans) > 1 else None)
+  every = _monitor_period(run.experiment, span)
+  logged = run.resumed and run.step == start_step and (
+      run.multi or _monitor_logged(run.workdir, run.step, span.name))
+  if every is not None and run.step == span.start and not logged:
+    _monitor(run, span)
 
-  def monitor(state_on_device) -> None:
-    host_state = distributed.to_host(any_step.get(state_on_device))
-    if not primary:  # Every process gathers the state; process 0 logs.
-      return
-    key = jax.random.fold_in(eval_key, step)
-    if not seeded:
-      values = experiment.monitor(host_state, key)
-    else:
-      per_seed = [experiment.monitor(_seed_slice(host_state, i), key[i])
-                  for i in range(num_seeds)]
-      values = {k: np.asarray([v[k] for v in per_seed]) for k in per_seed[0]}
-    writer.write(step, {f"monitor/{k}": v for k, v in values.items()},
-                 tags={"phase_name": span.name})
-    bar.write(f"step {step} ({span.name}): " + ", ".join(
-        f"{k} {np.mean(v):.4g}" for k, v in values.items()))
 
-  with _sigterm_flag() as sigterm:
-    while step < tc.num_steps:
-      if span != _span_at(spans, step):
-        span = _span_at(spans, step)
-        if len(spans) > 1:
-          bar.write(f"phase {span.index + 1}/{len(spans)} {span.name!r}: "
-                    f"steps {span.start}..{span.end}")
-        bar.set_description(span.name if len(spans) > 1 else None)
-        every = _monitor_period(experiment, span)
-        if every is not None and step == span.start and not (
-            restored is not None and step == start_step
-            and (multi or _monitor_logged(workdir, step, span.name))):
-          monitor(device_state)
-      k = min(tc.steps_per_call, _next_monitor_step(span, every, step) - step)
-      device_state, metrics, failure = step_fn(span, k).step_fn(
-          device_state, run_key, failure)
-      new = _divergence(distributed.to_host(failure), players,
-                        [i for i in range(num_seeds)
-                         if i not in {d["seed"] for d in diverged}])
-      if new:
-        diverged.extend(new)
-        if not seeded or len(diverged) == num_seeds:
-          bar.close()
-          writer.close()
-          ckpt.close()
-          raise NonFiniteError(_failure_message(new[0], seeded, last_saved)
-                               if not seeded else
-                               "every seed diverged: " + "; ".join(
-                                   _failure_message(d, True, last_saved)
-                                   for d in diverged))
-        for d in new:
-          bar.write(f"seed {d['seed']} diverged at step {d['step']} in "
-                    f"player {'/'.join(d['players'])}: frozen at its last "
-                    "finite state; the other seeds train on.")
-      before, step = step, step + k
-      bar.update(k)
-      if step // tc.log_every > before // tc.log_every or step == tc.num_steps:
-        last = distributed.to_host(jax.tree.map(lambda m: m[..., -1],
-                                                metrics))
-        writer.write(step, {**last, "phase": span.index},
-                     tags={"phase_name": span.name})
-        bar.set_postfix({n: f"{np.mean(v):.3g}" for n, v in last.items()
-                         if n.endswith("loss")}, refresh=False)
-      if every is not None and (
-          (step - span.start) % every == 0 or step == span.end):
-        monitor(device_state)
-      if (step // tc.checkpoint_every > before // tc.checkpoint_every
-          or step == span.end or sigterm["set"]):
-        save(device_state)
-      if sigterm["set"]:
-        status = "preempted"
-        break
-  bar.close()
-  steps_per_s = (step - start_step) / max(time.perf_counter() - start_time,
-                                          1e-9)
-  final_state = distributed.to_host(any_step.get(device_state))
-  summary = {"status": status, "step": step,
+def _check_divergence(run: _Run) -> None:
+  """Records the seeds that turned non-finite in the last call; raises
+  `NonFiniteError` when none is left to train."""
+  seeded = run.seed_axis is not None
+  new = _divergence(distributed.to_host(run.failure), run.players,
+                    [i for i in range(run.num_seeds)
+                     if i not in {d["seed"] for d in run.diverged}])
+  if not new:
+    return
+  run.diverged.extend(new)
+  if not seeded or len(run.diverged) == run.num_seeds:
+    run.close()
+    raise NonFiniteError(
+        _failure_message(new[0], seeded, run.last_saved) if not seeded else
+        "every seed diverged: " + "; ".join(
+            _failure_message(d, True, run.last_saved) for d in run.diverged))
+  for d in new:
+    run.bar.write(f"seed {d['seed']} diverged at step {d['step']} in player "
+                  f"{'/'.join(d['players'])}: frozen at its last finite "
+                  "state; the other seeds train on.")
+
+
+def _log(run: _Run, span: PhaseSpan, metrics) -> None:
+  """The last step's metrics of a call to the writers and the bar."""
+  last = distributed.to_host(jax.tree.map(lambda m: m[..., -1], metrics))
+  run.writer.write(run.step, {**last, "phase": span.index},
+                   tags={"phase_name": span.name})
+  run.bar.set_postfix({n: f"{np.mean(v):.3g}" for n, v in last.items()
+                       if n.endswith("loss")}, refresh=False)
+
+
+def _run_phases(run: _Run, sigterm: dict) -> str:
+  """Trains from `run.step` to `num_steps` in compiled calls that never cross
+  a phase, monitoring or checkpoint boundary; returns the status."""
+  tc, start_step, span = run.config.train, run.step, None
+  while run.step < tc.num_steps:
+    if span != _span_at(run.spans, run.step):
+      span = _span_at(run.spans, run.step)
+      every = _monitor_period(run.experiment, span)
+      _enter_phase(run, span, start_step)
+    k = min(tc.steps_per_call, _next_monitor_step(span, every, run.step)
+            - run.step)
+    run.device_state, metrics, run.failure = run.step_fn(span, k).step_fn(
+        run.device_state, run.run_key, run.failure)
+    _check_divergence(run)
+    before, run.step = run.step, run.step + k
+    run.bar.update(k)
+    crossed = lambda every: run.step // every > before // every
+    if crossed(tc.log_every) or run.step == tc.num_steps:
+      _log(run, span, metrics)
+    if every is not None and ((run.step - span.start) % every == 0
+                              or run.step == span.end):
+      _monitor(run, span)
+    if crossed(tc.checkpoint_every) or run.step == span.end or sigterm["set"]:
+      run.save()
+    if sigterm["set"]:
+      return "preempted"
+  return "completed"
+
+
+def _finish(run: _Run, status: str, steps_per_s: float) -> dict:
+  """Evaluates the final state and writes `summary.json` (process 0)."""
+  run.bar.close()
+  final_state = run.host_state()
+  summary = {"status": status, "step": run.step,
              "state_sha256": checkpoint_lib.state_digest(final_state),
              "steps_per_s": steps_per_s,
-             "phases": [s._asdict() for s in spans]}
-  if seeded:
-    summary["diverged"] = diverged
-  if not primary:  # Process 0 evaluates and writes.
-    writer.close()
-    ckpt.close()
+             "phases": [s._asdict() for s in run.spans]}
+  if run.seed_axis is not None:
+    summary["diverged"] = run.diverged
+  if not run.primary:  # Process 0 evaluates and writes.
+    run.close()
     return summary
   if status == "preempted":
-    print(f"SIGTERM: saved step {step} in {ckpt.directory}; rerun the same "
-          "command to resume.", flush=True)
-  elif experiment.evaluate is not None:
+    print(f"SIGTERM: saved step {run.step} in {run.ckpt.directory}; rerun the "
+          "same command to resume.", flush=True)
+  elif run.experiment.evaluate is not None:
     results, summary["eval"] = evaluate(
-        experiment, final_state, eval_key, workdir, num_seeds,
-        frozenset(d["seed"] for d in diverged))
+        run.experiment, final_state, run.eval_key, run.workdir, run.num_seeds,
+        frozenset(d["seed"] for d in run.diverged))
     first = next(iter(results.values()))
-    writer.write(step, {f"eval/{k}": np.asarray(
-        [results[i][k] if i in results else np.nan for i in range(num_seeds)])
-                        if seeded else first[k] for k in first})
-  writer.close()
-  ckpt.close()
-  write_atomically(workdir / "summary.json", json.dumps(summary, indent=2))
+    run.writer.write(run.step, {f"eval/{k}": np.asarray(
+        [results[i][k] if i in results else np.nan
+         for i in range(run.num_seeds)])
+                                if run.seed_axis else first[k] for k in first})
+  run.close()
+  write_atomically(run.workdir / "summary.json", json.dumps(summary, indent=2))
   return summary
+
+
+def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
+          experiment: Experiment) -> dict:
+  """Trains, checkpoints and evaluates; returns the final summary dict.
+
+  Three stages: `_restore` (check the config against the workdir, resume
+  from the newest good checkpoint), `_run_phases` (compiled calls, logs,
+  monitoring, checkpoints) and `_finish` (evaluate, write the summary).
+  """
+  run = _restore(config, pathlib.Path(workdir), experiment)
+  start_time, start_step = time.perf_counter(), run.step
+  with _sigterm_flag() as sigterm:
+    status = _run_phases(run, sigterm)
+  steps_per_s = (run.step - start_step) / max(
+      time.perf_counter() - start_time, 1e-9)
+  return _finish(run, status, steps_per_s)
 
 
 def _aggregate(results: dict[int, dict], num_seeds: int) -> dict:
