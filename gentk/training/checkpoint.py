@@ -66,7 +66,10 @@ def _silence_writer_threads() -> None:
   a traceback (their event loop is gone); the caller reports the failure in
   one line, so their exceptions are dropped from here on."""
   threading.excepthook = lambda args: None
+  sys.excepthook = lambda *args: None  # TensorStore's callbacks print here.
   sys.unraisablehook = lambda unraisable: None
+  for name in ("concurrent.futures", "asyncio"):  # Their callbacks log them.
+    logging.getLogger(name).disabled = True
 
 
 def _first_line(error: BaseException) -> str:
@@ -126,7 +129,7 @@ class Checkpointer:
                 state_sha256=state_digest(state))
     # Orbax logs a failed write from each of its threads with a traceback;
     # a failure the disk causes is reported below in one line instead.
-    logging.disable(logging.ERROR)
+    logging.disable(logging.CRITICAL)
     try:
       self._manager.save(int(step), args=ocp.args.Composite(
           state=ocp.args.StandardSave(state), meta=ocp.args.JsonSave(meta)),

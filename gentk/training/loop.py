@@ -373,6 +373,7 @@ class _Run:
   last_saved: int | None
   diverged: list[dict]
   compiled: dict = dataclasses.field(default_factory=dict)
+  closed: bool = False
 
   @property
   def seed_axis(self) -> int | None:
@@ -400,10 +401,16 @@ class _Run:
                     "phase": _span_at(self.spans, max(self.step - 1, 0)).name})
     self.last_saved = self.step
 
-  def close(self) -> None:
+  def close(self, checkpointer: bool = True) -> None:
+    """Closes the bar, the writers and (unless the disk refused a save, when
+    its writer threads are left to the process's exit) the checkpointer."""
+    if self.closed:
+      return
+    self.closed = True
     self.bar.close()
     self.writer.close()
-    self.ckpt.close()
+    if checkpointer:
+      self.ckpt.close()
 
 
 def _restore(config: ml_collections.ConfigDict, workdir: pathlib.Path,
@@ -597,8 +604,12 @@ def train(config: ml_collections.ConfigDict, workdir: str | pathlib.Path,
   """
   run = _restore(config, pathlib.Path(workdir), experiment)
   start_time, start_step = time.perf_counter(), run.step
-  with _sigterm_flag() as sigterm:
-    status = _run_phases(run, sigterm)
+  try:
+    with _sigterm_flag() as sigterm:
+      status = _run_phases(run, sigterm)
+  except BaseException as e:
+    run.close(checkpointer=not isinstance(e, checkpoint_lib.CheckpointWriteError))
+    raise
   steps_per_s = (run.step - start_step) / max(
       time.perf_counter() - start_time, 1e-9)
   return _finish(run, status, steps_per_s)
