@@ -17,6 +17,7 @@
 * Each checkpoint carries JSON metadata: step, JAX version, state digest.
 """
 import hashlib
+import io
 import logging
 import os
 import pathlib
@@ -130,6 +131,11 @@ class Checkpointer:
     # Orbax logs a failed write from each of its threads with a traceback;
     # a failure the disk causes is reported below in one line instead.
     logging.disable(logging.CRITICAL)
+    # Writer callbacks that fail after a refused write print tracebacks to
+    # sys.stderr from C: held back during the save, and passed on unless the
+    # disk refused it (then the one line below says it all).
+    stderr, held = sys.stderr, io.StringIO()
+    sys.stderr = held
     try:
       self._manager.save(int(step), args=ocp.args.Composite(
           state=ocp.args.StandardSave(state), meta=ocp.args.JsonSave(meta)),
@@ -138,6 +144,7 @@ class Checkpointer:
     except Exception as e:  # pylint: disable=broad-except
       cause = _os_cause(e)
       if cause is None:
+        stderr.write(held.getvalue())
         raise
       _silence_writer_threads()
       kept = self.steps()
@@ -148,7 +155,10 @@ class Checkpointer:
           "pass a new --workdir; "
           + (f"the last good checkpoint (step {kept[-1]}) is kept" if kept
              else "no checkpoint was written")) from e
+    else:
+      stderr.write(held.getvalue())
     finally:
+      sys.stderr = stderr
       logging.disable(logging.NOTSET)
 
   def _restore(self, step: int, abstract_state: PyTree
