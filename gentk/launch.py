@@ -13,7 +13,6 @@ The argv helpers (`config_arg`, `override_names`, `override_flags`) and the
 message builders are pure; only `fail`, `parse_flags` and `run` exit.
 """
 import importlib
-import os
 import re
 import sys
 
@@ -21,7 +20,6 @@ from absl import flags
 from ml_collections import config_flags
 
 from gentk import configs
-from gentk.training import checkpoint
 from gentk.training import config as config_lib
 from gentk.training import distributed
 from gentk.training import spec
@@ -173,13 +171,6 @@ def run(config, workdir: str | None):
     return runner.run(config, workdir)
   except (config_lib.ConfigError, ModuleNotFoundError) as e:
     fail(str(e))
-  except checkpoint.CheckpointWriteError as e:
-    # Orbax's writer threads fail noisily once the disk refused a save; the
-    # files are closed, so the process ends here with the one line.
-    print("error: " + re.sub(r"\s+", " ", str(e)).strip(), file=sys.stderr,
-          flush=True)
-    sys.stdout.flush()
-    os._exit(2)  # pylint: disable=protected-access
   except OSError as e:
     fail(os_error_message(e, workdir))
   except NonFiniteError as e:  # Diverged: one line; the checkpoints stay.

@@ -131,10 +131,12 @@ class Settings(NamedTuple):
     return self.players._replace(generator_name=generator_name(t))
 
   def beta_of(self, t: int) -> float:
+    """beta_t: the constant `beta`, or 1/t when it is 0."""
     return self.beta if self.beta > 0 else 1.0 / t
 
 
 def _first_point(a: Settings) -> Array:
+  """Point 0 `[1, ...]`: the discriminator's example input."""
   return a.points.lookup(jnp.zeros((1,), jnp.int32))
 
 

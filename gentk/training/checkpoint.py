@@ -67,10 +67,7 @@ def _silence_writer_threads() -> None:
   a traceback (their event loop is gone); the caller reports the failure in
   one line, so their exceptions are dropped from here on."""
   threading.excepthook = lambda args: None
-  sys.excepthook = lambda *args: None  # TensorStore's callbacks print here.
   sys.unraisablehook = lambda unraisable: None
-  for name in ("concurrent.futures", "asyncio"):  # Their callbacks log them.
-    logging.getLogger(name).disabled = True
 
 
 def _first_line(error: BaseException) -> str:
@@ -130,7 +127,7 @@ class Checkpointer:
                 state_sha256=state_digest(state))
     # Orbax logs a failed write from each of its threads with a traceback;
     # a failure the disk causes is reported below in one line instead.
-    logging.disable(logging.CRITICAL)
+    logging.disable(logging.ERROR)
     # Writer callbacks that fail after a refused write print tracebacks to
     # sys.stderr from C: held back during the save, and passed on unless the
     # disk refused it (then the one line below says it all).
