@@ -28,6 +28,15 @@ def replica_slice(x: Array, axis_name: str | None) -> Array:
   return jax.lax.dynamic_slice_in_dim(x, start, size, axis=0)
 
 
+def replica_key(key: Array, axis_name: str | None) -> Array:
+  """A key distinct per replica (`key` folded with the replica's index), or
+  `key` itself when `axis_name` is `None`: for randomness each replica draws
+  for its own slice of the batch."""
+  if axis_name is None:
+    return key
+  return jax.random.fold_in(key, jax.lax.axis_index(axis_name))
+
+
 def global_norm(tree: PyTree) -> Array:
   """The l2 norm of all leaves together."""
   leaves = jax.tree.leaves(tree)

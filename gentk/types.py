@@ -40,8 +40,9 @@ class TrainState:
 
   Attributes:
     step: int32 scalar, train steps taken over the whole run (every phase).
-      Per-step randomness is `fold_in(key, step)`. The runtime advances it
-      after each train step; a train step returns it unchanged.
+      The runtime hands each train step its own key (the step key folded
+      with `step`) and advances `step` after it; a train step returns it
+      unchanged.
     params: `{player name: {"params": ...}}`, the differentiated variables.
     opt_state: `{player name: optax state}`, same keys as `params`.
     collections: `{player name: {collection: ...}}`, each player's mutable Flax

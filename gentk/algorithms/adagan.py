@@ -213,7 +213,6 @@ def ratio_step(a: Settings, t: int, state: TrainState, batch,
                key: PRNGKey):
   """One classifier update of data (`batch["x"]`) against the mixture
   P_{t-1}: the GAN's discriminator update with the mixture's samples."""
-  key = jax.random.fold_in(key, state.step)
   key_fake, key_loss = jax.random.split(key)
   fake = mixture_sample(a, state, key_fake, a.batch_size)
   state, metrics = adversarial.discriminator_update(
@@ -241,8 +240,7 @@ def round_step(a: Settings, t: int, state: TrainState, batch, key: PRNGKey):
   real batch drawn from the points with the data weights."""
   del batch  # Drawn here, with the current weights.
   key_data, key_step = jax.random.split(key)
-  index = draw_indices(jax.random.fold_in(key_data, state.step),
-                       state.extras[WEIGHTS], a.batch_size)
+  index = draw_indices(key_data, state.extras[WEIGHTS], a.batch_size)
   real = {"x": a.points.lookup(index)[:, None]}  # One discriminator step.
   return adversarial.adversarial_step(a.round_players(t), state, real,
                                       key_step)

@@ -267,7 +267,7 @@ def generator_update(s: Settings, state: TrainState, last_batch,
 
 def pretrain_step(s: Settings, state: TrainState, batch, key: PRNGKey):
   """k discriminator updates against the current generator."""
-  key_d = jax.random.split(jax.random.fold_in(key, state.step), 3)[0]
+  key_d = jax.random.split(key, 3)[0]
   state, d_metrics, _ = discriminator_steps(s, state, batch, key_d)
   d_metrics = parallel.replica_mean(d_metrics, s.axis_name)
   return state, core.prefixed(DISCRIMINATOR, d_metrics)
@@ -276,7 +276,6 @@ def pretrain_step(s: Settings, state: TrainState, batch, key: PRNGKey):
 def adversarial_step(s: Settings, state: TrainState, batch, key: PRNGKey):
   """Algorithm 1 of Goodfellow et al. (2014): k discriminator updates, then
   one generator update; then the game's `update_extras`."""
-  key = jax.random.fold_in(key, state.step)
   key_d, key_z, key_loss = jax.random.split(key, 3)
   state, d_metrics, last_batch = discriminator_steps(s, state, batch, key_d)
   state, g_metrics = generator_update(s, state, last_batch, key_z, key_loss)

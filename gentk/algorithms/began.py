@@ -49,7 +49,7 @@ def began_game(autoencoder: nn.Module, latent_fn: Callable, *,
   """
   if not 0.0 <= k_init <= 1.0:
     raise ValueError(f"k_init must be in [0, 1], got {k_init}")
-  if gamma <= 0:
+  if isinstance(gamma, (int, float)) and gamma <= 0:  # Else a swept value.
     raise ValueError(f"gamma must be positive, got {gamma}")
 
   def reconstruction_loss(d_variables, x):

@@ -66,7 +66,6 @@ def make_classifier(model: nn.Module, optimizer: optax.GradientTransformation,
                            optimizers)
 
   def train_step(state: TrainState, batch, key: PRNGKey):
-    key = jax.random.fold_in(key, state.step)
     key_shift, key_loss = jax.random.split(key)
     batch = dict(batch, x=random_shift(key_shift, batch["x"], max_shift))
     ctx = core.Context(batch=batch, key=key_loss, extras=state.extras)

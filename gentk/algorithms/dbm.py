@@ -38,6 +38,7 @@ References:
   Salakhutdinov & Larochelle 2010, "Efficient learning of deep Boltzmann
     machines" (the doubled bottom-up initialisation of mean field).
 """
+import functools
 from typing import NamedTuple, Sequence
 
 import jax
@@ -202,6 +203,150 @@ def compose(rbms: Sequence[dict]) -> dict:
   return boltzmann.from_machine(weights, biases)
 
 
+class Players(NamedTuple):
+  """What a DBM's steps read: the machines, their optimizers and settings.
+
+  Attributes:
+    sizes: $(n_0, \\dots, n_L)$.
+    modules: `{rbm_l: LayeredBoltzmann, dbm: LayeredBoltzmann}`.
+    optimizers: the same keys; the RBMs' pre-training optimizers.
+    settings: `Settings`.
+    visible_bias: initial $b_0$ (or None for zeros).
+    axis_name: the `pmap` axis, or None.
+  """
+  sizes: tuple[int, ...]
+  modules: dict
+  optimizers: dict
+  settings: Settings
+  visible_bias: Array | None
+  axis_name: str | None
+
+  @property
+  def num_layers(self) -> int:
+    return len(self.sizes) - 1
+
+  @property
+  def rbms(self) -> list[str]:
+    """The pre-training RBMs' player names, bottom first."""
+    return [rbm_player(l) for l in range(1, self.num_layers + 1)]
+
+
+def machine_of(state: TrainState, name: str) -> gibbs.LayeredParams:
+  """Player `name`'s machine in `state`."""
+  return gibbs.LayeredParams(*boltzmann.machine(state.params[name]))
+
+
+def _with_visible_bias(variables: dict, visible_bias: Array) -> dict:
+  return {"params": {**variables["params"],
+                     "b_0": jnp.asarray(visible_bias, jnp.float32)}}
+
+
+def init(p: Players, key: PRNGKey, batch) -> TrainState:
+  """Every machine at its initialisation (the DBM's and the bottom RBM's
+  $b_0$ set to `visible_bias`) and the persistent chains: $v$ from $b_0$,
+  hidden layers uniform."""
+  del batch
+  state = core.init_state(key, {n: (m, ()) for n, m in p.modules.items()},
+                          p.optimizers)
+  params = dict(state.params)
+  if p.visible_bias is not None:
+    for name in (DBM, p.rbms[0]):
+      params[name] = _with_visible_bias(params[name], p.visible_bias)
+  keys = jax.random.split(jax.random.fold_in(key, len(p.modules)),
+                          len(p.sizes))
+  num_chains = p.settings.num_chains
+  chains = [rbm.draw_visible(keys[0], params[DBM]["params"]["b_0"],
+                             num_chains)]
+  chains += [jax.random.bernoulli(k, 0.5, (num_chains, n)).astype(
+      jnp.float32) for k, n in zip(keys[1:], p.sizes[1:])]
+  return state.replace(params=params, extras={CHAINS: tuple(chains)})
+
+
+def representation_below(p: Players, l: int, state: TrainState,
+                         x: Array) -> Array:
+  """The data's representation below RBM l: the lower RBMs' $p(h | \\cdot)$
+  with their pre-training up-factors."""
+  for j in range(1, l):
+    x = rbm.hidden_probs(machine_of(state, rbm_player(j)), x,
+                         up=pretraining_factors(j, p.num_layers)[0])
+  return x
+
+
+def pretrain_step(p: Players, l: int, state: TrainState, batch,
+                  key: PRNGKey):
+  """One CD-k update of pre-training RBM l on the representation below it."""
+  name = rbm_player(l)
+  up, down = pretraining_factors(l, p.num_layers)
+  x = representation_below(p, l, state, rbm.flat(batch["x"]))
+  x_negative = rbm.gibbs_chain(key, x, machine_of(state, name),
+                               p.settings.pretrain_k, up=up, down=down)
+
+  def rule(params, ctx):
+    del ctx
+    direction, metrics = rbm.cd_direction(
+        gibbs.LayeredParams(*boltzmann.machine(params[name])), x,
+        x_negative, up=up, down=down)
+    return {name: direction}, metrics
+
+  state, metrics = core.update(state, [name], core.Context(batch, key),
+                               optimizers=p.optimizers, rule=rule,
+                               axis_name=p.axis_name)
+  return state, core.prefixed(name, metrics)
+
+
+def compose_rbms(p: Players, state: TrainState, key: PRNGKey) -> TrainState:
+  """The DBM composed from the pre-trained RBMs: the joint phase's
+  `on_enter`."""
+  del key
+  return state.replace(params={
+      **state.params, DBM: compose([state.params[n] for n in p.rbms])})
+
+
+def joint_step(p: Players, state: TrainState, batch, key: PRNGKey):
+  """One joint update: the chains advance `gibbs_steps` block-Gibbs
+  transitions (negative phase), mean field on the batch (positive phase)."""
+  s = p.settings
+  kernel = gibbs.build_kernel()
+  machine = machine_of(state, DBM)
+  chains, _ = jax.lax.scan(
+      lambda c, k: kernel(k, c, machine),
+      gibbs.GibbsState(state.extras[CHAINS]),
+      jax.random.split(key, s.gibbs_steps))
+  v = rbm.flat(batch["x"])
+
+  def rule(params, ctx):
+    del ctx
+    m = gibbs.LayeredParams(*boltzmann.machine(params[DBM]))
+    mu, sweeps = mean_field(m, v, tolerance=s.mean_field_tolerance,
+                            max_iterations=s.mean_field_iterations)
+    positive = rbm.statistics(mu)
+    negative = rbm.statistics(gibbs.odd_conditionals(m, chains.layers))
+    return {DBM: rbm.descent_direction(positive, negative)}, {
+        "mean_field_sweeps": sweeps.astype(jnp.float32),
+        "bound_plus_log_z": jnp.mean(unnormalized_bound(m, mu))}
+
+  state, metrics = core.update(state, [DBM], core.Context(batch, key),
+                               optimizers=p.optimizers, rule=rule,
+                               axis_name=p.axis_name)
+  state = state.replace(extras={CHAINS: chains.layers})
+  return state, core.prefixed(DBM, metrics)
+
+
+def sample(p: Players, state: TrainState, key: PRNGKey, num: int) -> Array:
+  """$p(v | h^1)$ `[num, n_0]` after `sample_steps` block-Gibbs transitions
+  from $v$ drawn from $b_0$ and uniform hidden layers."""
+  machine = machine_of(state, DBM)
+  kernel = gibbs.build_kernel()
+  keys = jax.random.split(key, len(p.sizes) + 1)
+  layers = [rbm.draw_visible(keys[0], machine.biases[0], num)]
+  layers += [jax.random.bernoulli(k, 0.5, (num, n)).astype(jnp.float32)
+             for k, n in zip(keys[1:-1], p.sizes[1:])]
+  chains, _ = jax.lax.scan(lambda c, k: kernel(k, c, machine),
+                           gibbs.GibbsState(tuple(layers)),
+                           jax.random.split(keys[-1], p.settings.sample_steps))
+  return jax.nn.sigmoid(gibbs.conditional_logits(machine, chains.layers, 0))
+
+
 def make_dbm(sizes: Sequence[int], *, optimizer: optax.GradientTransformation,
              pretrain_optimizer: optax.GradientTransformation | None = None,
              settings: Settings = Settings(),
@@ -224,110 +369,18 @@ def make_dbm(sizes: Sequence[int], *, optimizer: optax.GradientTransformation,
     `dbm/grad_norm` in the joint phase; `sample(state, key, n)` gives
     $p(v | h^1)$ `[n, n_0]` after `settings.sample_steps` transitions.
   """
-  s = settings
   sizes = tuple(sizes)
-  num_layers = len(sizes) - 1
-  pretrain_optimizer = pretrain_optimizer or optimizer
-  names = [rbm_player(l) for l in range(1, num_layers + 1)]
+  names = [rbm_player(l) for l in range(1, len(sizes))]
   modules = {name: boltzmann.LayeredBoltzmann(sizes[l - 1:l + 1], weight_scale)
              for l, name in enumerate(names, start=1)}
   modules[DBM] = boltzmann.LayeredBoltzmann(sizes, weight_scale)
-  optimizers = {name: pretrain_optimizer for name in names}
+  optimizers = {name: pretrain_optimizer or optimizer for name in names}
   optimizers[DBM] = optimizer
-  kernel = gibbs.build_kernel()
-
-  def with_visible_bias(variables):
-    return {"params": {**variables["params"],
-                       "b_0": jnp.asarray(visible_bias, jnp.float32)}}
-
-  def init(key: PRNGKey, batch) -> TrainState:
-    state = core.init_state(key, {n: (m, ()) for n, m in modules.items()},
-                            optimizers)
-    params = dict(state.params)
-    if visible_bias is not None:
-      for name in (DBM, names[0]):
-        params[name] = with_visible_bias(params[name])
-    keys = jax.random.split(jax.random.fold_in(key, len(modules)), len(sizes))
-    chains = [rbm.draw_visible(keys[0], params[DBM]["params"]["b_0"],
-                               s.num_chains)]
-    chains += [jax.random.bernoulli(k, 0.5, (s.num_chains, n)).astype(
-        jnp.float32) for k, n in zip(keys[1:], sizes[1:])]
-    return state.replace(params=params, extras={CHAINS: tuple(chains)})
-
-  def machine_of(state, name):
-    return gibbs.LayeredParams(*boltzmann.machine(state.params[name]))
-
-  def pretrain_step(l: int):
-    name = names[l - 1]
-    up, down = pretraining_factors(l, num_layers)
-
-    def step(state: TrainState, batch, key: PRNGKey):
-      key = jax.random.fold_in(key, state.step)
-      x = rbm.flat(batch["x"])
-      for j in range(1, l):  # The data's representation below RBM l.
-        x = rbm.hidden_probs(machine_of(state, names[j - 1]), x,
-                             up=pretraining_factors(j, num_layers)[0])
-      x_negative = rbm.gibbs_chain(key, x, machine_of(state, name),
-                                   s.pretrain_k, up=up, down=down)
-
-      def rule(params, ctx):
-        direction, metrics = rbm.cd_direction(
-            gibbs.LayeredParams(*boltzmann.machine(params[name])), x,
-            x_negative, up=up, down=down)
-        return {name: direction}, metrics
-
-      state, metrics = core.update(state, [name], core.Context(batch, key),
-                                   optimizers=optimizers, rule=rule,
-                                   axis_name=axis_name)
-      return state, core.prefixed(name, metrics)
-
-    return step
-
-  def compose_rbms(state: TrainState, key: PRNGKey) -> TrainState:
-    """The DBM composed from the pre-trained RBMs: the joint phase's
-    `on_enter`."""
-    del key
-    return state.replace(params={
-        **state.params, DBM: compose([state.params[name] for name in names])})
-
-  def joint_step(state: TrainState, batch, key: PRNGKey):
-    key = jax.random.fold_in(key, state.step)
-    machine = machine_of(state, DBM)
-    chains, _ = jax.lax.scan(
-        lambda c, k: kernel(k, c, machine),
-        gibbs.GibbsState(state.extras[CHAINS]),
-        jax.random.split(key, s.gibbs_steps))
-    v = rbm.flat(batch["x"])
-
-    def rule(params, ctx):
-      m = gibbs.LayeredParams(*boltzmann.machine(params[DBM]))
-      mu, sweeps = mean_field(m, v, tolerance=s.mean_field_tolerance,
-                              max_iterations=s.mean_field_iterations)
-      positive = rbm.statistics(mu)
-      negative = rbm.statistics(gibbs.odd_conditionals(m, chains.layers))
-      return {DBM: rbm.descent_direction(positive, negative)}, {
-          "mean_field_sweeps": sweeps.astype(jnp.float32),
-          "bound_plus_log_z": jnp.mean(unnormalized_bound(m, mu))}
-
-    state, metrics = core.update(state, [DBM], core.Context(batch, key),
-                                 optimizers=optimizers, rule=rule,
-                                 axis_name=axis_name)
-    state = state.replace(extras={CHAINS: chains.layers})
-    return state, core.prefixed(DBM, metrics)
-
-  def sample(state: TrainState, key: PRNGKey, num: int) -> Array:
-    machine = machine_of(state, DBM)
-    keys = jax.random.split(key, len(sizes) + 1)
-    layers = [rbm.draw_visible(keys[0], machine.biases[0], num)]
-    layers += [jax.random.bernoulli(k, 0.5, (num, n)).astype(jnp.float32)
-               for k, n in zip(keys[1:-1], sizes[1:])]
-    chains, _ = jax.lax.scan(lambda c, k: kernel(k, c, machine),
-                             gibbs.GibbsState(tuple(layers)),
-                             jax.random.split(keys[-1], s.sample_steps))
-    return jax.nn.sigmoid(gibbs.conditional_logits(machine, chains.layers, 0))
-
-  phases = [Phase(f"pretrain_{l}", pretrain_step(l), s.pretrain_steps)
-            for l in range(1, num_layers + 1) if s.pretrain_steps]
-  phases.append(Phase("joint", joint_step,
-                      on_enter=compose_rbms if s.pretrain_steps else None))
-  return Algorithm(init, tuple(phases), sample)
+  p = Players(sizes, modules, optimizers, settings, visible_bias, axis_name)
+  bind = lambda fn, *args: functools.partial(fn, p, *args)  # pylint: disable=unnecessary-lambda-assignment
+  phases = [Phase(f"pretrain_{l}", bind(pretrain_step, l),
+                  settings.pretrain_steps)
+            for l in range(1, len(sizes)) if settings.pretrain_steps]
+  phases.append(Phase("joint", bind(joint_step), on_enter=bind(compose_rbms)
+                      if settings.pretrain_steps else None))
+  return Algorithm(bind(init), tuple(phases), bind(sample))

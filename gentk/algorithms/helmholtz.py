@@ -166,7 +166,7 @@ def make_helmholtz(sizes: Sequence[int], *, method: str = "bihm",
                                  Q: (q_net, (example,))}, optimizers)
 
   def train_step(state: TrainState, batch, key: PRNGKey):
-    ctx = core.Context(batch, jax.random.fold_in(key, state.step))
+    ctx = core.Context(batch, key)
     state, metrics = core.update(state, (P, Q), ctx, optimizers=optimizers,
                                  objective=objective, axis_name=axis_name)
     return (state,

@@ -36,12 +36,14 @@ References:
     in the ______", https://arxiv.org/abs/1801.07736 (Sections 3.1-3.3;
     code: tensorflow/models research/maskgan)
 """
+import functools
 from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
 import optax
 
+from gentk import parallel
 from gentk.algorithms import core
 from gentk.estimators import actor_critic
 from gentk.estimators import categorical
@@ -258,6 +260,101 @@ class Settings(NamedTuple):
   end_token: int = 2
 
 
+class Players(NamedTuple):
+  """What MaskGAN's steps read: the three networks, their optimizers (the
+  actor's for the generator's policy-gradient update), `Settings`, the
+  sequence length and the `pmap` axis."""
+  generator: models.MaskedSeq2Seq
+  discriminator: models.MaskedSeq2Seq
+  critic: models.ValueHead
+  settings: Settings
+  optimizers: dict
+  actor_optimizers: dict
+  length: int
+  axis_name: str | None
+
+
+def init(p: Players, key: PRNGKey, batch) -> TrainState:
+  """The three players initialised on one sequence of `batch`."""
+  tokens = batch["tokens"][:1]
+  present = jnp.ones_like(tokens, bool)
+  features = jnp.zeros(tokens.shape + (p.discriminator.hidden_dim,))
+  return core.init_state(key, {
+      GENERATOR: (p.generator, (tokens, present, tokens)),
+      DISCRIMINATOR: (p.discriminator, (tokens, present, tokens)),
+      CRITIC: (p.critic, (features,))}, p.optimizers)
+
+
+def _mask(p: Players, key: PRNGKey, tokens: Array) -> Array:
+  s = p.settings
+  return make_mask(key, tokens,
+                   mode=s.mask_mode, present_rate=s.present_rate,
+                   end_token=s.end_token)
+
+
+def _update(p: Players, state: TrainState, player: str, objective, batch, *,
+            samples=None, optimizers=None):
+  """One update of `player` on `objective` with `batch` (and `samples`)."""
+  ctx = core.Context(batch=batch, key=None, extras=state.extras,
+                     samples=samples)
+  return core.update(state, [player], ctx,
+                     optimizers=optimizers or p.optimizers,
+                     objective=objective, axis_name=p.axis_name)
+
+
+def maskmle_step(p: Players, state: TrainState, batch, key: PRNGKey):
+  """One maximum-likelihood update of the generator's fills of blanks."""
+  tokens = batch["tokens"]
+  present = _mask(p, parallel.replica_key(key, p.axis_name), tokens)
+  batch = {"tokens": tokens, "present": present}
+  state, metrics = _update(p, state, GENERATOR,
+                           maskmle_objective(p.generator), batch)
+  return state, core.prefixed(GENERATOR, metrics)
+
+
+def adversarial_step(p: Players, state: TrainState, batch, key: PRNGKey):
+  """The discriminator on real vs filled blanks, the critic on its rewards'
+  discounted returns, then the actor on the advantages (REINFORCE with the
+  critic as baseline)."""
+  key_mask, key_fill = jax.random.split(parallel.replica_key(key, p.axis_name))
+  tokens = batch["tokens"]
+  present = _mask(p, key_mask, tokens)
+  filled, _ = fill(p.generator, state.params[GENERATOR], key_fill, tokens,
+                   present)
+  data = {"tokens": tokens, "present": present}
+  state, d_metrics = _update(p, state, DISCRIMINATOR,
+                             discriminator_objective(p.discriminator), data,
+                             samples=filled)
+  logits, features = p.discriminator.apply(
+      state.params[DISCRIMINATOR], tokens, present, filled, features=True)
+  features = jax.lax.stop_gradient(features)
+  targets = actor_critic_targets(
+      logits[..., 0], p.critic.apply(state.params[CRITIC], features),
+      present, discount=p.settings.discount,
+      advantage_clip=p.settings.advantage_clip)
+  state, v_metrics = _update(
+      p, state, CRITIC, critic_objective(p.critic),
+      {**data, "features": features, "returns": targets.returns})
+  state, g_metrics = _update(
+      p, state, GENERATOR, actor_objective(p.generator),
+      {**data, "advantages": targets.advantages}, samples=filled,
+      optimizers=p.actor_optimizers)
+  g_metrics["reward"] = masked_mean(targets.rewards,
+                                    (~present).astype(jnp.float32))
+  return state, {
+      **core.prefixed(DISCRIMINATOR, d_metrics),
+      **core.prefixed(CRITIC, v_metrics),
+      **core.prefixed(GENERATOR, g_metrics)}
+
+
+def sample(p: Players, state: TrainState, key: PRNGKey, num: int) -> Array:
+  """`num` all-blank sequences filled (the generator as a language model)."""
+  tokens = jnp.zeros((num, p.length), jnp.int32)
+  filled, _ = fill(p.generator, state.params[GENERATOR], key, tokens,
+                   jnp.zeros_like(tokens, bool))
+  return filled
+
+
 def make_maskgan(generator: models.MaskedSeq2Seq,
                  discriminator: models.MaskedSeq2Seq,
                  critic: models.ValueHead, *, settings: Settings,
@@ -295,81 +392,12 @@ def make_maskgan(generator: models.MaskedSeq2Seq,
   actor_optimizers = dict(optimizers)
   if actor_optimizer is not None:
     actor_optimizers[GENERATOR] = actor_optimizer
-  mle = maskmle_objective(generator)
-  d_objective = discriminator_objective(discriminator)
-  v_objective = critic_objective(critic)
-  actor = actor_objective(generator)
-
-  def init(key: PRNGKey, batch) -> TrainState:
-    tokens = batch["tokens"][:1]
-    present = jnp.ones_like(tokens, bool)
-    features = jnp.zeros(tokens.shape + (discriminator.hidden_dim,))
-    return core.init_state(key, {
-        GENERATOR: (generator, (tokens, present, tokens)),
-        DISCRIMINATOR: (discriminator, (tokens, present, tokens)),
-        CRITIC: (critic, (features,))}, optimizers)
-
-  def step_key(state, key):
-    key = jax.random.fold_in(key, state.step)
-    return key if axis_name is None else jax.random.fold_in(
-        key, jax.lax.axis_index(axis_name))
-
-  def mask(key, tokens):
-    return make_mask(key, tokens, mode=settings.mask_mode,
-                     present_rate=settings.present_rate,
-                     end_token=settings.end_token)
-
-  def context(state, batch, key=None, samples=None):
-    return core.Context(batch=batch, key=key, extras=state.extras,
-                        samples=samples)
-
-  def update(state, player, objective, ctx, transformations=optimizers):
-    return core.update(state, [player], ctx, optimizers=transformations,
-                       objective=objective, axis_name=axis_name)
-
-  def maskmle_step(state: TrainState, batch, key: PRNGKey):
-    tokens = batch["tokens"]
-    batch = {"tokens": tokens, "present": mask(step_key(state, key), tokens)}
-    state, metrics = update(state, GENERATOR, mle, context(state, batch))
-    return (state,
-            core.prefixed(GENERATOR, metrics))
-
-  def adversarial_step(state: TrainState, batch, key: PRNGKey):
-    key_mask, key_fill = jax.random.split(step_key(state, key))
-    tokens = batch["tokens"]
-    present = mask(key_mask, tokens)
-    filled, _ = fill(generator, state.params[GENERATOR], key_fill, tokens,
-                     present)
-    data = {"tokens": tokens, "present": present}
-    state, d_metrics = update(state, DISCRIMINATOR, d_objective,
-                              context(state, data, samples=filled))
-    logits, features = discriminator.apply(
-        state.params[DISCRIMINATOR], tokens, present, filled, features=True)
-    features = jax.lax.stop_gradient(features)
-    targets = actor_critic_targets(
-        logits[..., 0], critic.apply(state.params[CRITIC], features),
-        present, discount=settings.discount,
-        advantage_clip=settings.advantage_clip)
-    state, v_metrics = update(state, CRITIC, v_objective, context(
-        state, {**data, "features": features, "returns": targets.returns}))
-    state, g_metrics = update(state, GENERATOR, actor, context(
-        state, {**data, "advantages": targets.advantages}, samples=filled),
-                              actor_optimizers)
-    g_metrics["reward"] = masked_mean(targets.rewards,
-                                      (~present).astype(jnp.float32))
-    return state, {
-        **core.prefixed(DISCRIMINATOR, d_metrics),
-        **core.prefixed(CRITIC, v_metrics),
-        **core.prefixed(GENERATOR, g_metrics)}
-
-  def sample(state: TrainState, key: PRNGKey, num: int) -> Array:
-    tokens = jnp.zeros((num, length), jnp.int32)
-    filled, _ = fill(generator, state.params[GENERATOR], key, tokens,
-                     jnp.zeros_like(tokens, bool))
-    return filled
-
+  p = Players(generator, discriminator, critic, settings, optimizers,
+              actor_optimizers, length, axis_name)
+  bind = lambda fn: functools.partial(fn, p)  # pylint: disable=unnecessary-lambda-assignment
   if method == "maskmle":
-    return Algorithm(init, (Phase("maskmle", maskmle_step),), sample)
-  return Algorithm(init, (Phase("maskmle", maskmle_step,
-                                settings.maskmle_steps),
-                          Phase("adversarial", adversarial_step)), sample)
+    phases = (Phase("maskmle", bind(maskmle_step)),)
+  else:
+    phases = (Phase("maskmle", bind(maskmle_step), settings.maskmle_steps),
+              Phase("adversarial", bind(adversarial_step)))
+  return Algorithm(bind(init), phases, bind(sample))

@@ -63,6 +63,45 @@ def log_condition_fn(generate: Callable[[Array], Array],
   return log_condition
 
 
+def d_objective(discriminator: nn.Module) -> Callable:
+  """D's GAN cross-entropy: real `ctx.batch["x"]` against `ctx.samples`."""
+  def objective(params, ctx: core.Context):
+    real = discriminator.apply(params[DISCRIMINATOR], ctx.batch["x"])
+    fake = discriminator.apply(params[DISCRIMINATOR], ctx.samples)
+    return jnp.mean(adversarial.discriminator_loss(real, fake)), {}
+  return objective
+
+
+def g_objective(generator: nn.Module, discriminator: nn.Module,
+                encode: Callable[[Array], Array],
+                weights: LossWeights) -> Callable:
+  r"""G's loss $\lambda_{img} \|G(h) - x\|^2 + \lambda_{feat} \|E(G(h)) -
+  h\|^2 + \lambda_{adv} (-\log D(G(h)))$ on codes `ctx.codes`."""
+  def objective(params, ctx: core.Context):
+    x, h = ctx.batch["x"], ctx.batch["h"]
+    fake = generator.apply(params[GENERATOR], ctx.codes)
+    image = jnp.sum((fake - x) ** 2, axis=tuple(range(1, x.ndim)))
+    feature = jnp.sum((encode(fake) - h) ** 2, axis=-1)
+    adv = adversarial.nonsaturating_generator_loss(
+        discriminator.apply(ctx.variables[DISCRIMINATOR], fake))
+    terms = {"image": jnp.mean(image), "feature": jnp.mean(feature),
+             "adversarial": jnp.mean(adv)}
+    loss = (weights.image * terms["image"] + weights.feature * terms["feature"]
+            + weights.adversarial * terms["adversarial"])
+    return loss, terms
+  return objective
+
+
+def r_objective(dae: nn.Module, dae_noise: float) -> Callable:
+  r"""R's denoising loss $\|R(h + \sigma \epsilon) - h\|^2$."""
+  def objective(params, ctx: core.Context):
+    h = ctx.batch["h"]
+    corrupted = h + dae_noise * jax.random.normal(ctx.key, h.shape)
+    return jnp.mean(jnp.sum((dae.apply(params[DAE], corrupted) - h) ** 2,
+                            axis=-1)), {}
+  return objective
+
+
 def make_ppgn(generator: nn.Module, discriminator: nn.Module, dae: nn.Module,
               encode: Callable[[Array], Array], *,
               optimizer: optax.GradientTransformation,
@@ -97,32 +136,11 @@ def make_ppgn(generator: nn.Module, discriminator: nn.Module, dae: nn.Module,
                                  DISCRIMINATOR: (discriminator, (x,)),
                                  DAE: (dae, (h,))}, optimizers)
 
-  def discriminator_objective(params, ctx: core.Context):
-    real = discriminator.apply(params[DISCRIMINATOR], ctx.batch["x"])
-    fake = discriminator.apply(params[DISCRIMINATOR], ctx.samples)
-    return jnp.mean(adversarial.discriminator_loss(real, fake)), {}
-
-  def generator_objective(params, ctx: core.Context):
-    x, h = ctx.batch["x"], ctx.batch["h"]
-    fake = generator.apply(params[GENERATOR], ctx.codes)
-    image = jnp.sum((fake - x) ** 2, axis=tuple(range(1, x.ndim)))
-    feature = jnp.sum((encode(fake) - h) ** 2, axis=-1)
-    adv = adversarial.nonsaturating_generator_loss(
-        discriminator.apply(ctx.variables[DISCRIMINATOR], fake))
-    terms = {"image": jnp.mean(image), "feature": jnp.mean(feature),
-             "adversarial": jnp.mean(adv)}
-    loss = (weights.image * terms["image"] + weights.feature * terms["feature"]
-            + weights.adversarial * terms["adversarial"])
-    return loss, terms
-
-  def dae_objective(params, ctx: core.Context):
-    h = ctx.batch["h"]
-    corrupted = h + dae_noise * jax.random.normal(ctx.key, h.shape)
-    return jnp.mean(jnp.sum((dae.apply(params[DAE], corrupted) - h) ** 2,
-                            axis=-1)), {}
+  discriminator_objective = d_objective(discriminator)
+  generator_objective = g_objective(generator, discriminator, encode, weights)
+  dae_objective = r_objective(dae, dae_noise)
 
   def train_step(state: TrainState, batch, key: PRNGKey):
-    key = jax.random.fold_in(key, state.step)
     key_g, key_r = jax.random.split(key)
     x = batch["x"]
     h = jax.lax.stop_gradient(encode(x))

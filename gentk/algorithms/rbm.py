@@ -194,7 +194,6 @@ def make_rbm(num_visible: int, num_hidden: int, *,
     return state.replace(extras=extras)
 
   def train_step(state: TrainState, batch, key: PRNGKey):
-    key = jax.random.fold_in(key, state.step)
     machine = gibbs.LayeredParams(*boltzmann.machine(state.params[RBM]))
     v = flat(batch["x"])
     start = state.extras[CHAINS] if s.persistent else v

@@ -70,6 +70,7 @@ import jax.numpy as jnp
 import optax
 
 from gentk.algorithms import bgan
+from gentk import parallel
 from gentk.algorithms import core
 from gentk.estimators import boundary_seeking
 from gentk.estimators import categorical
@@ -255,16 +256,9 @@ def init_state(s: Settings, key: PRNGKey, batch) -> TrainState:
   return state.replace(extras={ROLLOUT: state.params[GENERATOR]})
 
 
-def _step_key(s: Settings, state: TrainState, key: PRNGKey) -> PRNGKey:
-  """The step's key, distinct per replica under `pmap`."""
-  key = jax.random.fold_in(key, state.step)
-  return key if s.axis_name is None else jax.random.fold_in(
-      key, jax.lax.axis_index(s.axis_name))
-
-
 def mle_step(s: Settings, state: TrainState, batch, key: PRNGKey):
   """One maximum-likelihood update of the generator (beta follows it)."""
-  ctx = core.Context(batch=batch, key=_step_key(s, state, key),
+  ctx = core.Context(batch=batch, key=parallel.replica_key(key, s.axis_name),
                      extras=state.extras)
   state, metrics = core.update(state, [GENERATOR], ctx,
                                optimizers=s.optimizers,
@@ -314,7 +308,7 @@ def d_rounds(s: Settings, state: TrainState, tokens: Array, key: PRNGKey,
 def discriminator_pretraining_step(s: Settings, state: TrainState, batch,
                                    key: PRNGKey):
   """One d-step against the pre-trained generator."""
-  return d_rounds(s, state, batch["tokens"], _step_key(s, state, key), 1)
+  return d_rounds(s, state, batch["tokens"], parallel.replica_key(key, s.axis_name), 1)
 
 
 def rollout_batch(s: Settings, state: TrainState, key: PRNGKey,
@@ -378,7 +372,7 @@ def fresh_optimizer(s: Settings, state: TrainState, key: PRNGKey
 
 def adversarial_step(s: Settings, state: TrainState, batch, key: PRNGKey):
   """`g_steps` generator updates, then `d_steps` d-steps."""
-  key_g, key_d = jax.random.split(_step_key(s, state, key))
+  key_g, key_d = jax.random.split(parallel.replica_key(key, s.axis_name))
   tokens = batch["tokens"]
   batch_size, length = tokens.shape[0], tokens.shape[-1]
   state, g_metrics = jax.lax.scan(

@@ -63,7 +63,7 @@ def make_sig(generator: nn.Module, *, latent_dim: int, sigma: float,
         optimizers)
 
   def train_step(state: TrainState, batch, key: PRNGKey):
-    ctx = core.Context(batch, jax.random.fold_in(key, state.step))
+    ctx = core.Context(batch, key)
     state, metrics = core.update(state, (GENERATOR,), ctx,
                                  optimizers=optimizers, objective=objective,
                                  axis_name=axis_name)

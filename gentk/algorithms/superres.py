@@ -211,7 +211,6 @@ def make_superres(regressor: nn.Module, encoder: vae.Recognition,
     return jnp.mean(regression_loss(prediction, y)), {}
 
   def train_step(state: TrainState, batch, key: PRNGKey):
-    key = jax.random.fold_in(key, state.step)
     key_binary, key_vae = jax.random.split(key)
     state, r_metrics = core.update(
         state, (REGRESSOR,), core.Context(batch, key), optimizers=optimizers,

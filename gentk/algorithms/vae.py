@@ -255,7 +255,7 @@ def make_vae(encoder: Recognition, decoder: Generative, *,
                            optimizers)
 
   def train_step(state: TrainState, batch, key: PRNGKey):
-    ctx = core.Context(batch, jax.random.fold_in(key, state.step))
+    ctx = core.Context(batch, key)
     state, metrics = core.update(state, (ENCODER, DECODER), ctx,
                                  optimizers=optimizers,
                                  objective=negative_bound,

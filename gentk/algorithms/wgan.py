@@ -44,7 +44,7 @@ def wgan_game(critic: nn.Module, latent_fn: Callable, *,
   """
   if clip is not None and clip <= 0:
     raise ValueError(f"clip must be positive, got {clip}")
-  if penalty_weight is not None and penalty_weight < 0:
+  if isinstance(penalty_weight, (int, float)) and penalty_weight < 0:
     raise ValueError(f"penalty_weight must be >= 0, got {penalty_weight}")
 
   def discriminator_loss(d_variables, ctx):

@@ -21,6 +21,7 @@ References:
   Yu, Zhang, Wang & Yu 2017, "SeqGAN: Sequence Generative Adversarial Nets
     with Policy Gradient", https://arxiv.org/abs/1609.05473
 """
+import functools
 from typing import Callable
 
 import chex
@@ -71,6 +72,35 @@ def _pair_schedule(length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
   first = np.arange(1, length // 2 + 1)
   second = length - first
   return first, second, second != first
+
+
+def _paired_rollout(row: dict, *, policy_fn: PolicyFn, reward_fn: RewardFn,
+                    sample_fn: SampleFn) -> tuple[Array, Array]:
+  """The rewards of one row's two completions, run as one scan of T steps:
+  the prefix of length `t_a` completed for `T - t_a` steps, then the prefix
+  of length `t_b` (its state and input switched in) for the rest."""
+  length = row["tokens"].shape[0]
+  positions = jnp.arange(length)
+  switch = length - row["t_a"]  # step at which the second rollout starts
+
+  def body(carry, r):
+    state, token_in, seq_a, seq_b = carry
+    start_b = r == switch
+    state = jax.tree.map(lambda s, s_b: jnp.where(start_b, s_b, s), state,
+                         row["state_b"])
+    token_in = jnp.where(start_b, row["input_b"], token_in)
+    logits, state = policy_fn(state, token_in)
+    token = sample_fn(jax.random.fold_in(row["key"], r), logits)
+    token = token.astype(seq_a.dtype)
+    in_a = r < switch
+    seq_a = jnp.where(in_a & (positions == row["t_a"] + r), token, seq_a)
+    seq_b = jnp.where(~in_a & (positions == r), token, seq_b)
+    return (state, token, seq_a, seq_b), None
+
+  init = (row["state_a"], row["input_a"], row["tokens"], row["tokens"])
+  (_, _, seq_a, seq_b), _ = jax.lax.scan(body, init, positions)
+  both = reward_fn(jnp.stack([seq_a, seq_b]))
+  return both[0], both[1]
 
 
 def rollout_rewards(key: PRNGKey, tokens: ArrayLike, policy_fn: PolicyFn,
@@ -132,30 +162,8 @@ def rollout_rewards(key: PRNGKey, tokens: ArrayLike, policy_fn: PolicyFn,
       state_b=jax.tree.map(lambda s: s[t_b, seq], states),
       input_a=tokens[seq, t_a - 1], input_b=tokens[seq, t_b - 1],
       t_a=jnp.asarray(t_a), tokens=tokens[seq])
-  positions = jnp.arange(length)
-
-  def one_row(row):
-    switch = length - row["t_a"]  # step at which the second rollout starts
-
-    def body(carry, r):
-      state, token_in, seq_a, seq_b = carry
-      start_b = r == switch
-      state = jax.tree.map(lambda s, s_b: jnp.where(start_b, s_b, s), state,
-                           row["state_b"])
-      token_in = jnp.where(start_b, row["input_b"], token_in)
-      logits, state = policy_fn(state, token_in)
-      token = sample_fn(jax.random.fold_in(row["key"], r), logits)
-      token = token.astype(seq_a.dtype)
-      in_a = r < switch
-      seq_a = jnp.where(in_a & (positions == row["t_a"] + r), token, seq_a)
-      seq_b = jnp.where(~in_a & (positions == r), token, seq_b)
-      return (state, token, seq_a, seq_b), None
-
-    init = (row["state_a"], row["input_a"], row["tokens"], row["tokens"])
-    (_, _, seq_a, seq_b), _ = jax.lax.scan(body, init, positions)
-    both = reward_fn(jnp.stack([seq_a, seq_b]))
-    return both[0], both[1]
-
+  one_row = functools.partial(_paired_rollout, policy_fn=policy_fn,
+                              reward_fn=reward_fn, sample_fn=sample_fn)
   if chunk_size is None:
     reward_a, reward_b = jax.vmap(one_row)(rows)
   else:

@@ -21,27 +21,30 @@ samples with a second, independently trained classifier
 Chains start from the codes E(x) of random test images (one per chain) and
 their codes are kept non-negative (h is a ReLU layer's output).
 """
+import functools
 import pathlib
+from typing import Callable, NamedTuple
 
+import flax.linen as nn
 import jax
 import jax.numpy as jnp
 from matplotlib.figure import Figure
 import ml_collections
 import numpy as np
 
+from gentk import optim
 from gentk import plotting
 from gentk.algorithms import ppgn
+from gentk.data import digits
 from gentk.data import mnist
 from gentk.metrics import classifier as classifier_metrics
 from gentk.models.image_mlp import MLPImageDiscriminator
 from gentk.models.mlp import MLP
 from gentk.models.mnist_mlp import MLPGenerator
+from gentk.recipes import evaluation
 from gentk.sampling import ppgn as ppgn_sampler
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
-from gentk import optim
-from gentk.recipes import evaluation
-from gentk.data import digits
 
 # The priors' gradients: none, N(0, I), the DAE's R(h) - h, E(G(h)) - h.
 PRIORS = ("none", "gaussian", "dae", "joint")
@@ -85,9 +88,135 @@ def check_test_classes(labels: np.ndarray, per_class: int,
         "--config.data.test_split=test.")
 
 
+class Nets(NamedTuple):
+  """The fixed and trained networks the evaluation reads: G and R (trained;
+  their parameters come from the state), E and C (the shipped classifier)
+  and the judge (a second classifier)."""
+  generator: nn.Module
+  dae: nn.Module
+  encode: Callable
+  classify: Callable
+  judge: nn.Module
+  judge_variables: dict
+
+
+def chains(nets: Nets, params, h0, keys, labels, prior: int, weights):
+  """Codes `[N, T, D]` of chains (one per row of h0) under the prior of index
+  `prior` in `PRIORS` (traced: one program serves every preset) and
+  `weights` `[3]`."""
+  def generate(h):
+    return nets.generator.apply(params[ppgn.GENERATOR], h)
+
+  priors = (jnp.zeros_like, ppgn_sampler.gaussian_prior_grad,
+            ppgn_sampler.dae_prior_grad(
+                lambda h: nets.dae.apply(params[ppgn.DAE], h)),
+            ppgn.joint_prior_grad(generate, nets.encode))
+
+  def prior_grad(h):
+    return jax.lax.switch(prior, priors, h)
+
+  return jax.vmap(lambda h, k, y: ppgn_sampler.sample_chain(
+      h, k, y, prior_grad=prior_grad,
+      log_condition=ppgn.log_condition_fn(generate, nets.classify),
+      weights=ppgn_sampler.Weights(*weights), project=jax.nn.relu))(
+          h0, keys, labels)
+
+
+def judged(nets: Nets, params, hs):
+  """G(h), the judge's features and its labels, for codes `[..., D]`."""
+  flat = hs.reshape(-1, hs.shape[-1])
+  images = nets.generator.apply(params[ppgn.GENERATOR], flat)
+  logits, feats = nets.judge.apply(nets.judge_variables, images,
+                                   features=True)
+  shape = hs.shape[:-1]
+  return (images.reshape(shape + images.shape[1:]),
+          feats.reshape(shape + feats.shape[-1:]),
+          jnp.argmax(logits, -1).reshape(shape))
+
+
+def class_diversity(feats: jnp.ndarray) -> float:
+  """`diversity` of features `[classes * per_class, F]` grouped by class:
+  the mean over classes of the mean pairwise distance."""
+  grouped = feats.reshape(mnist.NUM_CLASSES, -1, feats.shape[-1])
+  return float(jnp.mean(jax.vmap(_pairwise_mean_distance)(grouped)))
+
+
+def real_diversity(nets: Nets, test, per_class: int) -> float:
+  """`diversity` of `per_class` test images of each class."""
+  labels = np.asarray(test.labels)
+  images = np.concatenate([test.images[labels == c][:per_class]
+                           for c in range(mnist.NUM_CLASSES)])
+  _, feats = nets.judge.apply(nets.judge_variables, jnp.asarray(images),
+                              features=True)
+  return class_diversity(feats)
+
+
+class Starts(NamedTuple):
+  """The chains' start codes, keys and class targets: rows 0..n-1 are
+  class-conditional (`classes`), row n is steered through 0..9 (`steer`)."""
+  h0: jnp.ndarray
+  keys: jnp.ndarray
+  labels: jnp.ndarray
+  classes: jnp.ndarray
+  steer: jnp.ndarray
+
+
+def chain_starts(nets: Nets, key, test, per_class: int, steps: int) -> Starts:
+  """Codes E(x) of distinct random test images, one per chain."""
+  num_classes = mnist.NUM_CLASSES
+  key_init, key_chain = jax.random.split(key)
+  n = num_classes * per_class
+  starts = jax.random.choice(key_init, len(test.images), (n + 1,),
+                             replace=False)
+  h0 = nets.encode(jnp.asarray(test.images[np.asarray(starts)]))
+  classes = jnp.repeat(jnp.arange(num_classes), per_class)
+  steer = jnp.repeat(jnp.arange(num_classes),
+                     -(-steps // num_classes))[:steps]
+  labels = jnp.concatenate([jnp.repeat(classes[:, None], steps, 1),
+                            steer[None]])
+  return Starts(h0, jax.random.split(key_chain, n + 1), labels, classes, steer)
+
+
+def make_evaluate(nets: Nets, test, s: ml_collections.ConfigDict):
+  """`evaluate(state, key, workdir, tag)`: every preset of `config.sampler`
+  run from the same starts, scored by the judge (module docstring)."""
+  run_chains = jax.jit(functools.partial(chains, nets))
+  judge = jax.jit(functools.partial(judged, nets))
+  per_class, num_classes = s.chains_per_class, mnist.NUM_CLASSES
+  n = num_classes * per_class
+
+  def evaluate(state, key, workdir: pathlib.Path, tag: str) -> dict:
+    params = state.params
+    st = chain_starts(nets, key, test, per_class, s.num_steps)
+    result = {"real/diversity": real_diversity(nets, test, per_class)}
+    mixing = []
+    for preset in PRESETS:
+      hs = run_chains(params, st.h0, st.keys, st.labels,
+                      PRIORS.index(PRESETS[preset]),
+                      jnp.asarray(s[preset], jnp.float32))
+      images, feats, labels = judge(params, hs[:n, -1])
+      result[f"{preset}/accuracy"] = float(jnp.mean(labels == st.classes))
+      result[f"{preset}/diversity"] = class_diversity(feats)
+      frames, _, seen = judge(params, hs[n])
+      result[f"{preset}/classes_visited"] = float(len(np.unique(seen)))
+      result[f"{preset}/on_target"] = float(jnp.mean(seen == st.steer))
+      shown = np.asarray(images).reshape(num_classes, per_class,
+                                         *images.shape[1:])[:, :SHOWN]
+      plotting.image_grid(
+          shown.transpose(1, 0, 2, 3, 4).reshape((-1,) + shown.shape[2:]),
+          workdir / evaluation.png_name(f"samples_{preset}", tag),
+          ncols=num_classes)
+      every = max(1, s.num_steps // FRAMES)
+      mixing.append((preset, np.asarray(frames[::every]),
+                     np.asarray(seen[::every])))
+    _mixing_figure(mixing, workdir / evaluation.png_name("mixing", tag))
+    return result
+  return evaluate
+
+
 def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
-  """See `experiments/configs/ppgn_mnist.py`."""
+  """See `gentk/configs/ppgn_mnist.py`."""
   d, m, s = config.data, config.model, config.sampler
   digits.resolve_source(d)
   train = digits.load_digits(d.source, d.train_split, seed=config.seed)
@@ -95,109 +224,18 @@ def build(config: ml_collections.ConfigDict, *,
   check_test_classes(test.labels, s.chains_per_class, d.test_split)
   c_model, c_vars = classifier_metrics.load_classifier()
   j_model, j_vars = classifier_metrics.load_classifier(s.judge)
-
-  def encode(x):
-    return c_model.apply(c_vars, x, features=True)[1]
-
-  def classify(x):
-    return c_model.apply(c_vars, x)
-
   generator, discriminator, dae = modules(m, c_model.hidden)
+  nets = Nets(generator, dae,
+              lambda x: c_model.apply(c_vars, x, features=True)[1],
+              lambda x: c_model.apply(c_vars, x), j_model, j_vars)
   algorithm = ppgn.make_ppgn(
-      generator, discriminator, dae, encode,
+      generator, discriminator, dae, nets.encode,
       optimizer=optim.optimizer(config.optim, config.train.num_steps),
       weights=ppgn.LossWeights(*m.loss_weights),
       generator_noise=m.generator_noise, dae_noise=m.dae_noise,
       axis_name=axis_name)
-
-  def chains(params, h0, keys, labels, prior: int, weights):
-    """Codes `[N, T, D]` of chains (one per row of h0) under the prior of
-    index `prior` in `PRIORS` (traced: one program serves every preset) and
-    `weights` `[3]`."""
-    def generate(h):
-      return generator.apply(params[ppgn.GENERATOR], h)
-
-    priors = (jnp.zeros_like, ppgn_sampler.gaussian_prior_grad,
-              ppgn_sampler.dae_prior_grad(
-                  lambda h: dae.apply(params[ppgn.DAE], h)),
-              ppgn.joint_prior_grad(generate, encode))
-
-    def prior_grad(h):
-      return jax.lax.switch(prior, priors, h)
-
-    return jax.vmap(lambda h, k, y: ppgn_sampler.sample_chain(
-        h, k, y, prior_grad=prior_grad,
-        log_condition=ppgn.log_condition_fn(generate, classify),
-        weights=ppgn_sampler.Weights(*weights), project=jax.nn.relu))(
-            h0, keys, labels)
-
-  run_chains = jax.jit(chains)
-
-  @jax.jit
-  def judge(params, hs):
-    """The judge's features and labels of G(h) for codes `[..., D]`."""
-    flat = hs.reshape(-1, hs.shape[-1])
-    images = generator.apply(params[ppgn.GENERATOR], flat)
-    logits, feats = j_model.apply(j_vars, images, features=True)
-    shape = hs.shape[:-1]
-    return (images.reshape(shape + images.shape[1:]),
-            feats.reshape(shape + feats.shape[-1:]),
-            jnp.argmax(logits, -1).reshape(shape))
-
-  num_classes = mnist.NUM_CLASSES
-  per_class = s.chains_per_class
-
-  def real_diversity() -> float:
-    """`diversity` of `per_class` test images of each class."""
-    labels = np.asarray(test.labels)
-    images = np.concatenate([test.images[labels == c][:per_class]
-                             for c in range(num_classes)])
-    _, feats = j_model.apply(j_vars, jnp.asarray(images), features=True)
-    return float(jnp.mean(jax.vmap(_pairwise_mean_distance)(
-        feats.reshape(num_classes, per_class, -1))))
-
-  def evaluate(state, key, workdir: pathlib.Path, tag: str) -> dict:
-    params = state.params
-    key_init, key_chain = jax.random.split(key)
-    n, steps = num_classes * per_class, s.num_steps
-    # Rows 0..n-1: class-conditional chains; row n: steered through 0..9.
-    starts = jax.random.choice(key_init, len(test.images), (n + 1,),
-                               replace=False)
-    h0 = encode(jnp.asarray(test.images[np.asarray(starts)]))
-    classes = jnp.repeat(jnp.arange(num_classes), per_class)
-    steer = jnp.repeat(jnp.arange(num_classes),
-                       -(-steps // num_classes))[:steps]
-    labels = jnp.concatenate([jnp.repeat(classes[:, None], steps, 1),
-                              steer[None]])
-    keys = jax.random.split(key_chain, n + 1)
-    result = {"real/diversity": real_diversity()}
-    mixing = []
-    for preset in PRESETS:
-      hs = run_chains(params, h0, keys, labels,
-                      PRIORS.index(PRESETS[preset]),
-                      jnp.asarray(s[preset], jnp.float32))
-      images, feats, judged = judge(params, hs[:n, -1])
-      result[f"{preset}/accuracy"] = float(jnp.mean(judged == classes))
-      result[f"{preset}/diversity"] = float(jnp.mean(jax.vmap(
-          _pairwise_mean_distance)(feats.reshape(num_classes, per_class,
-                                                 -1))))
-      frames, _, seen = judge(params, hs[n])
-      result[f"{preset}/classes_visited"] = float(len(np.unique(seen)))
-      result[f"{preset}/on_target"] = float(jnp.mean(seen == steer))
-      shown = np.asarray(images).reshape(num_classes, per_class,
-                                         *images.shape[1:])[:, :SHOWN]
-      plotting.image_grid(
-          shown.transpose(1, 0, 2, 3, 4).reshape((-1,) + shown.shape[2:]),
-          workdir / evaluation.png_name(f"samples_{preset}", tag),
-          ncols=num_classes)
-      every = max(1, steps // FRAMES)
-      mixing.append((preset, np.asarray(frames[::every]),
-                     np.asarray(seen[::every])))
-    _mixing_figure(mixing, workdir / evaluation.png_name("mixing", tag))
-    return result
-
   data_fn = mnist.make_batch_fn(train.images, train.labels, d.batch_size)
-  return Experiment(algorithm, data_fn, evaluate)
+  return Experiment(algorithm, data_fn, make_evaluate(nets, test, s))
 
 
 def _mixing_figure(mixing, path: pathlib.Path) -> None:

@@ -176,7 +176,9 @@ def test_mnist_classifier_metrics_names_and_values(data):
                                          kid_subsets=5)
   assert set(out) == {"mnist_classifier_is", "mnist_classifier_is_std",
                       "mnist_classifier_fid", "mnist_classifier_kid",
-                      "mnist_classifier_kid_std", "mnist_classifier_min_share"}
+                      "mnist_classifier_kid_std", "mnist_classifier_min_share",
+                      "mnist_classifier_precision", "mnist_classifier_recall",
+                      "mnist_classifier_density", "mnist_classifier_coverage"}
   a, probs = metrics.classifier_features_and_probs(samples)
   b, _ = metrics.classifier_features_and_probs(reference)
   assert out["mnist_classifier_fid"] == pytest.approx(metrics.fid(a, b))
