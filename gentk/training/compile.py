@@ -34,7 +34,8 @@ import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
 
 from gentk import parallel
-from gentk.types import Array, Phase, PyTree
+from gentk.training import sweep
+from gentk.types import Array, Phase, PRNGKey, PyTree
 
 MODES = ("jit", "sharded", "pmap")
 DATA_AXIS = "data"
@@ -116,7 +117,7 @@ def check_counters_untouched(state: PyTree, new_state: PyTree) -> None:
 
   The runtime owns the counters: it advances `step` and `phase_step` after
   each train step and sets `phase` when a phase begins. A train step reads
-  them (`fold_in(key, state.step)`) and returns them as they came, which
+  them and returns them as they came, which
   `state.replace(...)` of other fields does: the check is that the returned
   counters are the very values passed in.
   """
@@ -129,13 +130,20 @@ def check_counters_untouched(state: PyTree, new_state: PyTree) -> None:
         "only the fields the step changes)")
 
 
+def step_key(key: PRNGKey, state: PyTree) -> PRNGKey:
+  """The key a train step is given: the run's step key folded with
+  `state.step`, so every step draws fresh randomness and a resumed run draws
+  the same."""
+  return jax.random.fold_in(key, state.step)
+
+
 def counted(train_step: Callable) -> Callable:
-  """`train_step` followed by what the runtime does after it: `step` and
-  `phase_step` advance by one (the counters it returned are checked to be
-  the ones it was given). For driving a train step by hand, e.g. in a
-  `lax.scan`, exactly as the runtime does."""
+  """`train_step` as the runtime takes it: given `step_key(key, state)`, then
+  `step` and `phase_step` advance by one (the counters it returned are
+  checked to be the ones it was given). For driving a train step by hand,
+  e.g. in a `lax.scan` with one key, exactly as the runtime does."""
   def step(state, batch, key):
-    new_state, metrics = train_step(state, batch, key)
+    new_state, metrics = train_step(state, batch, step_key(key, state))
     check_counters_untouched(state, new_state)
     return new_state.replace(step=state.step + 1,
                              phase_step=state.phase_step + 1), metrics
@@ -208,7 +216,8 @@ def compile_step(step: Phase | Callable, *, data_fn: Callable,
                  num_batches: int | None = None, phase_index: int = 0,
                  mode: str = "jit", steps_per_call: int = 1,
                  num_seeds: int | None = None, axis_name: str = DATA_AXIS,
-                 devices=None, donate: bool = True) -> CompiledStep:
+                 devices=None, donate: bool = True,
+                 hyper: dict | None = None) -> CompiledStep:
   """Compiles one phase's train step for the runtime.
 
   Args:
@@ -227,6 +236,9 @@ def compile_step(step: Phase | Callable, *, data_fn: Callable,
     axis_name: the mesh / pmap axis name.
     devices: devices for 'sharded' / 'pmap' (default: all).
     donate: donate the input state's buffers ('jit' and 'sharded').
+    hyper: a sweep's `{field: [S] values}`, one per run of the seed axis,
+      bound (`gentk.training.sweep.bound`) while each run's step is traced;
+      None without a sweep.
   Returns:
     a `CompiledStep`; failures name the players of `players_of(state)`.
   """
@@ -234,64 +246,95 @@ def compile_step(step: Phase | Callable, *, data_fn: Callable,
     raise ValueError(f"unknown mode {mode!r}: choose one of {MODES}")
   if steps_per_call < 1:
     raise ValueError(f"steps_per_call must be >= 1, got {steps_per_call}")
-  on_enter = None
-  if isinstance(step, Phase):
-    train_step, num_batches = step.train_step, step.num_batches
-    on_enter = step.on_enter
-  else:
-    train_step = step
+  if not isinstance(step, Phase):
+    step = Phase("", step, num_batches=num_batches)
   devices = list(devices if devices is not None else jax.devices())
-
-  def constrain(batch):
-    if mode == "pmap":
-      return jax.tree.map(lambda x: parallel.replica_slice(x, axis_name), batch)
-    if mode == "sharded":
-      mesh = Mesh(np.array(devices), (axis_name,))
-      return jax.lax.with_sharding_constraint(
-          batch, NamedSharding(mesh, P(axis_name)))
-    return batch
-
-  def one_step(state, key):
-    data_key, step_key = jax.random.split(key)
-    batch = constrain(data_fn(data_key, state.step, num_batches))
-    return counted(train_step)(state, batch, step_key)
-
-  def call(state, key, failure):
-    players = players_of(state)
-    # Every step sees the same run key; data_fn and train_step fold in
-    # state.step, so a resumed run draws the same randomness.
-    state = enter_phase(state, phase_index)
-    if on_enter is not None:
-      state = entered(on_enter, state, key)
-    (state, failure), metrics = jax.lax.scan(
-        guarded(lambda s: one_step(s, key), players), (state, failure), None,
-        length=steps_per_call)
-    return state, metrics, failure
-
-  fn = call
+  fn = phase_call(step, data_fn=data_fn, phase_index=phase_index,
+                  steps_per_call=steps_per_call,
+                  constrain=_batch_constraint(mode, devices, axis_name))
   if num_seeds is not None:
     fn = jax.vmap(fn)
+  if hyper:
+    per_run = fn
+    fn = lambda state, key, failure: per_run(state, key, failure, hyper)  # pylint: disable=unnecessary-lambda-assignment
+  return _COMPILERS[mode](fn, devices=devices, axis_name=axis_name,
+                          num_seeds=num_seeds, donate=donate)
 
-  def with_failure(compiled, put_failure=lambda f: f):
-    def step_fn(state, key, failure=None):
-      if failure is None:
-        failure = no_failure(len(players_of(state)), num_seeds)
-      return compiled(state, key, put_failure(failure))
-    return step_fn
 
-  if mode == "jit":
-    jitted = jax.jit(fn, donate_argnums=(0,) if donate else ())
-    return CompiledStep(with_failure(jitted), jax.device_put, lambda s: s)
+def _batch_constraint(mode: str, devices, axis_name: str) -> Callable:
+  """How the drawn global batch is laid out: each replica's slice under
+  'pmap', sharded along the mesh under 'sharded', as drawn under 'jit'."""
+  if mode == "pmap":
+    return lambda batch: jax.tree.map(
+        lambda x: parallel.replica_slice(x, axis_name), batch)
   if mode == "sharded":
     mesh = Mesh(np.array(devices), (axis_name,))
-    replicated = NamedSharding(mesh, P())
-    jitted = jax.jit(fn, in_shardings=(replicated, replicated, replicated),
-                     out_shardings=replicated,
-                     donate_argnums=(0,) if donate else ())
-    return CompiledStep(with_failure(jitted),
-                        functools.partial(jax.device_put, device=replicated),
-                        lambda s: s)
-  # pmap: every replica holds the state; outputs are identical across replicas.
+    return lambda batch: jax.lax.with_sharding_constraint(
+        batch, NamedSharding(mesh, P(axis_name)))
+  return lambda batch: batch
+
+
+def phase_call(phase: Phase, *, data_fn: Callable, phase_index: int,
+               steps_per_call: int,
+               constrain: Callable = lambda batch: batch) -> Callable:
+  """`call(state, key, failure) -> (state, metrics, failure)`, uncompiled:
+  the phase entered (its `on_enter` at its first step), then
+  `steps_per_call` guarded steps in a `lax.scan`, each drawing its batch
+  from `data_fn` and taking the train step as `counted` does; a sweep's
+  `hyper` values are bound while they are traced."""
+  def one_step(state, key):
+    data_key, train_key = jax.random.split(key)
+    batch = constrain(data_fn(data_key, state.step, phase.num_batches))
+    return counted(phase.train_step)(state, batch, train_key)
+
+  def call(state, key, failure, hyper=None):
+    players = players_of(state)
+    # Every call sees the same run key; data_fn and `counted` fold in
+    # state.step, so a resumed run draws the same randomness.
+    with sweep.bound(hyper):
+      state = enter_phase(state, phase_index)
+      if phase.on_enter is not None:
+        state = entered(phase.on_enter, state, key)
+      (state, failure), metrics = jax.lax.scan(
+          guarded(lambda s: one_step(s, key), players), (state, failure),
+          None, length=steps_per_call)
+    return state, metrics, failure
+  return call
+
+
+def _with_failure(compiled: Callable, num_seeds: int | None,
+                  put_failure: Callable = lambda f: f) -> Callable:
+  """`compiled` with its `failure` argument optional (default: none)."""
+  def step_fn(state, key, failure=None):
+    if failure is None:
+      failure = no_failure(len(players_of(state)), num_seeds)
+    return compiled(state, key, put_failure(failure))
+  return step_fn
+
+
+def _compile_jit(fn, *, devices, axis_name, num_seeds, donate
+                 ) -> CompiledStep:
+  del devices, axis_name
+  jitted = jax.jit(fn, donate_argnums=(0,) if donate else ())
+  return CompiledStep(_with_failure(jitted, num_seeds), jax.device_put,
+                      lambda s: s)
+
+
+def _compile_sharded(fn, *, devices, axis_name, num_seeds, donate
+                     ) -> CompiledStep:
+  mesh = Mesh(np.array(devices), (axis_name,))
+  replicated = NamedSharding(mesh, P())
+  jitted = jax.jit(fn, in_shardings=(replicated, replicated, replicated),
+                   out_shardings=replicated,
+                   donate_argnums=(0,) if donate else ())
+  return CompiledStep(_with_failure(jitted, num_seeds),
+                      functools.partial(jax.device_put, device=replicated),
+                      lambda s: s)
+
+
+def _compile_pmap(fn, *, devices, axis_name, num_seeds, donate
+                  ) -> CompiledStep:
+  """Every replica holds the state; outputs are identical across replicas."""
   pmapped = jax.pmap(fn, axis_name=axis_name, devices=devices,
                      donate_argnums=(0,) if donate else ())
 
@@ -306,4 +349,9 @@ def compile_step(step: Phase | Callable, *, data_fn: Callable,
     state, metrics, failure = pmapped(state, replicate(key), failure)
     return state, first(metrics), first(failure)
 
-  return CompiledStep(with_failure(run, replicate), replicate, first)
+  return CompiledStep(_with_failure(run, num_seeds, replicate), replicate,
+                      first)
+
+
+_COMPILERS = {"jit": _compile_jit, "sharded": _compile_sharded,
+              "pmap": _compile_pmap}
