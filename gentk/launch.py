@@ -23,6 +23,7 @@ from gentk import configs
 from gentk.training import config as config_lib
 from gentk.training import distributed
 from gentk.training import spec
+from gentk.training import sweep
 from gentk.training.loop import NonFiniteError
 
 DEFAULT_CONFIG = "gan_mixture"
@@ -135,6 +136,7 @@ def parse_flags(argv: list[str]) -> list[str]:
     config = load_config(arg)
   except LaunchError as e:
     fail(str(e))
+  sweep.add_fields(config, override_names(argv))  # --config.sweep.<field>
   unknown = unknown_override(config, argv, arg)
   if unknown:
     fail(unknown)

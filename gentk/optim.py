@@ -12,28 +12,34 @@ import jax
 import ml_collections
 import optax
 
+from gentk.training import sweep
 from gentk.training.config import ConfigError
 
 OPTIMIZERS = ("adam", "rmsprop")
 
 
 def optimizer(optim: ml_collections.ConfigDict, num_steps: int | None = None,
-              rate: optax.Schedule | None = None
+              rate: optax.Schedule | None = None, lr=None
               ) -> optax.GradientTransformation:
   """Adam (`lr`, `b1`, `b2`, and `eps` when the group has it) or RMSProp
   (`lr`, `decay`) from `optim.name` (Adam when the group has no `name`).
-  When the group has `final_lr` (or `final_lr_fraction`, the final rate as
-  a fraction of `lr`, 1 for a constant rate), the rate decays from `lr` to
-  it over `num_steps` (cosine, `optax.cosine_decay_schedule`); a `rate`
-  schedule given replaces both."""
+  When the group has `final_lr_fraction` under 1 (the final rate as a
+  fraction of `lr`; 1 or no field: a constant rate), the rate decays from
+  `lr` to `lr * final_lr_fraction` over `num_steps` (cosine,
+  `optax.cosine_decay_schedule`); a `rate` schedule given replaces it.
+  `lr`, when given, replaces `optim.lr`: a swept rate
+  (`gentk.training.sweep.Hyper`) becomes a schedule read at each update, so
+  the rate is the traced run's."""
   name = optim.get("name", "adam")
+  lr = optim.lr if lr is None else lr
   if rate is None:
-    rate = optim.lr
     alpha = optim.get("final_lr_fraction", 1.0)
-    if optim.get("final_lr") is not None:
-      alpha = optim.final_lr / optim.lr
-    if alpha != 1.0:
-      rate = optax.cosine_decay_schedule(optim.lr, num_steps, alpha=alpha)
+    if isinstance(lr, sweep.Hyper):
+      rate = lambda count: optax.constant_schedule(  # pylint: disable=unnecessary-lambda-assignment
+          _rate(lr.value(), num_steps, alpha))(count) if alpha == 1.0 else (
+              _rate(lr.value(), num_steps, alpha)(count))
+    else:
+      rate = _rate(lr, num_steps, alpha)
   if name == "adam":
     return optax.adam(rate, b1=optim.b1, b2=optim.b2,
                       eps=optim.get("eps", 1e-8))
@@ -41,6 +47,13 @@ def optimizer(optim: ml_collections.ConfigDict, num_steps: int | None = None,
     return optax.rmsprop(rate, decay=optim.decay)
   raise ConfigError(f"config.optim.name={name!r} is unknown: use one of "
                     f"{OPTIMIZERS}, e.g. --config.optim.name=adam.")
+
+
+def _rate(lr, num_steps: int | None, alpha: float):
+  """`lr`, or its cosine decay to `lr * alpha` over `num_steps`."""
+  if alpha == 1.0:
+    return lr
+  return optax.cosine_decay_schedule(lr, num_steps, alpha=alpha)
 
 
 def clipped_adam(lr: float | optax.Schedule, max_norm: float
@@ -76,15 +89,15 @@ def scheduled_adam(rate: optax.Schedule) -> optax.GradientTransformation:
   return optax.GradientTransformation(init, update)
 
 
-def optimizers(optim: ml_collections.ConfigDict, num_steps: int | None = None
-               ) -> tuple[optax.GradientTransformation,
+def optimizers(optim: ml_collections.ConfigDict, num_steps: int | None = None,
+               lr=None) -> tuple[optax.GradientTransformation,
                           optax.GradientTransformation]:
   """`(generator, discriminator)` optimizers from `optim` (see `optimizer`;
   `num_steps`, the length of a decaying rate's schedule);
   `optim.generator_lr > 0` gives the generator its own learning rate (the
   two time-scale setting of Heusel et al. 2017; InfoGAN's 1e-3 vs 2e-4)."""
-  generator_optim = optim
+  generator_lr = lr
   if optim.get("generator_lr", 0.0) > 0:
-    generator_optim = ml_collections.ConfigDict(optim.to_dict())
-    generator_optim.lr = optim.generator_lr
-  return optimizer(generator_optim, num_steps), optimizer(optim, num_steps)
+    generator_lr = optim.generator_lr
+  return (optimizer(optim, num_steps, lr=generator_lr),
+          optimizer(optim, num_steps, lr=lr))

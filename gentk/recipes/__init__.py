@@ -4,7 +4,9 @@ a config.
 The launcher and notebooks share them: `gentk.recipes.build(config)` gives
 exactly what `python -m experiments.main` trains. `config.experiment` names a
 module of this package that defines
-`build(config, *, axis_name) -> gentk.training.Experiment`; add a method by
+`build(config, *, axis_name) -> gentk.training.Experiment`, and may list in
+`SWEEPABLE` the fields it reads as traced values
+(`gentk.training.sweep.hyper`), the ones a sweep may vary; add a method by
 adding a module (or name your own module by its dotted path). Shared pieces
 live in `adversarial_methods` (the methods behind `config.method`) and
 `evaluation`; optimizers in `gentk.optim`, digit images in
@@ -15,6 +17,7 @@ import pkgutil
 
 import ml_collections
 
+from gentk.training import sweep
 from gentk.training.compile import DATA_AXIS
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
@@ -55,6 +58,7 @@ def build(config: ml_collections.ConfigDict) -> Experiment:
   writes `config.json`: the run records what it used.
   """
   recipe = _recipe(config.get("experiment"))
+  sweep.check(config, getattr(recipe, "SWEEPABLE", ()))
   axis_name = DATA_AXIS if config.train.mode == "pmap" else None
   # Only a `ConfigError` is bad input (exit 2); any other exception of the
   # library is a bug and keeps its traceback.

@@ -21,6 +21,7 @@ from gentk.models import autoencoder
 from gentk.models import feature_mlp
 from gentk.models import mlp
 from gentk.models import packing
+from gentk.training import sweep
 from gentk.training.config import ConfigError
 from gentk.types import Algorithm
 
@@ -30,7 +31,8 @@ def adversarial_schedule(config: ml_collections.ConfigDict,
   """The keyword arguments of `gentk.algorithms.adversarial.make_adversarial`
   (and every `make_<method>`) from `config.optim` and `config.adversarial`."""
   generator_optimizer, discriminator_optimizer = optim.optimizers(
-      config.optim, config.train.num_steps)
+      config.optim, config.train.num_steps,
+      lr=sweep.hyper(config, "optim.lr"))
   return {"generator_optimizer": generator_optimizer,
           "discriminator_optimizer": discriminator_optimizer,
           "disc_steps": config.adversarial.disc_steps,
@@ -125,7 +127,8 @@ def _wgan(config, players: Players, latent_dim: int, schedule: dict):
 def _wgan_gp(config, players: Players, latent_dim: int, schedule: dict):
   return wgan.make_wgan_gp(players.generator, players.scorer(False),
                            latent_dim=latent_dim,
-                           penalty_weight=config.wgan_gp.penalty_weight,
+                           penalty_weight=sweep.hyper(
+                               config, "wgan_gp.penalty_weight"),
                            **schedule)
 
 
@@ -145,7 +148,8 @@ def _ebgan(config, players: Players, latent_dim: int, schedule: dict):
 
 def _began(config, players: Players, latent_dim: int, schedule: dict):
   return began.make_began(players.generator, players.autoencoder(),
-                          latent_dim=latent_dim, gamma=config.began.gamma,
+                          latent_dim=latent_dim,
+                          gamma=sweep.hyper(config, "began.gamma"),
                           lambda_k=config.began.lambda_k,
                           k_init=config.began.get("k_init", 0.0), **schedule)
 
@@ -185,7 +189,8 @@ def _pacgan(config, players: Players, latent_dim: int, schedule: dict):
 
 def _gan_si(config, players: Players, latent_dim: int, schedule: dict):
   return sig.make_gan_si(players.generator, players.scorer(True),
-                         latent_dim=latent_dim, weight=config.gan_si.weight,
+                         latent_dim=latent_dim,
+                         weight=sweep.hyper(config, "gan_si.weight"),
                          sigma=config.gan_si.sigma,
                          generator_cost=config.gan_si.generator_cost,
                          **schedule)

@@ -19,6 +19,10 @@ from gentk.recipes import evaluation
 from gentk.recipes import adversarial_methods
 
 
+# The fields a sweep may vary (read as traced values, gentk.training.sweep).
+SWEEPABLE = ("optim.lr", "gan_si.weight", "began.gamma",
+              "wgan_gp.penalty_weight")
+
 def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """The adversarial method `config.method` on mixture `config.data.name`."""

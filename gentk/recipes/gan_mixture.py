@@ -11,6 +11,9 @@ from gentk.recipes import evaluation
 from gentk.recipes import adversarial_methods
 
 
+# The fields a sweep may vary (read as traced values, gentk.training.sweep).
+SWEEPABLE = ("optim.lr",)
+
 def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """MLP GAN on a mixture (`config.data.name` in {'ring', 'grid', 'line'})."""

@@ -49,6 +49,8 @@ from gentk.training import checkpoint as checkpoint_lib
 from gentk.training import compile as compile_lib
 from gentk.training import config as config_lib
 from gentk.training import distributed
+from gentk.training import sweep
+from gentk.training import sweep_outputs
 from gentk.training import writers
 from gentk.types import Algorithm, Phase, TrainState
 
@@ -139,13 +141,17 @@ def restore_state(experiment: Experiment, workdir: str | pathlib.Path
 
 def evaluate(experiment: Experiment, state: TrainState, eval_key,
              workdir: pathlib.Path, num_seeds: int,
-             frozen: frozenset[int] = frozenset()) -> tuple[dict, dict]:
+             frozen: frozenset[int] = frozenset(), *,
+             tags: list[str] | None = None,
+             hyper: dict | None = None) -> tuple[dict, dict]:
   """`experiment.evaluate` of each seed not in `frozen`, as `train` ends.
 
   Args:
     state: the final state (leading seed axis when `num_seeds > 1`).
     eval_key: the run's eval key (`seed_keys(...)[2]`), `[S]` keys with S
       seeds.
+    tags: each seed's artifact tag (default `seed{i}`).
+    hyper: a sweep's `{field: [S] values}`, bound while seed i is evaluated.
   Returns:
     `(per-seed results {seed: {name: value}}, summary["eval"])`.
   """
@@ -154,10 +160,12 @@ def evaluate(experiment: Experiment, state: TrainState, eval_key,
   for i in range(num_seeds):
     if i in frozen:
       continue
-    results[i] = experiment.evaluate(
-        _seed_slice(state, i if seeded else None),
-        jax.random.fold_in(eval_key[i] if seeded else eval_key, 0),
-        pathlib.Path(workdir), f"seed{i}" if seeded else "")
+    tag = (tags[i] if tags else f"seed{i}") if seeded else ""
+    with sweep.bound({k: float(v[i]) for k, v in (hyper or {}).items()}):
+      results[i] = experiment.evaluate(
+          _seed_slice(state, i if seeded else None),
+          jax.random.fold_in(eval_key[i] if seeded else eval_key, 0),
+          pathlib.Path(workdir), tag)
   return results, _aggregate(results, num_seeds)
 
 
@@ -320,6 +328,18 @@ def seed_keys(seed: int, num_seeds: int | None) -> tuple:
   return keys[:, 0], keys[:, 1], keys[:, 2]
 
 
+def run_keys(config: ml_collections.ConfigDict) -> tuple:
+  """`(init, run, eval)` keys of every run of the seed axis: `seed_keys` of
+  the seeds, repeated for each point of a sweep (every point trains with the
+  same seeds)."""
+  num_seeds = config.get("num_seeds", 1)
+  num_points = len(sweep.points(config))
+  if num_points == 1:
+    return seed_keys(config.seed, num_seeds if num_seeds > 1 else None)
+  return tuple(jnp.tile(k, (num_points,) + (1,) * (k.ndim - 1))
+               for k in seed_keys(config.seed, num_seeds))
+
+
 def _divergence(failure, players, seeds) -> list[dict]:
   """`[{seed, step, players}]` for the seeds whose `failure` is set."""
   steps = np.atleast_1d(np.asarray(failure.step))
@@ -340,8 +360,9 @@ def _failure_from(diverged: list[dict], players, num_seeds) -> tuple | None:
   return failure
 
 
-def _failure_message(d: dict, seeded: bool, last_saved) -> str:
-  where = f" (seed {d['seed']})" if seeded else ""
+def _failure_message(d: dict, seeded: bool, last_saved,
+                     label: Callable[[int], str] = "seed {}".format) -> str:
+  where = f" ({label(d['seed'])})" if seeded else ""
   kept = (f"the last good checkpoint (step {last_saved}) is kept"
           if last_saved is not None else "no checkpoint was written")
   return (f"non-finite loss, gradient or parameter at step {d['step']}"
@@ -374,6 +395,21 @@ class _Run:
   diverged: list[dict]
   compiled: dict = dataclasses.field(default_factory=dict)
   closed: bool = False
+  hyper: dict = dataclasses.field(default_factory=dict)
+  seeds_per_point: int = 1
+
+  def label(self, i: int) -> str:
+    """Run i of the seed axis in words (a sweep's point and seed)."""
+    if not self.hyper:
+      return f"seed {i}"
+    return sweep.run_label(sweep.points(self.config), self.seeds_per_point, i)
+
+  def tags(self) -> list[str]:
+    """Each run's artifact tag: `seed{i}`, or `point{p}_seed{s}` in a
+    sweep."""
+    s = self.seeds_per_point
+    return [f"point{i // s}_seed{i % s}" if self.hyper else f"seed{i}"
+            for i in range(self.num_seeds)]
 
   @property
   def seed_axis(self) -> int | None:
@@ -386,7 +422,8 @@ class _Run:
       self.compiled[span.index, k] = compile_lib.compile_step(
           self.experiment.algorithm.phases[span.index],
           data_fn=self.experiment.data_fn, phase_index=span.index,
-          mode=tc.mode, steps_per_call=k, num_seeds=self.seed_axis)
+          mode=tc.mode, steps_per_call=k, num_seeds=self.seed_axis,
+          hyper=self.hyper or None)
     return self.compiled[span.index, k]
 
   def host_state(self) -> TrainState:
@@ -429,9 +466,10 @@ def _restore(config: ml_collections.ConfigDict, workdir: pathlib.Path,
     _check_or_write_config(
         config, workdir,
         has_checkpoint=checkpoint_lib.has_checkpoint(workdir / "checkpoints"))
-  num_seeds = config.get("num_seeds", 1)
+  seeds_per_point = config.get("num_seeds", 1)
+  num_seeds = seeds_per_point * len(sweep.points(config))  # Runs on the axis.
   seed_axis = num_seeds if num_seeds > 1 else None
-  init_key, run_key, eval_key = seed_keys(config.seed, seed_axis)
+  init_key, run_key, eval_key = run_keys(config)
   state = jax.jit(seeded_init(experiment.algorithm, seed_axis))(
       init_key, example_batch(experiment))  # As init_state, per seed.
   ckpt = checkpoint_lib.Checkpointer(workdir / "checkpoints",
@@ -458,7 +496,9 @@ def _restore(config: ml_collections.ConfigDict, workdir: pathlib.Path,
                     dynamic_ncols=True),
       players=players, failure=failure, device_state=None, step=step,
       resumed=restored is not None,
-      last_saved=step if restored is not None else None, diverged=diverged)
+      last_saved=step if restored is not None else None, diverged=diverged,
+      hyper=sweep.run_values(config, seeds_per_point),
+      seeds_per_point=seeds_per_point)
   if multi:  # Several processes: global arrays, replicated on every device.
     place = lambda tree: distributed.replicate_global(tree,
                                                       compile_lib.DATA_AXIS)
@@ -481,8 +521,10 @@ def _monitor(run: _Run, span: PhaseSpan) -> None:
   if run.seed_axis is None:
     values = monitor(host_state, key)
   else:
-    per_seed = [monitor(_seed_slice(host_state, i), key[i])
-                for i in range(run.num_seeds)]
+    per_seed = []
+    for i in range(run.num_seeds):
+      with sweep.bound({k: float(v[i]) for k, v in run.hyper.items()}):
+        per_seed.append(monitor(_seed_slice(host_state, i), key[i]))
     values = {k: np.asarray([v[k] for v in per_seed]) for k in per_seed[0]}
   run.writer.write(run.step, {f"monitor/{k}": v for k, v in values.items()},
                    tags={"phase_name": span.name})
@@ -519,9 +561,11 @@ def _check_divergence(run: _Run) -> None:
     raise NonFiniteError(
         _failure_message(new[0], seeded, run.last_saved) if not seeded else
         "every seed diverged: " + "; ".join(
-            _failure_message(d, True, run.last_saved) for d in run.diverged))
+            _failure_message(d, True, run.last_saved, run.label)
+            for d in run.diverged))
   for d in new:
-    run.bar.write(f"seed {d['seed']} diverged at step {d['step']} in player "
+    run.bar.write(f"{run.label(d['seed'])} diverged at step {d['step']} in "
+                  f"player "
                   f"{'/'.join(d['players'])}: frozen at its last finite "
                   "state; the other seeds train on.")
 
@@ -583,13 +627,18 @@ def _finish(run: _Run, status: str, steps_per_s: float) -> dict:
   elif run.experiment.evaluate is not None:
     results, summary["eval"] = evaluate(
         run.experiment, final_state, run.eval_key, run.workdir, run.num_seeds,
-        frozenset(d["seed"] for d in run.diverged))
+        frozenset(d["seed"] for d in run.diverged), tags=run.tags(),
+        hyper=run.hyper)
     first = next(iter(results.values()))
     run.writer.write(run.step, {f"eval/{k}": np.asarray(
         [results[i][k] if i in results else np.nan
          for i in range(run.num_seeds)])
                                 if run.seed_axis else first[k] for k in first})
   run.close()
+  if run.hyper and status != "preempted":
+    summary["sweep"] = sweep_outputs.write(run.workdir, run.config, summary,
+                                           results if run.experiment.evaluate
+                                           else {})
   write_atomically(run.workdir / "summary.json", json.dumps(summary, indent=2))
   return summary
 
