@@ -8,7 +8,7 @@ r"""Feature matching: the generator matches the discriminator's mean features.
 
 Minibatch discrimination (Sec. 3.2 of the same paper) needs no game of its
 own: it is the GAN game (`gentk.algorithms.gan.gan_game`) with a
-discriminator that has a minibatch layer (`gentk.models.feature_mlp`).
+discriminator that has a minibatch layer (`gentk.models.mlp`).
 
 References:
   Salimans et al. 2016, "Improved Techniques for Training GANs", Sec. 3.1,
@@ -32,7 +32,7 @@ def feature_matching_game(discriminator: nn.Module,
 
   Args:
     discriminator: returns `(logits [B], features [B, ...])`, e.g.
-      `gentk.models.feature_mlp.FeatureMLP`.
+      `gentk.models.mlp.FeatureMLP`.
     latent_fn: `(key, B) -> (z, None)`.
   Returns:
     the `Game`; the discriminator's metrics are the mean D on data and

@@ -150,7 +150,7 @@ def infogan_game(discriminator: nn.Module, latent_fn: Callable,
 
   Args:
     discriminator: returns `(logit [B], q [B, spec.q_size])` from one body,
-      e.g. `gentk.models.mnist_mlp.InfoDiscriminator`.
+      e.g. `gentk.models.image_mlp.InfoDiscriminator`.
     latent_fn: `(key, B) -> (generator input, LatentCodes)`, e.g.
       `infogan_latent`.
     spec: the codes.

@@ -42,7 +42,7 @@ def mmd_game(critic: nn.Module, latent_fn: Callable, *,
 
   Args:
     critic: returns `(logits [B], features [B, F])` (e.g.
-      `gentk.models.feature_mlp.FeatureMLP`); only the features are used.
+      `gentk.models.mlp.FeatureMLP`); only the features are used.
     latent_fn: `(key, B) -> (z, None)`.
     bandwidths: the RBF bandwidths \sigma_s of the kernel mixture.
     learned: MMD on `[x, f_w(x)]` with an adversarial critic; else on x.

@@ -67,7 +67,7 @@ def ssgan_game(discriminator: nn.Module, latent_fn, labelled_x: ArrayLike,
 
   Args:
     discriminator: `apply(params, x, noise_key=None) -> (class logits [B, K],
-      features [B, F])`, e.g. `gentk.models.mnist_mlp.NoisyClassifier`;
+      features [B, F])`, e.g. `gentk.models.image_mlp.NoisyClassifier`;
       trained with noise keys, evaluated without.
     latent_fn: `(key, B) -> (z, None)`.
     labelled_x: the labelled images `[L, ...]`.

@@ -18,7 +18,6 @@ from gentk.algorithms import mmd_gan
 from gentk.algorithms import sig
 from gentk.algorithms import wgan
 from gentk.models import autoencoder
-from gentk.models import feature_mlp
 from gentk.models import mlp
 from gentk.models import packing
 from gentk.training import sweep
@@ -83,7 +82,7 @@ def mixture_players(model: ml_collections.ConfigDict, dim: int = 2) -> Players:
                                         maxout=model.discriminator_maxout,
                                         init_std=model.init_std),
       autoencoder=lambda: autoencoder_discriminator(model),
-      features=lambda kernels, kernel_dim: feature_mlp.FeatureMLP(
+      features=lambda kernels, kernel_dim: mlp.FeatureMLP(
           hidden=hidden, minibatch_kernels=kernels,
           minibatch_kernel_dim=kernel_dim, return_features=kernels == 0))
 

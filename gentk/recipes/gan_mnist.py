@@ -18,7 +18,6 @@ import numpy as np
 from gentk.data import mnist
 from gentk.models import dcgan
 from gentk.models import image_mlp
-from gentk.models import mnist_mlp
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
 from gentk.types import Algorithm
@@ -46,7 +45,7 @@ def players(model: ml_collections.ConfigDict, axis_name: str | None,
         autoencoder=lambda: adversarial_methods.autoencoder_discriminator(
             model))
   return adversarial_methods.Players(
-      generator=mnist_mlp.MLPGenerator(hidden=tuple(model.generator_hidden),
+      generator=image_mlp.MLPGenerator(hidden=tuple(model.generator_hidden),
                                        momentum=model.bn_momentum,
                                        axis_name=axis_name, dtype=dtype),
       scorer=lambda batch_norm: image_mlp.MLPImageDiscriminator(

@@ -15,7 +15,7 @@ from gentk.algorithms import infogan
 from gentk.data import mnist
 from gentk.metrics import classifier as classifier_metrics
 from gentk.models import dcgan
-from gentk.models import mnist_mlp
+from gentk.models import image_mlp
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
 from gentk.recipes import evaluation
@@ -39,13 +39,13 @@ def build(config: ml_collections.ConfigDict, *,
     generator = dcgan.DCGANGenerator(width=m.generator_width,
                                      axis_name=axis_name, dtype=dtype)
   elif m.generator == "mlp":
-    generator = mnist_mlp.MLPGenerator(hidden=tuple(m.generator_hidden),
+    generator = image_mlp.MLPGenerator(hidden=tuple(m.generator_hidden),
                                        out_shape=mnist.IMAGE_SHAPE,
                                        axis_name=axis_name, dtype=dtype)
   else:
     raise ConfigError(f"config.model.generator={m.generator!r} is unknown: "
                       "use 'mlp' or 'dcgan'.")
-  discriminator = mnist_mlp.InfoDiscriminator(
+  discriminator = image_mlp.InfoDiscriminator(
       hidden=tuple(m.discriminator_hidden), q_hidden=m.q_hidden,
       q_out=spec.q_size, conv_widths=tuple(m.discriminator_conv),
       batch_norm=m.discriminator_batch_norm, axis_name=axis_name,

@@ -38,9 +38,9 @@ from gentk.algorithms import ppgn
 from gentk.data import digits
 from gentk.data import mnist
 from gentk.metrics import classifier as classifier_metrics
+from gentk.models.image_mlp import MLPGenerator
 from gentk.models.image_mlp import MLPImageDiscriminator
 from gentk.models.mlp import MLP
-from gentk.models.mnist_mlp import MLPGenerator
 from gentk.recipes import evaluation
 from gentk.sampling import ppgn as ppgn_sampler
 from gentk.training.config import ConfigError

@@ -11,7 +11,7 @@ from gentk import plotting
 from gentk.algorithms import adversarial
 from gentk.algorithms import ssgan
 from gentk.data import mnist
-from gentk.models import mnist_mlp
+from gentk.models import image_mlp
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
 from gentk.recipes import evaluation
@@ -21,7 +21,7 @@ from gentk.recipes import adversarial_methods
 
 def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
-  """SS-GAN on MNIST with `gentk.models.mnist_mlp` players."""
+  """SS-GAN on MNIST with `gentk.models.image_mlp` players."""
   d = config.data
   digits.resolve_source(d)
   train = digits.load_digits(d.source, d.train_split, seed=config.seed)
@@ -36,10 +36,10 @@ def build(config: ml_collections.ConfigDict, *,
       jax.random.PRNGKey(config.data.label_seed), train.labels,
       per_class=config.data.labels_per_class, num_classes=mnist.NUM_CLASSES))
   m = config.model
-  generator = mnist_mlp.MLPGenerator(hidden=tuple(m.generator_hidden),
+  generator = image_mlp.MLPGenerator(hidden=tuple(m.generator_hidden),
                                      out_shape=mnist.IMAGE_SHAPE,
                                      activation=m.generator_activation)
-  discriminator = mnist_mlp.NoisyClassifier(
+  discriminator = image_mlp.NoisyClassifier(
       hidden=tuple(m.discriminator_hidden), num_classes=mnist.NUM_CLASSES,
       input_noise=m.input_noise, hidden_noise=m.hidden_noise)
   algorithm = ssgan.make_ssgan(

@@ -6,14 +6,13 @@ import optax
 
 from gentk.algorithms import adversarial as adversarial_lib
 from gentk.algorithms import feature_matching
-from gentk.models import feature_mlp
 from gentk.models import mlp
 from tests.algorithms import mixture_util
 
 LATENT = adversarial_lib.gaussian_latent(2)
 # One hidden layer of width 2 with W = I, b = 0: features relu(x); head
 # logit = h_1 - h_2.
-RELU_D = feature_mlp.FeatureMLP(hidden=(2,))
+RELU_D = mlp.FeatureMLP(hidden=(2,))
 RELU_PARAMS = {"params": {
     "Dense_0": {"kernel": jnp.eye(2), "bias": jnp.zeros([2])},
     "head": {"kernel": jnp.array([[1.0], [-1.0]]), "bias": jnp.zeros([1])}}}

@@ -11,14 +11,14 @@ import optax
 from gentk.algorithms import adversarial as adversarial_lib
 from gentk.algorithms import adversarial
 from gentk.algorithms import infogan
-from gentk.models import mnist_mlp
+from gentk.models import image_mlp
 
 SPEC = infogan.CodeSpec(categories=(3,), num_continuous=2)
 KEY = jax.random.PRNGKey(0)
 
 
 def _discriminator(spec=SPEC):
-  return mnist_mlp.InfoDiscriminator(hidden=(8,), q_hidden=5,
+  return image_mlp.InfoDiscriminator(hidden=(8,), q_hidden=5,
                                      q_out=spec.q_size)
 
 
@@ -138,7 +138,7 @@ def test_codes_become_recoverable_in_a_short_run():
   """200 steps on 8x8 noise images: G and Q cooperate, so Q recovers the
   3-way code from G(z, c) far above chance (1/3); untrained, it is at chance."""
   spec = infogan.CodeSpec(categories=(3,), num_continuous=1)
-  generator = mnist_mlp.MLPGenerator(hidden=(16,), out_shape=(8, 8, 1))
+  generator = image_mlp.MLPGenerator(hidden=(16,), out_shape=(8, 8, 1))
   algorithm = infogan.make_infogan(
       generator, _discriminator(spec), noise_dim=4, spec=spec,
       generator_optimizer=optax.adam(2e-3, b1=0.5),
@@ -169,7 +169,7 @@ def test_batch_normalised_body_trains_and_evaluates_on_running_averages():
   """With `batch_norm`, every layer but the first is normalised: in train
   mode an example's output depends on its batch, in eval mode it does not,
   and the core keeps the running averages it tracks on real batches."""
-  d = mnist_mlp.InfoDiscriminator(hidden=(8, 8), q_hidden=5,
+  d = image_mlp.InfoDiscriminator(hidden=(8, 8), q_hidden=5,
                                   q_out=SPEC.q_size, batch_norm=True)
   x = jax.random.normal(KEY, (6, 6))
   variables = d.init(KEY, x)
@@ -182,7 +182,7 @@ def test_batch_normalised_body_trains_and_evaluates_on_running_averages():
   evaluate = lambda b: np.asarray(d.apply(variables, b, train=False)[1])
   np.testing.assert_allclose(evaluate(x[:3]), evaluate(x)[:3], rtol=1e-5)
 
-  generator = mnist_mlp.MLPGenerator(hidden=(16,), out_shape=(6,))
+  generator = image_mlp.MLPGenerator(hidden=(16,), out_shape=(6,))
   algorithm = infogan.make_infogan(
       generator, d, noise_dim=4, spec=SPEC,
       generator_optimizer=optax.adam(1e-3),

@@ -7,11 +7,11 @@ import pytest
 
 from gentk.algorithms import adversarial as adversarial_lib
 from gentk.algorithms import mmd_gan
-from gentk.models import feature_mlp
+from gentk.models import mlp
 from tests.algorithms import mixture_util
 
 LATENT = adversarial_lib.gaussian_latent(2)
-CRITIC = feature_mlp.FeatureMLP(hidden=(4,))
+CRITIC = mlp.FeatureMLP(hidden=(4,))
 REAL = jnp.array([[0.0, 0.0], [1.0, 0.0]])
 FAKE = jnp.array([[0.0, 0.0], [0.0, 1.0]])
 # sigma = 1, k = exp(-d^2 / 2): off-diagonal k_xx = k_yy = e^{-1/2}; k_xy over

@@ -7,9 +7,9 @@ import optax
 
 from gentk.algorithms import ppgn
 from gentk.data import segment_digits
+from gentk.models.image_mlp import MLPGenerator
 from gentk.models.image_mlp import MLPImageDiscriminator
 from gentk.models.mlp import MLP
-from gentk.models.mnist_mlp import MLPGenerator
 
 A = jax.random.normal(jax.random.PRNGKey(0), (784, 16)) / 28.0
 

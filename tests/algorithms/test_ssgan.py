@@ -9,7 +9,7 @@ import optax
 from gentk.algorithms import adversarial as adversarial_lib
 from gentk.algorithms import adversarial
 from gentk.algorithms import ssgan
-from gentk.models import mnist_mlp
+from gentk.models import image_mlp
 from gentk.training.compile import counted
 
 KEY = jax.random.PRNGKey(0)
@@ -40,7 +40,7 @@ def test_labelled_subset_is_per_class_deterministic_and_seeded():
 
 def _linear_game():
   """A 2-class linear classifier without noise, one labelled example."""
-  d = mnist_mlp.NoisyClassifier(hidden=(), num_classes=2, input_noise=0.0,
+  d = image_mlp.NoisyClassifier(hidden=(), num_classes=2, input_noise=0.0,
                                 hidden_noise=0.0)
   params = {"params": {"Dense_0": {"kernel": jnp.array([[1.0, -1.0],
                                                         [0.5, 2.0]]),
@@ -74,7 +74,7 @@ def test_discriminator_loss_hand_computed():
 
 
 def test_feature_matching_generator_loss_hand_computed():
-  d = mnist_mlp.NoisyClassifier(hidden=(2,), num_classes=2, input_noise=0.0,
+  d = image_mlp.NoisyClassifier(hidden=(2,), num_classes=2, input_noise=0.0,
                                 hidden_noise=0.0)
   params = d.init(KEY, jnp.zeros((1, 2)))
   params["params"]["Dense_0"] = {"kernel": jnp.eye(2), "bias": jnp.zeros(2)}
@@ -93,7 +93,7 @@ def test_feature_matching_generator_loss_hand_computed():
 
 
 def test_noise_only_with_a_key():
-  d = mnist_mlp.NoisyClassifier(hidden=(4,), num_classes=3)
+  d = image_mlp.NoisyClassifier(hidden=(4,), num_classes=3)
   x = jnp.ones((2, 5))
   params = d.init(KEY, x)
   clean = d.apply(params, x)[0]
@@ -117,8 +117,8 @@ def test_short_run_classifies_far_above_chance():
   train_x, train_y = images(10, 600)
   test_x, test_y = images(11, 300)
   labelled = ssgan.labelled_subset(key, train_y, per_class=2, num_classes=3)
-  d = mnist_mlp.NoisyClassifier(hidden=(16,), num_classes=3)
-  generator = mnist_mlp.MLPGenerator(hidden=(16,), out_shape=(8, 8, 1),
+  d = image_mlp.NoisyClassifier(hidden=(16,), num_classes=3)
+  generator = image_mlp.MLPGenerator(hidden=(16,), out_shape=(8, 8, 1),
                                      batch_norm=False)
   algorithm = ssgan.make_ssgan(
       generator, d,

@@ -3,7 +3,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from gentk.models import mnist_mlp
+from gentk.models import image_mlp
 
 
 def _split_apply(module, variables, x, axis_name):
@@ -21,8 +21,8 @@ def test_axis_name_gives_global_batch_statistics():
   z = jax.random.normal(jax.random.PRNGKey(0), (8, 6))
   x = jax.random.uniform(jax.random.PRNGKey(1), (8, 8, 8, 1))
   players = [
-      (mnist_mlp.MLPGenerator((16,), out_shape=(4, 4, 1)), z),
-      (mnist_mlp.InfoDiscriminator((16, 16), 8, 3, conv_widths=(4,),
+      (image_mlp.MLPGenerator((16,), out_shape=(4, 4, 1)), z),
+      (image_mlp.InfoDiscriminator((16, 16), 8, 3, conv_widths=(4,),
                                    batch_norm=True), x)]
   for module, inputs in players:
     variables = jax.jit(module.init)(jax.random.PRNGKey(2), inputs[:1])
@@ -41,14 +41,14 @@ def test_axis_name_gives_global_batch_statistics():
 
 def test_bfloat16_outputs_are_float32_and_close():
   z = jax.random.normal(jax.random.PRNGKey(0), (8, 6))
-  module = mnist_mlp.MLPGenerator((32, 32))
+  module = image_mlp.MLPGenerator((32, 32))
   variables = jax.jit(module.init)(jax.random.PRNGKey(1), z)
   images = jax.jit(module.apply)(variables, z)
   images16 = jax.jit(module.clone(dtype=jnp.bfloat16).apply)(variables, z)
   assert images16.dtype == jnp.float32
   np.testing.assert_allclose(images16, images, atol=0.02)  # bf16: 2^-9 rel.
   x = jax.random.uniform(jax.random.PRNGKey(2), (4, 8, 8, 1))
-  d = mnist_mlp.InfoDiscriminator((32,), 16, 3, conv_widths=(8,),
+  d = image_mlp.InfoDiscriminator((32,), 16, 3, conv_widths=(8,),
                                   batch_norm=True)
   d_vars = jax.jit(d.init)(jax.random.PRNGKey(3), x)
   for got, want in zip(jax.jit(d.clone(dtype=jnp.bfloat16).apply)(d_vars, x),
