@@ -86,3 +86,28 @@ def test_imports_leave_the_jax_backend_uninitialised():
                           check=False)
   assert result.returncode == 0, result.stderr[-3000:]
   assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_every_algorithm_module_is_an_attribute_loaded_on_first_access():
+  """`gentk.algorithms.<module>` for every module of the package, none of
+  them beyond the core imported by `import gentk`."""
+  code = """
+import json, pkgutil, sys
+import gentk
+path = gentk.algorithms.__path__
+names = sorted(m.name for m in pkgutil.iter_modules(path))
+loaded = sorted(n for n in names if f"gentk.algorithms.{n}" in sys.modules)
+missing = [n for n in names if not hasattr(getattr(gentk.algorithms, n),
+                                           "__file__")]
+print(json.dumps({"names": names, "loaded": loaded, "missing": missing,
+                  "listed": list(gentk.algorithms.MODULES)}))
+"""
+  out = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                       text=True, check=True, cwd=ROOT,
+                       env=dict(os.environ, PYTHONPATH=str(ROOT)))
+  report = json.loads(out.stdout.strip().splitlines()[-1])
+  assert report["missing"] == []
+  assert report["listed"] == report["names"]
+  assert len(report["names"]) >= 20
+  # Only the core and what it needs load with gentk.
+  assert set(report["loaded"]) <= {"adversarial", "core", "gan"}
