@@ -14,6 +14,9 @@ config works the same way. In Python:
   config = gentk.configs.get("vae_mnist:quick")
 
 Loading a config has no side effect beyond building the `ConfigDict`.
+`groups` is not a config: it holds the groups the configs are built from
+(a config imports it, never another config). `RECIPES` names each shipped
+config's recipe.
 """
 import importlib
 import importlib.util
@@ -26,11 +29,47 @@ import ml_collections
 
 _HERE = pathlib.Path(__file__).resolve().parent
 
+# Modules of this package that are not configs.
+_HELPERS = ("groups",)
+
+# Every shipped config's recipe: `config.experiment`, the module of
+# gentk/recipes that builds its experiment (`gentk.recipes.build`). A config
+# named after its recipe maps to itself; several configs share a recipe (the
+# 2-D mixtures' methods, the SeqGAN family, the Boltzmann machines). None: the
+# config's runner is not `train` and the config has no `experiment` field
+# (`game_dynamics` runs GANs whose own configs are `gan_mixture`'s, with its
+# recipe; `sampling_demo` trains nothing). Each config sets its field from
+# here (`groups.experiment`); tests/experiments/test_configs.py checks both.
+RECIPES = {
+    "adversarial_mixture": "adversarial_mixture",
+    "bgan_mnist": "bgan_mnist",
+    "bgan_text": "seqgan",
+    "bihm_mnist": "bihm_mnist",
+    "dbm_mnist": "boltzmann_mnist",
+    "game_dynamics": None,
+    "gan_mixture": "gan_mixture",
+    "gan_mnist": "gan_mnist",
+    "infogan_mnist": "infogan_mnist",
+    "maskgan_coco": "maskgan",
+    "mnist_classifier": "mnist_classifier",
+    "mode_mixture": "adversarial_mixture",
+    "ppgn_mnist": "ppgn_mnist",
+    "rbm_mnist": "boltzmann_mnist",
+    "sampling_demo": None,
+    "seqgan_oracle": "seqgan",
+    "seqgan_text": "seqgan",
+    "ssgan_mnist": "ssgan_mnist",
+    "stacked_mnist": "stacked_mnist",
+    "superres_mnist": "superres_mnist",
+    "vae_mnist": "vae_mnist",
+}
+
 
 def names() -> list[str]:
-  """The shipped configs' names (the modules of this package)."""
+  """The shipped configs' names (the modules of this package but
+  `_HELPERS`)."""
   return sorted(m.name for m in pkgutil.iter_modules([str(_HERE)])
-                if not m.name.startswith("_"))
+                if not m.name.startswith("_") and m.name not in _HELPERS)
 
 
 def is_path(spec: str) -> bool:

@@ -17,11 +17,11 @@ Reference (PacGAN Table 1, GAN): ring 6.3 / 98.2% / 0.45; grid 17.3 / 94.8% /
 """
 import ml_collections
 
-from gentk.configs import gan_mixture
+from gentk.configs import groups
 from gentk.training import spec
 
-DATASETS = ("grid", "ring")
-FLAGS = ("quick", "seeds5")
+DATASETS = groups.MIXTURE_DATASETS
+FLAGS = groups.MIXTURE_FLAGS
 
 
 def _wgan(config: ml_collections.ConfigDict) -> None:
@@ -113,8 +113,7 @@ def _minibatch(config: ml_collections.ConfigDict) -> None:
   config.minibatch.kernel_dim = spec.field(4, spec.positive_int)
   # GAN generator cost: 'minimax', 'nonsaturating', 'maximum_likelihood'
   # or 'boundary_seeking'.
-  config.minibatch.generator_cost = spec.field(
-      "nonsaturating", spec.one_of(*gan_mixture.GENERATOR_COSTS))
+  config.minibatch.generator_cost = groups.generator_cost()
 
 
 def _mmd(config: ml_collections.ConfigDict, *, learned: bool = False) -> None:
@@ -150,12 +149,10 @@ DIVERGENCES = ("kl", "reverse_kl", "pearson", "squared_hellinger",
 RECIPE_METHODS = tuple(m for m in METHODS if m != "mmd_gan")
 
 
-def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
-  """`arg`: comma-separated; one method of `METHODS` (default wgan_gp), for
-  fgan one divergence of `DIVERGENCES` (default kl), then any of 'grid' /
-  'ring', 'quick', 'seeds5'."""
+def _method(args) -> str:
+  """The method among `args` (default wgan_gp), refusing a divergence of
+  another method than fgan."""
   exclusive = (tuple(METHODS), DIVERGENCES, DATASETS)
-  args = spec.variants(arg, __file__, exclusive=exclusive, flags=FLAGS)
   methods = [a for a in args if a in METHODS]
   divergences = [a for a in args if a in DIVERGENCES]
   if divergences and methods != ["fgan"]:
@@ -163,29 +160,37 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
         __file__, f"divergence {divergences[0]} needs the method fgan",
         [n for group in exclusive for n in group] + list(FLAGS),
         example=f"fgan,{divergences[0]}")
-  method = methods[0] if methods else "wgan_gp"
+  return methods[0] if methods else "wgan_gp"
+
+
+def _quick(config: ml_collections.ConfigDict) -> None:
+  """Small players and batch, 200 steps (in place)."""
+  config.model.generator_hidden = (32, 32)
+  config.model.discriminator_hidden = (32, 32)
+  if "decoder_hidden" in config.model:
+    config.model.decoder_hidden = (32,)
+  config.data.batch_size = 64
+  config.train.num_steps = 200
+
+
+def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
+  """`arg`: comma-separated; one method of `METHODS` (default wgan_gp), for
+  fgan one divergence of `DIVERGENCES` (default kl), then any of 'grid' /
+  'ring', 'quick', 'seeds5'."""
+  exclusive = (tuple(METHODS), DIVERGENCES, DATASETS)
+  args = spec.variants(arg, __file__, exclusive=exclusive, flags=FLAGS)
+  method = _method(args)
+  divergences = [a for a in args if a in DIVERGENCES]
 
   # Data, models, Adam, training loop and evaluation of the GAN experiment.
-  config = gan_mixture.get_config(
-      ",".join(a for a in args if a in DATASETS + FLAGS) or None)
-  del config.gan
-  config.experiment = "adversarial_mixture"  # module of gentk/recipes.
+  config = groups.mixture_config(
+      "adversarial_mixture", [a for a in args if a in DATASETS + FLAGS])
   # The game: a key of the recipe's METHODS (the variant's name, but mmd_gan
   # is method 'mmd' with mmd.learned = True).
   config.method = spec.field("mmd" if method == "mmd_gan" else method,
                              spec.one_of(*RECIPE_METHODS))
-  # Widths of the discriminator / critic MLP (the encoder for autoencoders).
-  config.model.discriminator_hidden = (128, 128, 128)
-  config.adversarial = ml_collections.ConfigDict()
-  # k discriminator steps per G step.
-  config.adversarial.disc_steps = spec.field(1, spec.positive_int)
-  # Steps of a first phase training the discriminator alone (0: none).
-  config.adversarial.pretrain_steps = spec.field(0, spec.non_negative_int)
-  spec.pretrain_in_run(config)
   # 'adam' or 'rmsprop', the same for both players.
   config.optim.name = spec.field("adam", spec.one_of("adam", "rmsprop"))
-  # >0: the generator's own learning rate.
-  config.optim.generator_lr = spec.field(0.0, spec.non_negative_float)
   config.train.num_steps = 5_000  # Generator steps: the budget of every method.
 
   METHODS[method](config)
@@ -196,10 +201,5 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
       # confident (V < -88); the saddle cost -f*(T) = 1 - V is linear.
       config.fgan.generator_cost = "saddle"
   if "quick" in args:
-    config.model.generator_hidden = (32, 32)
-    config.model.discriminator_hidden = (32, 32)
-    if "decoder_hidden" in config.model:
-      config.model.decoder_hidden = (32,)
-    config.data.batch_size = 64
-    config.train.num_steps = 200
+    _quick(config)
   return config

@@ -17,8 +17,7 @@ Reference: Hjelm et al. 2018, "Boundary-Seeking GANs", Algorithm 1.
 """
 import ml_collections
 
-from gentk.configs import seqgan_oracle
-from gentk.configs import seqgan_text
+from gentk.configs import groups
 from gentk.training import spec
 
 CORPORA = ("oracle", "coco")
@@ -28,11 +27,12 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: comma-separated variants (see the module docstring)."""
   args = spec.variants(arg, __file__, default="oracle",
                        exclusive=(CORPORA,), flags=("reinforce", "quick"))
-  quick = ["quick"] if "quick" in args else []
+  # seqgan_oracle's config, or seqgan_text's on COCO.
+  config = groups.seqgan_config("bgan_text")
   if "coco" in args:
-    config = seqgan_text.get_config(",".join(["coco"] + quick))
-  else:
-    config = seqgan_oracle.get_config(",".join(quick) or None)
+    groups.seqgan_on_text(config, "coco")
+  groups.seqgan_variants(config, [a for a in args if a == "quick"])
+  groups.seqgan_constraints(config)  # Checked before anything is written.
   config.seqgan.method = "bgan"
   if "reinforce" in args:
     config.seqgan.bgan_estimator = "reinforce"

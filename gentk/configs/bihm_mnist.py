@@ -14,6 +14,7 @@ Reference: Bornschein et al. 2016, BiHM test log-likelihood -84.8 (12 layers).
 """
 import ml_collections
 
+from gentk.configs import groups
 from gentk.training import spec
 
 # Draws of Z^2 per compiled call (`gentk.recipes.bihm_mnist.estimate_log_z2`'s
@@ -32,12 +33,12 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config = ml_collections.ConfigDict()
   # gentk.runners.<runner>.run(config, workdir).
   config.runner = spec.field("train", spec.module_in("gentk.runners"))
-  # module of gentk/recipes.
-  config.experiment = spec.field("bihm_mnist", spec.module_in("gentk.recipes"))
+  # module of gentk/recipes (gentk.configs.RECIPES).
+  config.experiment = groups.experiment("bihm_mnist")
   # Root PRNG seed: init, data and noise derive from it.
   config.seed = spec.field(0, spec.non_negative_int)
 
-  config.data = spec.binary_digits_group()
+  config.data = groups.binary_digits_group()
 
   config.model = ml_collections.ConfigDict()
   # Binary units per latent layer, bottom first.
@@ -63,7 +64,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.train = spec.train_group(
       num_steps=40_000, steps_per_call=100, log_every=1_000,
       checkpoint_every=10_000, keep_checkpoints=2)
-  spec.binary_digits_constraints(config)  # Checked before anything is written.
+  # Checked before anything is written.
+  groups.binary_digits_constraints(config)
 
   if "paper" in args:
     config.model.hidden = (300, 200, 100, 75, 50, 35, 30, 25, 20, 15, 10, 10)

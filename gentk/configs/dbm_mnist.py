@@ -14,7 +14,7 @@ Reference: Salakhutdinov & Hinton 2009, test lower bound -84.62 nats.
 """
 import ml_collections
 
-from gentk.configs import rbm_mnist
+from gentk.configs import groups
 from gentk.training import spec
 
 PRETRAIN_STEPS = 30_000
@@ -24,7 +24,8 @@ JOINT_STEPS = 30_000
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: None or a comma-separated subset of 'paper', 'quick'."""
   args = spec.variants(arg, __file__, flags=("paper", "quick"))
-  config = rbm_mnist.base_config("dbm")
+  # The fields RBM and DBM configs share.
+  config = groups.boltzmann_config("dbm_mnist", "dbm")
   config.model.hidden = (500, 1000)
   config.model.persistent = True  # The joint phase's chains persist.
   # Updates of each pre-training RBM (one phase per layer).
@@ -60,5 +61,5 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   if "quick" in args:
     config.model.hidden = (50, 50)
     config.model.pretrain_steps = 5
-    rbm_mnist.quick(config)
+    groups.boltzmann_quick(config)
   return config

@@ -16,7 +16,7 @@ Reference: Goodfellow 2016, NIPS tutorial, Section 8.2 (non-convergence).
 """
 import ml_collections
 
-from gentk.configs import gan_mixture
+from gentk.configs import groups
 from gentk.training import spec
 
 MIXTURES = ("line", "ring")
@@ -26,7 +26,9 @@ def hopping_gan(name: str, quick: bool) -> ml_collections.ConfigDict:
   """A `gan_mixture` config set up to collapse and hop (Metz et al. 2017,
   Figure 1's setting: a small discriminator, a strong latent): mixture
   `name`."""
-  config = gan_mixture.get_config("ring,quick" if quick else "ring")
+  config = groups.mixture_config("gan_mixture",
+                                 ["ring", "quick"] if quick else ["ring"])
+  config.gan = groups.gan_group()
   config.data.name = name
   config.data.batch_size = 128 if quick else 512
   config.model.latent_dim = 64

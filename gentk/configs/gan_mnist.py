@@ -17,98 +17,82 @@ Gulrajani et al. 2017 (WGAN-GP), Zhao et al. 2016 (EBGAN), Berthelot et al.
 """
 import ml_collections
 
+from gentk.configs import groups
 from gentk.training import spec
 
 METHODS = ("gan", "wgan", "wgan_gp", "ebgan", "began")
 PLAYERS = ("dcgan", "mlp")
 VARIANTS = METHODS + PLAYERS + ("quick",)
-# The generator costs of gentk.losses.adversarial.GENERATOR_LOSSES.
-GENERATOR_COSTS = ("minimax", "nonsaturating", "maximum_likelihood",
-                   "boundary_seeking")
 SPLIT = spec.tfds_split("train", "test")  # MNIST's splits.
 ACTIVATION = spec.attribute_of("jax.nn", "relu")
 
 
-def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
-  """`arg`: comma-separated variants (see the module docstring)."""
-  args = spec.variants(arg, __file__, default="gan",
-                       exclusive=(METHODS, PLAYERS), flags=("quick",))
-  method = next((a for a in args if a in METHODS), "gan")
-  mlp = "mlp" in args or ("quick" in args and "dcgan" not in args)
-
-  config = ml_collections.ConfigDict()
-  # gentk.runners.<runner>.run(config, workdir).
-  config.runner = spec.field("train", spec.module_in("gentk.runners"))
-  # module of gentk/recipes.
-  config.experiment = spec.field("gan_mnist", spec.module_in("gentk.recipes"))
-  # The game: one of METHODS.
-  config.method = spec.field(method, spec.one_of(*METHODS))
-  # Root PRNG seed: init, data and noise derive from it.
-  config.seed = spec.field(0, spec.non_negative_int)
-  # S runs on the seed axis.
-  config.num_seeds = spec.field(1, spec.positive_int)
-
-  config.data = ml_collections.ConfigDict()
+def _data() -> ml_collections.ConfigDict:
+  """The `config.data` group: the digits trained on."""
+  data = ml_collections.ConfigDict()
   # 'mnist', 'segments' (seven-segment digits, no files) or 'auto' (MNIST
   # when $GENTK_DATA_DIR holds it, else segments).
-  config.data.source = spec.field("mnist",
-                                  spec.one_of("mnist", "segments", "auto"))
+  data.source = spec.field("mnist", spec.one_of("mnist", "segments", "auto"))
   # TFDS split the batches are drawn from.
-  config.data.train_split = spec.field("train", SPLIT)
+  data.train_split = spec.field("train", SPLIT)
   # Keep the first N images of it (0: all).
-  config.data.num_train = spec.field(0, spec.non_negative_int)
+  data.num_train = spec.field(0, spec.non_negative_int)
   # Real (and fake) examples per step.
-  config.data.batch_size = spec.field(64, spec.positive_int)
+  data.batch_size = spec.field(64, spec.positive_int)
+  return data
 
-  config.model = ml_collections.ConfigDict()
+
+def _model(mlp: bool) -> ml_collections.ConfigDict:
+  """The `config.model` group: DCGAN or MLP players, and the autoencoder
+  of EBGAN / BEGAN."""
+  model = ml_collections.ConfigDict()
   # 'dcgan' or 'mlp'.
-  config.model.name = spec.field("mlp" if mlp else "dcgan",
-                                 spec.one_of("dcgan", "mlp"))
+  model.name = spec.field("mlp" if mlp else "dcgan",
+                          spec.one_of("dcgan", "mlp"))
   # Dimension of z ~ N(0, I).
-  config.model.latent_dim = spec.field(64, spec.positive_int)
+  model.latent_dim = spec.field(64, spec.positive_int)
   # DCGAN: W (generator 2W -> W -> 1, critic W -> 2W).
-  config.model.width = spec.field(32, spec.positive_int)
+  model.width = spec.field(32, spec.positive_int)
   # DCGAN: batch norm running-average decay.
-  config.model.bn_momentum = spec.field(0.9, spec.fraction)
+  model.bn_momentum = spec.field(0.9, spec.fraction)
   # MLP generator (BN).
-  config.model.generator_hidden = spec.field((256, 512, 1024),
-                                             spec.positive_ints())
+  model.generator_hidden = spec.field((256, 512, 1024), spec.positive_ints())
   # MLP discriminator widths (also the autoencoder's encoder).
-  config.model.discriminator_hidden = spec.field((512, 256),
-                                                 spec.positive_ints())
+  model.discriminator_hidden = spec.field((512, 256), spec.positive_ints())
   # EBGAN / BEGAN: the autoencoder's code width.
-  config.model.code_dim = spec.field(64, spec.positive_int)
+  model.code_dim = spec.field(64, spec.positive_int)
   # EBGAN / BEGAN: decoder widths.
-  config.model.decoder_hidden = spec.field((256, 512), spec.positive_ints())
+  model.decoder_hidden = spec.field((256, 512), spec.positive_ints())
   # EBGAN / BEGAN: the autoencoder's activation (a `jax.nn` name).
-  config.model.autoencoder_activation = spec.field("relu", ACTIVATION)
+  model.autoencoder_activation = spec.field("relu", ACTIVATION)
   # EBGAN / BEGAN: 'mlp' (on the flattened image) or 'conv' (width W).
-  config.model.autoencoder = spec.field("mlp", spec.one_of("mlp", "conv"))
+  model.autoencoder = spec.field("mlp", spec.one_of("mlp", "conv"))
   # EBGAN / BEGAN, 'mlp': batch-normalise the autoencoder's hidden layers.
-  config.model.autoencoder_batch_norm = spec.field(False, spec.boolean)
+  model.autoencoder_batch_norm = spec.field(False, spec.boolean)
+  return model
 
-  config.adversarial = ml_collections.ConfigDict()
-  # k discriminator steps per G step.
-  config.adversarial.disc_steps = spec.field(1, spec.positive_int)
-  # Steps of a first phase training the discriminator alone (0: none).
-  config.adversarial.pretrain_steps = spec.field(0, spec.non_negative_int)
 
-  config.optim = ml_collections.ConfigDict()
+def _optim() -> ml_collections.ConfigDict:
+  """The `config.optim` group of both players."""
+  optim = ml_collections.ConfigDict()
   # 'adam' or 'rmsprop', both players.
-  config.optim.name = spec.field("adam", spec.one_of("adam", "rmsprop"))
+  optim.name = spec.field("adam", spec.one_of("adam", "rmsprop"))
   # Learning rate (DCGAN paper).
-  config.optim.lr = spec.field(2e-4, spec.positive_float)
+  optim.lr = spec.field(2e-4, spec.positive_float)
   # >0: the generator's own learning rate.
-  config.optim.generator_lr = spec.field(0.0, spec.non_negative_float)
-  config.optim.b1 = spec.field(0.5, spec.fraction)  # Adam beta1 (DCGAN paper).
-  config.optim.b2 = spec.field(0.999, spec.fraction)  # Adam beta2.
+  optim.generator_lr = spec.field(0.0, spec.non_negative_float)
+  optim.b1 = spec.field(0.5, spec.fraction)  # Adam beta1 (DCGAN paper).
+  optim.b2 = spec.field(0.999, spec.fraction)  # Adam beta2.
   # RMSProp decay of the squared-gradient average.
-  config.optim.decay = spec.field(0.99, spec.fraction)
+  optim.decay = spec.field(0.99, spec.fraction)
+  return optim
 
+
+def _games(config: ml_collections.ConfigDict) -> None:
+  """The groups of every method (`config.method` picks one)."""
   config.gan = ml_collections.ConfigDict()
   # 'minimax', 'nonsaturating', 'maximum_likelihood' or 'boundary_seeking'.
-  config.gan.generator_cost = spec.field("nonsaturating",
-                                         spec.one_of(*GENERATOR_COSTS))
+  config.gan.generator_cost = groups.generator_cost()
   config.wgan = ml_collections.ConfigDict()
   # c: critic weights clipped to [-c, c] (paper).
   config.wgan.clip = spec.field(0.01, spec.positive_float)
@@ -128,24 +112,25 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   # k_0 of the control, in [0, 1] (with lambda_k 0, a fixed k).
   config.began.k_init = spec.field(0.0, spec.real(0, 1))
 
-  config.train = spec.train_group(
-      num_steps=3_000, steps_per_call=100, log_every=100,
-      checkpoint_every=1_000, keep_checkpoints=3,
-      compute_dtype="float32")
 
-  config.eval = ml_collections.ConfigDict()
+def _eval() -> ml_collections.ConfigDict:
+  """The `config.eval` group: IS / FID / KID."""
+  group = ml_collections.ConfigDict()
   # Generated images scored (protocol).
-  config.eval.num_samples = spec.field(10_000, spec.integer(2))
+  group.num_samples = spec.field(10_000, spec.integer(2))
   # Real images FID / KID compare with.
-  config.eval.reference_split = spec.field("test", SPLIT)
+  group.reference_split = spec.field("test", SPLIT)
   # How many of them (protocol: all).
-  config.eval.num_reference = spec.field(10_000, spec.integer(2))
+  group.num_reference = spec.field(10_000, spec.integer(2))
   # Inception Score splits (protocol).
-  config.eval.num_splits = spec.field(10, spec.positive_int)
+  group.num_splits = spec.field(10, spec.positive_int)
   # KID subset pairs of up to 1,000 each.
-  config.eval.kid_subsets = spec.field(100, spec.positive_int)
+  group.kid_subsets = spec.field(100, spec.positive_int)
+  return group
 
-  # Relations between fields (checked before anything is written).
+
+def _constraints(config: ml_collections.ConfigDict) -> None:
+  """Relations between fields (checked before anything is written)."""
   spec.pretrain_in_run(config)
   spec.within_split(config, "data.num_train", "data.train_split")
   spec.within_split(config, "eval.num_reference", "eval.reference_split",
@@ -153,6 +138,10 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   spec.at_most(config, "eval.num_splits", "eval.num_samples",
                "each Inception Score split needs samples")
 
+
+def _method_settings(config: ml_collections.ConfigDict, method: str,
+                     mlp: bool) -> None:
+  """Each method's published setting and budget (in place)."""
   if method in ("wgan", "wgan_gp"):
     config.adversarial.disc_steps = 5  # n_critic (both papers).
     config.train.num_steps = 1_000
@@ -174,20 +163,56 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
     # Two time scales (InfoGAN's rates): faster in this budget than 2e-4.
     config.optim.generator_lr = 1e-3
 
+
+def _quick(config: ml_collections.ConfigDict) -> None:
+  """Tiny players on 2,000 images, 20 steps (in place)."""
+  config.data.source = "auto"
+  config.data.num_train = 2_000
+  config.data.batch_size = 16
+  config.model.width = 8
+  config.model.generator_hidden = (32,)
+  config.model.discriminator_hidden = (32,)
+  config.model.code_dim = 8
+  config.model.decoder_hidden = (32,)
+  config.train.num_steps = 20
+  config.train.steps_per_call = 10
+  config.train.log_every = 10
+  config.train.checkpoint_every = 10
+  config.eval.num_samples = 500
+  config.eval.num_reference = 500
+  config.eval.kid_subsets = 10
+
+
+def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
+  """`arg`: comma-separated variants (see the module docstring)."""
+  args = spec.variants(arg, __file__, default="gan",
+                       exclusive=(METHODS, PLAYERS), flags=("quick",))
+  method = next((a for a in args if a in METHODS), "gan")
+  mlp = "mlp" in args or ("quick" in args and "dcgan" not in args)
+
+  config = ml_collections.ConfigDict()
+  # gentk.runners.<runner>.run(config, workdir).
+  config.runner = spec.field("train", spec.module_in("gentk.runners"))
+  # module of gentk/recipes (gentk.configs.RECIPES).
+  config.experiment = groups.experiment("gan_mnist")
+  # The game: one of METHODS.
+  config.method = spec.field(method, spec.one_of(*METHODS))
+  # Root PRNG seed: init, data and noise derive from it.
+  config.seed = spec.field(0, spec.non_negative_int)
+  # S runs on the seed axis.
+  config.num_seeds = spec.field(1, spec.positive_int)
+  config.data = _data()
+  config.model = _model(mlp)
+  config.adversarial = groups.adversarial_group()
+  config.optim = _optim()
+  _games(config)
+  config.train = spec.train_group(
+      num_steps=3_000, steps_per_call=100, log_every=100,
+      checkpoint_every=1_000, keep_checkpoints=3,
+      compute_dtype="float32")
+  config.eval = _eval()
+  _constraints(config)
+  _method_settings(config, method, mlp)
   if "quick" in args:
-    config.data.source = "auto"
-    config.data.num_train = 2_000
-    config.data.batch_size = 16
-    config.model.width = 8
-    config.model.generator_hidden = (32,)
-    config.model.discriminator_hidden = (32,)
-    config.model.code_dim = 8
-    config.model.decoder_hidden = (32,)
-    config.train.num_steps = 20
-    config.train.steps_per_call = 10
-    config.train.log_every = 10
-    config.train.checkpoint_every = 10
-    config.eval.num_samples = 500
-    config.eval.num_reference = 500
-    config.eval.kid_subsets = 10
+    _quick(config)
   return config

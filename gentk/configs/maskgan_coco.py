@@ -17,6 +17,7 @@ the ______".
 """
 import ml_collections
 
+from gentk.configs import groups
 from gentk.training import spec
 
 BATCH = 64
@@ -28,68 +29,69 @@ PRESENT_RATE = spec.real(0, 1, open_low=True, open_high=True)._replace(
     "leaves no blank to fill")
 
 
-def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
-  """`arg`: None or a comma-separated subset of 'maskmle', 'random',
-  'quick'."""
-  args = spec.variants(arg, __file__, flags=("maskmle", "random", "quick"))
-  config = ml_collections.ConfigDict()
-  # gentk.runners.<runner>.run(config, workdir).
-  config.runner = spec.field("train", spec.module_in("gentk.runners"))
-  # module of gentk/recipes.
-  config.experiment = spec.field("maskgan", spec.module_in("gentk.recipes"))
-  # Root PRNG seed: init, data and noise derive from it.
-  config.seed = spec.field(0, spec.non_negative_int)
-
-  config.data = ml_collections.ConfigDict()
+def _data() -> ml_collections.ConfigDict:
+  """The `config.data` group: the captions."""
+  data = ml_collections.ConfigDict()
   # A text corpus of gentk.data.text.
-  config.data.corpus = spec.field("coco", spec.one_of(
+  data.corpus = spec.field("coco", spec.one_of(
       "coco", "poems", "emnlp_news", "ptb"))
-  config.data.batch_size = spec.field(BATCH, spec.positive_int)
+  data.batch_size = spec.field(BATCH, spec.positive_int)
   # Training sentences kept (the first ones; 0: all).
-  config.data.num_train = spec.field(0, spec.non_negative_int)
+  data.num_train = spec.field(0, spec.non_negative_int)
   # Tokens per sequence, the end token included (published 20).
-  config.data.length = spec.field(20, spec.positive_int)
+  data.length = spec.field(20, spec.positive_int)
+  return data
 
-  config.model = ml_collections.ConfigDict()
-  config.model.embed_dim = spec.field(128, spec.positive_int)  # All players.
-  config.model.hidden_dim = spec.field(128, spec.positive_int)  # LSTMs.
+
+def _model() -> ml_collections.ConfigDict:
+  """The `config.model` group: the seq2seq players' sizes."""
+  model = ml_collections.ConfigDict()
+  model.embed_dim = spec.field(128, spec.positive_int)  # All players.
+  model.hidden_dim = spec.field(128, spec.positive_int)  # LSTMs.
   # Std of the normal initialisation of every matrix.
-  config.model.init_scale = spec.field(0.1, spec.positive_float)
+  model.init_scale = spec.field(0.1, spec.positive_float)
+  return model
 
-  config.maskgan = ml_collections.ConfigDict()
+
+def _maskgan() -> ml_collections.ConfigDict:
+  """The `config.maskgan` group: the method, the masks and the returns."""
+  maskgan = ml_collections.ConfigDict()
   # 'maskgan', or 'maskmle' (the baseline: MaskMLE for the whole run).
-  config.maskgan.method = spec.field("maskgan",
-                                     spec.one_of("maskgan", "maskmle"))
+  maskgan.method = spec.field("maskgan", spec.one_of("maskgan", "maskmle"))
   # MaskMLE pre-training steps before the adversarial phase.
-  config.maskgan.maskmle_steps = spec.field(30 * EPOCH, spec.non_negative_int)
+  maskgan.maskmle_steps = spec.field(30 * EPOCH, spec.non_negative_int)
   # rho: share of the sentence's tokens kept.
-  config.maskgan.present_rate = spec.field(0.5, PRESENT_RATE)
+  maskgan.present_rate = spec.field(0.5, PRESENT_RATE)
   # 'contiguous' or 'random'.
-  config.maskgan.mask_mode = spec.field("contiguous",
-                                        spec.one_of("contiguous", "random"))
+  maskgan.mask_mode = spec.field("contiguous",
+                                 spec.one_of("contiguous", "random"))
   # gamma of the returns (published 0.89).
-  config.maskgan.discount = spec.field(0.89, spec.fraction)
+  maskgan.discount = spec.field(0.89, spec.fraction)
   # Advantages clipped to [-c, c] (published 5).
-  config.maskgan.advantage_clip = spec.field(5.0, spec.positive_float)
+  maskgan.advantage_clip = spec.field(5.0, spec.positive_float)
+  return maskgan
 
-  config.optim = ml_collections.ConfigDict()
+
+def _optim() -> ml_collections.ConfigDict:
+  """The `config.optim` group: the players' Adam rates."""
+  optim = ml_collections.ConfigDict()
   # Adam rate of MaskMLE (the published cross-entropy runs: 7.5e-4).
-  config.optim.g_lr = spec.field(1e-3, spec.positive_float)
+  optim.g_lr = spec.field(1e-3, spec.positive_float)
   # Adam rate of the generator in the adversarial phase (published PTB
   # MaskGAN 3.9e-5; 0: optim.g_lr).
-  config.optim.actor_lr = spec.field(3.9e-5, spec.non_negative_float)
+  optim.actor_lr = spec.field(3.9e-5, spec.non_negative_float)
   # Generator gradients clipped to this global norm (published 10).
-  config.optim.g_clip = spec.field(10.0, spec.positive_float)
+  optim.g_clip = spec.field(10.0, spec.positive_float)
   # Adam rate of the discriminator (published 5e-4).
-  config.optim.d_lr = spec.field(5e-4, spec.positive_float)
+  optim.d_lr = spec.field(5e-4, spec.positive_float)
   # Adam rate of the critic (published 5.2e-7: the critic barely moves).
-  config.optim.critic_lr = spec.field(5.2e-7, spec.positive_float)
+  optim.critic_lr = spec.field(5.2e-7, spec.positive_float)
+  return optim
 
-  config.train = spec.train_group(
-      num_steps=30 * EPOCH + 3_000, steps_per_call=20, log_every=100,
-      checkpoint_every=1_000, keep_checkpoints=2)
-  # Checked before anything is written: MaskGAN's adversarial phase follows
-  # the MaskMLE steps inside the run.
+
+def _phases_in_run(config: ml_collections.ConfigDict) -> None:
+  """Declares that MaskGAN's adversarial phase follows the MaskMLE steps
+  inside the run."""
   spec.constraint(
       config, ("maskgan.maskmle_steps", "maskgan.method", "train.num_steps"),
       lambda steps, method, num: method != "maskgan" or steps < num,
@@ -99,26 +101,57 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
       breaks=lambda steps, method, num: {"maskgan.method": "maskgan",
                                          "maskgan.maskmle_steps": num})
 
-  config.eval = ml_collections.ConfigDict()
+
+def _eval() -> ml_collections.ConfigDict:
+  """The `config.eval` group: the fills scored."""
+  group = ml_collections.ConfigDict()
   # Test captions masked, scored and filled (0: all).
-  config.eval.num_test = spec.field(2_000, spec.non_negative_int)
+  group.num_test = spec.field(2_000, spec.non_negative_int)
   # n of the n-gram statistics of the fills.
-  config.eval.ngram_orders = spec.field((2, 3, 4), spec.positive_ints())
+  group.ngram_orders = spec.field((2, 3, 4), spec.positive_ints())
   # BLEU orders of the filled captions.
-  config.eval.bleu_orders = spec.field((2, 3, 4), spec.positive_ints())
+  group.bleu_orders = spec.field((2, 3, 4), spec.positive_ints())
+  return group
+
+
+def _quick(config: ml_collections.ConfigDict) -> None:
+  """640 captions, small LSTMs, 20 steps (in place)."""
+  config.data.num_train = 640
+  config.model.embed_dim = 16
+  config.model.hidden_dim = 16
+  config.maskgan.maskmle_steps = 10
+  config.train.num_steps = 20
+  config.train.steps_per_call = 5
+  config.train.log_every = 5
+  config.train.checkpoint_every = 10
+  config.eval.num_test = 200
+
+
+def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
+  """`arg`: None or a comma-separated subset of 'maskmle', 'random',
+  'quick'."""
+  args = spec.variants(arg, __file__, flags=("maskmle", "random", "quick"))
+  config = ml_collections.ConfigDict()
+  # gentk.runners.<runner>.run(config, workdir).
+  config.runner = spec.field("train", spec.module_in("gentk.runners"))
+  # module of gentk/recipes (gentk.configs.RECIPES).
+  config.experiment = groups.experiment("maskgan_coco")
+  # Root PRNG seed: init, data and noise derive from it.
+  config.seed = spec.field(0, spec.non_negative_int)
+  config.data = _data()
+  config.model = _model()
+  config.maskgan = _maskgan()
+  config.optim = _optim()
+  config.train = spec.train_group(
+      num_steps=30 * EPOCH + 3_000, steps_per_call=20, log_every=100,
+      checkpoint_every=1_000, keep_checkpoints=2)
+  _phases_in_run(config)  # Checked before anything is written.
+  config.eval = _eval()
 
   if "random" in args:
     config.maskgan.mask_mode = "random"
   if "quick" in args:
-    config.data.num_train = 640
-    config.model.embed_dim = 16
-    config.model.hidden_dim = 16
-    config.maskgan.maskmle_steps = 10
-    config.train.num_steps = 20
-    config.train.steps_per_call = 5
-    config.train.log_every = 5
-    config.train.checkpoint_every = 10
-    config.eval.num_test = 200
+    _quick(config)
   if "maskmle" in args:
     config.maskgan.method = "maskmle"
   return config

@@ -15,11 +15,8 @@ References: Texygen (fast mode) SeqGAN BLEU-2..5 0.745 / 0.498 / 0.294 /
 """
 import ml_collections
 
-from gentk.configs import seqgan_oracle
+from gentk.configs import groups
 from gentk.training import spec
-
-LENGTHS = {"coco": 22, "poems": 25}
-TRAIN_SIZES = {"coco": 10_000, "poems": 14_755}
 
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
@@ -29,17 +26,9 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
                        exclusive=(("coco", "poems"),),
                        flags=("mle", "paper", "quick"))
   corpus = "poems" if "poems" in args else "coco"
-  config = seqgan_oracle.base_config()
-  config.data.corpus = corpus
-  config.data.length = LENGTHS[corpus]
-  config.data.num_train = 0
-  epoch = TRAIN_SIZES[corpus] // config.data.batch_size
-  s = config.seqgan
-  s.mle_steps = 80 * epoch
-  config.eval.monitor_every_mle = 5 * epoch
-  config.train.num_steps = s.mle_steps + s.pretrain_rounds + 100
-  seqgan_oracle.apply_variants(config, args)
-  if "quick" in args:
-    config.data.num_train = 640
-  seqgan_oracle.constraints(config)  # Checked before anything is written.
+  config = groups.seqgan_config("seqgan_text")
+  # The corpus' length and sentences, 80 MLE epochs, 100 adversarial steps.
+  groups.seqgan_on_text(config, corpus)
+  groups.seqgan_variants(config, args)
+  groups.seqgan_constraints(config)  # Checked before anything is written.
   return config

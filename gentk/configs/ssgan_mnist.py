@@ -13,9 +13,62 @@ labels, after 300 epochs with weight normalisation.
 """
 import ml_collections
 
+from gentk.configs import groups
 from gentk.training import spec
 
 SPLIT = spec.tfds_split("train", "test")  # MNIST's splits.
+
+
+def _data() -> ml_collections.ConfigDict:
+  """The `config.data` group: the unlabelled and the labelled digits."""
+  data = ml_collections.ConfigDict()
+  # Unlabelled (and generated) examples per step.
+  data.batch_size = spec.field(100, spec.positive_int)
+  # Labelled and unlabelled data.
+  data.train_split = spec.field("train", SPLIT)
+  # Split of the reported accuracy.
+  data.test_split = spec.field("test", SPLIT)
+  # Labelled examples per digit.
+  data.labels_per_class = spec.field(10, spec.positive_int)
+  # PRNG seed that picks the labelled examples.
+  data.label_seed = spec.field(0, spec.non_negative_int)
+  # 'mnist' (TFDS, under $GENTK_DATA_DIR), 'segments' (seven-segment digits,
+  # no files) or 'auto' (MNIST when present; resolved when the experiment is
+  # built and recorded in config.json).
+  data.source = spec.field("mnist", spec.one_of("mnist", "segments", "auto"))
+  return data
+
+
+def _model() -> ml_collections.ConfigDict:
+  """The `config.model` group: the MLP generator and the noisy (K+1)-class
+  discriminator."""
+  model = ml_collections.ConfigDict()
+  # Dimension of z.
+  model.latent_dim = spec.field(100, spec.positive_int)
+  # Generator widths (batch norm).
+  model.generator_hidden = spec.field((500, 500), spec.positive_ints())
+  # Generator nonlinearity.
+  model.generator_activation = spec.field(
+      "softplus", spec.attribute_of("jax.nn", "softplus"))
+  # Discriminator widths; the last is the feature-matching layer.
+  model.discriminator_hidden = spec.field((1000, 500, 250, 250, 250),
+                                          spec.positive_ints())
+  # Std of the noise on the input.
+  model.input_noise = spec.field(0.3, spec.non_negative_float)
+  # Std of the noise on hidden layers.
+  model.hidden_noise = spec.field(0.5, spec.non_negative_float)
+  return model
+
+
+def _optim() -> ml_collections.ConfigDict:
+  """The `config.optim` group of both players."""
+  optim = ml_collections.ConfigDict()
+  optim.name = spec.field("adam", spec.one_of("adam", "rmsprop"))
+  # Adam learning rate, both players.
+  optim.lr = spec.field(1e-3, spec.positive_float)
+  optim.b1 = spec.field(0.5, spec.fraction)  # Adam beta1.
+  optim.b2 = spec.field(0.999, spec.fraction)  # Adam beta2.
+  return optim
 
 
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
@@ -24,43 +77,12 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config = ml_collections.ConfigDict()
   # gentk.runners.<runner>.run(config, workdir).
   config.runner = spec.field("train", spec.module_in("gentk.runners"))
-  # module of gentk/recipes.
-  config.experiment = spec.field("ssgan_mnist", spec.module_in("gentk.recipes"))
+  # module of gentk/recipes (gentk.configs.RECIPES).
+  config.experiment = groups.experiment("ssgan_mnist")
   # Root PRNG seed: init, data and noise derive from it.
   config.seed = spec.field(0, spec.non_negative_int)
-
-  config.data = ml_collections.ConfigDict()
-  # Unlabelled (and generated) examples per step.
-  config.data.batch_size = spec.field(100, spec.positive_int)
-  # Labelled and unlabelled data.
-  config.data.train_split = spec.field("train", SPLIT)
-  # Split of the reported accuracy.
-  config.data.test_split = spec.field("test", SPLIT)
-  # Labelled examples per digit.
-  config.data.labels_per_class = spec.field(10, spec.positive_int)
-  # PRNG seed that picks the labelled examples.
-  config.data.label_seed = spec.field(0, spec.non_negative_int)
-  # 'mnist' (TFDS, under $GENTK_DATA_DIR), 'segments' (seven-segment digits,
-  # no files) or 'auto' (MNIST when present; resolved when the experiment is
-  # built and recorded in config.json).
-  config.data.source = spec.field("mnist",
-                                  spec.one_of("mnist", "segments", "auto"))
-
-  config.model = ml_collections.ConfigDict()
-  # Dimension of z.
-  config.model.latent_dim = spec.field(100, spec.positive_int)
-  # Generator widths (batch norm).
-  config.model.generator_hidden = spec.field((500, 500), spec.positive_ints())
-  # Generator nonlinearity.
-  config.model.generator_activation = spec.field(
-      "softplus", spec.attribute_of("jax.nn", "softplus"))
-  # Discriminator widths; the last is the feature-matching layer.
-  config.model.discriminator_hidden = spec.field((1000, 500, 250, 250, 250),
-                                                 spec.positive_ints())
-  # Std of the noise on the input.
-  config.model.input_noise = spec.field(0.3, spec.non_negative_float)
-  # Std of the noise on hidden layers.
-  config.model.hidden_noise = spec.field(0.5, spec.non_negative_float)
+  config.data = _data()
+  config.model = _model()
 
   config.ssgan = ml_collections.ConfigDict()
   # Labelled examples per D step.
@@ -68,19 +90,8 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   # w of the unsupervised terms.
   config.ssgan.unsupervised_weight = spec.field(0.5, spec.non_negative_float)
 
-  config.adversarial = ml_collections.ConfigDict()
-  # k discriminator steps per generator step.
-  config.adversarial.disc_steps = spec.field(1, spec.positive_int)
-  # Steps of a first phase training the discriminator alone (0: none).
-  config.adversarial.pretrain_steps = spec.field(0, spec.non_negative_int)
-
-  config.optim = ml_collections.ConfigDict()
-  config.optim.name = spec.field("adam", spec.one_of("adam", "rmsprop"))
-  # Adam learning rate, both players.
-  config.optim.lr = spec.field(1e-3, spec.positive_float)
-  config.optim.b1 = spec.field(0.5, spec.fraction)  # Adam beta1.
-  config.optim.b2 = spec.field(0.999, spec.fraction)  # Adam beta2.
-
+  config.adversarial = groups.adversarial_group()
+  config.optim = _optim()
   config.train = spec.train_group(
       num_steps=6_000, steps_per_call=100, log_every=500,
       checkpoint_every=2_000, keep_checkpoints=2)

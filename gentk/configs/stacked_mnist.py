@@ -17,8 +17,7 @@ DCGAN-SI(M) 969.0 / 0.30.
 """
 import ml_collections
 
-from gentk.configs import gan_mixture
-from gentk.configs import mode_mixture
+from gentk.configs import groups
 from gentk.training import spec
 
 SIZES = {"dcgan_s": (1.0, 0.5), "dcgan_m": (1.0, 1.0), "dcgan_l": (2.0, 1.0)}
@@ -27,21 +26,102 @@ BASE_WIDTH = 32
 SPLIT = spec.tfds_split("train", "test")
 
 
+def _data() -> ml_collections.ConfigDict:
+  """The `config.data` group: the digits stacked."""
+  data = ml_collections.ConfigDict()
+  # 'mnist', 'segments' (seven-segment digits, no files) or 'auto'.
+  data.source = spec.field("mnist", spec.one_of("mnist", "segments", "auto"))
+  # TFDS split the digits are drawn from.
+  data.train_split = spec.field("train", SPLIT)
+  # Keep the first N images of it (0: all).
+  data.num_train = spec.field(0, spec.non_negative_int)
+  # Real (and fake) images per step.
+  data.batch_size = spec.field(64, spec.positive_int)
+  return data
+
+
+def _model(variant: str) -> ml_collections.ConfigDict:
+  """The `config.model` group: the DCGAN players at `variant`'s size."""
+  kg, kd = SIZES.get(variant, SIZES["dcgan_m"])
+  model = ml_collections.ConfigDict()
+  # Dimension of z ~ N(0, I).
+  model.latent_dim = spec.field(64, spec.positive_int)
+  # Generator W (7 x 7 x 2W -> 14 x 14 x W -> 28 x 28 x 3).
+  model.generator_width = spec.field(int(BASE_WIDTH * kg), spec.positive_int)
+  # Discriminator W (14 x 14 x W -> 7 x 7 x 2W -> logit).
+  model.discriminator_width = spec.field(int(BASE_WIDTH * kd),
+                                         spec.positive_int)
+  # Batch norm running-average decay.
+  model.bn_momentum = spec.field(0.9, spec.fraction)
+  return model
+
+
+def _optim() -> ml_collections.ConfigDict:
+  """The `config.optim` group: Adam at two time scales."""
+  optim = ml_collections.ConfigDict()
+  # Adam learning rate of the discriminator (DCGAN paper).
+  optim.lr = spec.field(2e-4, spec.positive_float)
+  # >0: the generator's own learning rate.
+  optim.generator_lr = spec.field(1e-3, spec.non_negative_float)
+  optim.b1 = spec.field(0.5, spec.fraction)  # Adam beta1.
+  optim.b2 = spec.field(0.999, spec.fraction)  # Adam beta2.
+  return optim
+
+
+def _method_group(config: ml_collections.ConfigDict, method: str) -> None:
+  """The group of `method` (named after it; 'gan': `config.gan` alone), with
+  its relations."""
+  if method == "pacgan":
+    # PacDCGAN2: m = 2 images per pack; the GAN generator cost.
+    config.pacgan = groups.pacgan_group(packing=2)
+    groups.whole_packs(config)
+  if method == "gan_si":
+    # lambda, the weight of H_M; sigma of H_M's Gaussian kernel on the
+    # pixels; the GAN generator cost.
+    config.gan_si = groups.gan_si_group(weight=0.01, sigma=1.0)
+  if method == "adagan":
+    # N: the fixed sample of stacks.
+    config.adagan = groups.adagan_group(
+        num_rounds=5, round_steps=1_000, ratio_steps=250, num_points=60_000)
+    config.train.num_steps = groups.adagan_num_steps(config.adagan)
+    groups.adagan_rounds_in_run(config)
+
+
+def _quick(config: ml_collections.ConfigDict, method: str) -> None:
+  """Small players on 2,000 digits, 20 steps; adagan: 2 rounds (in
+  place)."""
+  config.data.source = "auto"
+  config.data.num_train = 2_000
+  config.data.batch_size = 16
+  config.model.latent_dim = 16
+  config.model.generator_width = 8
+  config.model.discriminator_width = 8
+  config.train.num_steps = 20
+  config.train.steps_per_call = 10
+  config.train.log_every = 10
+  config.train.checkpoint_every = 10
+  config.eval.num_samples = 500
+  if method == "adagan":
+    config.adagan.num_rounds = 2
+    config.adagan.round_steps = 10
+    config.adagan.ratio_steps = 5
+    config.adagan.num_points = 500
+    config.train.num_steps = groups.adagan_num_steps(config.adagan)
+
+
 def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   """`arg`: one of `VARIANTS` (default dcgan_m), optionally with 'quick'."""
   args = spec.variants(arg, __file__, default="dcgan_m",
                        exclusive=(VARIANTS,), flags=("quick",))
   variant = next((a for a in args if a in VARIANTS), "dcgan_m")
-  kg, kd = SIZES.get(variant, SIZES["dcgan_m"])
   method = {"pacgan": "pacgan", "dcgan_si": "gan_si",
             "adagan": "adagan"}.get(variant, "gan")
 
   config = ml_collections.ConfigDict()
   # gentk.runners.<runner>.run(config, workdir).
   config.runner = spec.field("train", spec.module_in("gentk.runners"))
-  # module of gentk/recipes.
-  config.experiment = spec.field("stacked_mnist",
-                                 spec.module_in("gentk.recipes"))
+  # module of gentk/recipes (gentk.configs.RECIPES).
+  config.experiment = groups.experiment("stacked_mnist")
   # 'gan', 'pacgan', 'gan_si' or 'adagan'.
   config.method = spec.field(method, spec.one_of("gan", "pacgan", "gan_si",
                                                  "adagan"))
@@ -49,65 +129,13 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.seed = spec.field(0, spec.non_negative_int)
   # S runs on the seed axis.
   config.num_seeds = spec.field(1, spec.positive_int)
-
-  config.data = ml_collections.ConfigDict()
-  # 'mnist', 'segments' (seven-segment digits, no files) or 'auto'.
-  config.data.source = spec.field("mnist",
-                                  spec.one_of("mnist", "segments", "auto"))
-  # TFDS split the digits are drawn from.
-  config.data.train_split = spec.field("train", SPLIT)
-  # Keep the first N images of it (0: all).
-  config.data.num_train = spec.field(0, spec.non_negative_int)
-  # Real (and fake) images per step.
-  config.data.batch_size = spec.field(64, spec.positive_int)
-
-  config.model = ml_collections.ConfigDict()
-  # Dimension of z ~ N(0, I).
-  config.model.latent_dim = spec.field(64, spec.positive_int)
-  # Generator W (7 x 7 x 2W -> 14 x 14 x W -> 28 x 28 x 3).
-  config.model.generator_width = spec.field(int(BASE_WIDTH * kg),
-                                            spec.positive_int)
-  # Discriminator W (14 x 14 x W -> 7 x 7 x 2W -> logit).
-  config.model.discriminator_width = spec.field(int(BASE_WIDTH * kd),
-                                                spec.positive_int)
-  # Batch norm running-average decay.
-  config.model.bn_momentum = spec.field(0.9, spec.fraction)
-
-  config.adversarial = ml_collections.ConfigDict()
-  # k discriminator steps per G step.
-  config.adversarial.disc_steps = spec.field(1, spec.positive_int)
-  # Steps of a first phase training the discriminator alone (0: none).
-  config.adversarial.pretrain_steps = spec.field(0, spec.non_negative_int)
-
-  config.optim = ml_collections.ConfigDict()
-  # Adam learning rate of the discriminator (DCGAN paper).
-  config.optim.lr = spec.field(2e-4, spec.positive_float)
-  # >0: the generator's own learning rate.
-  config.optim.generator_lr = spec.field(1e-3, spec.non_negative_float)
-  config.optim.b1 = spec.field(0.5, spec.fraction)  # Adam beta1.
-  config.optim.b2 = spec.field(0.999, spec.fraction)  # Adam beta2.
-
+  config.data = _data()
+  config.model = _model(variant)
+  config.adversarial = groups.adversarial_group()
+  config.optim = _optim()
   config.gan = ml_collections.ConfigDict()
   # The generator cost of 'gan'.
-  config.gan.generator_cost = spec.field(
-      "nonsaturating", spec.one_of(*gan_mixture.GENERATOR_COSTS))
-  if method == "pacgan":
-    config.pacgan = ml_collections.ConfigDict()
-    # m, images per pack (PacDCGAN2).
-    config.pacgan.packing = spec.field(2, spec.positive_int)
-    # The GAN generator cost.
-    config.pacgan.generator_cost = spec.field(
-        "nonsaturating", spec.one_of(*gan_mixture.GENERATOR_COSTS))
-  if method == "gan_si":
-    config.gan_si = ml_collections.ConfigDict()
-    # lambda, the weight of H_M in the generator loss.
-    config.gan_si.weight = spec.field(0.01, spec.non_negative_float)
-    # sigma of H_M's Gaussian kernel on the pixels.
-    config.gan_si.sigma = spec.field(1.0, spec.positive_float)
-    # The GAN generator cost.
-    config.gan_si.generator_cost = spec.field(
-        "nonsaturating", spec.one_of(*gan_mixture.GENERATOR_COSTS))
-
+  config.gan.generator_cost = groups.generator_cost()
   config.train = spec.train_group(
       num_steps=5_000, steps_per_call=100, log_every=500,
       checkpoint_every=1_000, keep_checkpoints=2,
@@ -115,35 +143,11 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   # Relations between fields (checked before anything is written).
   spec.pretrain_in_run(config)
   spec.within_split(config, "data.num_train", "data.train_split")
-  if method == "pacgan":
-    mode_mixture.whole_packs(config)
-  if method == "adagan":
-    # N: the fixed sample of stacks.
-    config.adagan = mode_mixture.adagan_group(
-        num_rounds=5, round_steps=1_000, ratio_steps=250, num_points=60_000)
-    config.train.num_steps = mode_mixture.adagan_num_steps(config.adagan)
-    mode_mixture.adagan_rounds_in_run(config)
+  _method_group(config, method)
 
   config.eval = ml_collections.ConfigDict()
   # Generated images scored (protocol: 26,000).
   config.eval.num_samples = spec.field(26_000, spec.positive_int)
-
   if "quick" in args:
-    config.data.source = "auto"
-    config.data.num_train = 2_000
-    config.data.batch_size = 16
-    config.model.latent_dim = 16
-    config.model.generator_width = 8
-    config.model.discriminator_width = 8
-    config.train.num_steps = 20
-    config.train.steps_per_call = 10
-    config.train.log_every = 10
-    config.train.checkpoint_every = 10
-    config.eval.num_samples = 500
-    if method == "adagan":
-      config.adagan.num_rounds = 2
-      config.adagan.round_steps = 10
-      config.adagan.ratio_steps = 5
-      config.adagan.num_points = 500
-      config.train.num_steps = mode_mixture.adagan_num_steps(config.adagan)
+    _quick(config, method)
   return config

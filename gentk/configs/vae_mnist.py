@@ -18,13 +18,15 @@ import math
 
 import ml_collections
 
+from gentk.configs import groups
 from gentk.training import spec
+
 
 def constraints(config: ml_collections.ConfigDict) -> None:
   """Declares the relations between the fields of `config`: the splits, the
   IWAE-k bounds' k against the K draws, and SGVB B's one stochastic
   layer."""
-  spec.binary_digits_constraints(config)
+  groups.binary_digits_constraints(config)
   spec.constraint(
       config, ("eval.ks", "eval.num_samples"),
       lambda ks, num: all(num % k == 0 for k in ks),
@@ -44,61 +46,54 @@ def constraints(config: ml_collections.ConfigDict) -> None:
           "model.latents": tuple(latents) + (latents[-1],)})
 
 
-def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
-  """`arg`: None or a comma-separated subset of 'iwae', 'two_layer',
-  'static', 'paper', 'quick'."""
-  args = spec.variants(arg, __file__,
-                       flags=("iwae", "two_layer", "static", "paper",
-                              "quick"))
-  config = ml_collections.ConfigDict()
-  # gentk.runners.<runner>.run(config, workdir).
-  config.runner = spec.field("train", spec.module_in("gentk.runners"))
-  # module of gentk/recipes.
-  config.experiment = spec.field("vae_mnist", spec.module_in("gentk.recipes"))
-  # Root PRNG seed: init, data and noise derive from it.
-  config.seed = spec.field(0, spec.non_negative_int)
-
-  config.data = spec.binary_digits_group()
-
-  config.model = ml_collections.ConfigDict()
+def _model() -> ml_collections.ConfigDict:
+  """The `config.model` group: the layers and the objective."""
+  model = ml_collections.ConfigDict()
   # Widths of z_1, ..., z_L (stochastic layers).
-  config.model.latents = spec.field((50,), spec.positive_ints())
+  model.latents = spec.field((50,), spec.positive_ints())
   # Deterministic layers between x and z_1, in the encoder and the decoder.
-  config.model.hidden = spec.field((200, 200), spec.positive_ints())
+  model.hidden = spec.field((200, 200), spec.positive_ints())
   # Deterministic layers between z_l and z_{l+1} (two or more layers).
-  config.model.hidden_upper = spec.field((100, 100), spec.positive_ints())
+  model.hidden_upper = spec.field((100, 100), spec.positive_ints())
   # 'sgvb_a', 'sgvb_b' (analytic KL) or 'iwae'.
-  config.model.objective = spec.field("sgvb_b",
-                                      spec.one_of("sgvb_a", "sgvb_b", "iwae"))
+  model.objective = spec.field("sgvb_b",
+                               spec.one_of("sgvb_a", "sgvb_b", "iwae"))
   # k, draws of z per example in training.
-  config.model.num_samples = spec.field(1, spec.positive_int)
+  model.num_samples = spec.field(1, spec.positive_int)
+  return model
 
-  config.optim = ml_collections.ConfigDict()
-  config.optim.lr = spec.field(1e-3, spec.positive_float)  # Adam rate.
-  # 'cosine' (from optim.lr to optim.final_lr over the run) or 'burda'
-  # (Burda et al.'s 8 stages of 3^i epochs, lr * 10^(-i/7), scaled to the
-  # run's steps: gentk.algorithms.vae.burda_schedule).
-  config.optim.schedule = spec.field("cosine", spec.one_of("cosine", "burda"))
-  # Rate reached at the last step by the cosine decay (equal to optim.lr:
-  # constant).
-  config.optim.final_lr = spec.field(1e-4, spec.positive_float)
-  config.optim.b1 = spec.field(0.9, spec.fraction)  # Adam beta1.
-  config.optim.b2 = spec.field(0.999, spec.fraction)  # Adam beta2.
-  config.optim.eps = spec.field(1e-8, spec.positive_float)  # Adam epsilon.
 
-  config.eval = ml_collections.ConfigDict()
+def _optim() -> ml_collections.ConfigDict:
+  """The `config.optim` group: Adam and its rate's schedule."""
+  optim = ml_collections.ConfigDict()
+  optim.lr = spec.field(1e-3, spec.positive_float)  # Adam rate.
+  # 'cosine' (from optim.lr to optim.lr * optim.final_lr_fraction over the
+  # run) or 'burda' (Burda et al.'s 8 stages of 3^i epochs, lr * 10^(-i/7),
+  # scaled to the run's steps: gentk.algorithms.vae.burda_schedule).
+  optim.schedule = spec.field("cosine", spec.one_of("cosine", "burda"))
+  # The cosine decay's rate at the last step, as a fraction of optim.lr (1:
+  # constant; 0.1: 1e-4).
+  optim.final_lr_fraction = spec.field(0.1, spec.real(0, 1))
+  optim.b1 = spec.field(0.9, spec.fraction)  # Adam beta1.
+  optim.b2 = spec.field(0.999, spec.fraction)  # Adam beta2.
+  optim.eps = spec.field(1e-8, spec.positive_float)  # Adam epsilon.
+  return optim
+
+
+def _eval() -> ml_collections.ConfigDict:
+  """The `config.eval` group: the importance-sampled log-likelihood."""
+  group = ml_collections.ConfigDict()
   # K, importance samples per test image (protocol: 5,000).
-  config.eval.num_samples = spec.field(5_000, spec.positive_int)
+  group.num_samples = spec.field(5_000, spec.positive_int)
   # The k of the IWAE-k bounds reported (each divides eval.num_samples).
-  config.eval.ks = spec.field((5, 50), spec.positive_ints())
+  group.ks = spec.field((5, 50), spec.positive_ints())
   # Test images scored (0: the whole split).
-  config.eval.num_test = spec.field(0, spec.non_negative_int)
+  group.num_test = spec.field(0, spec.non_negative_int)
+  return group
 
-  config.train = spec.train_group(
-      num_steps=180_000, steps_per_call=100, log_every=1_000,
-      checkpoint_every=5_000, keep_checkpoints=2)
-  constraints(config)  # Checked before anything is written.
 
+def _variants(config: ml_collections.ConfigDict, args) -> None:
+  """`two_layer`, `iwae`, `paper` and `static` among `args` (in place)."""
   if "two_layer" in args:
     config.model.latents = (100, 50)
     config.model.objective = "sgvb_a"  # sgvb_b needs one layer.
@@ -118,18 +113,47 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
     config.train.checkpoint_every = 200_000
   if "static" in args:
     config.data.binarization = "static"
+
+
+def _quick(config: ml_collections.ConfigDict, args) -> None:
+  """2,000 train / 500 test images, small layers, 20 steps (in place)."""
+  config.data.train_split = "train[:2000]"
+  config.data.test_split = "test[:500]"
+  config.data.num_valid = 100
+  config.data.source = "auto"
+  config.model.hidden = (32,)
+  config.model.hidden_upper = (16,)
+  config.model.latents = (8,) if "two_layer" not in args else (8, 4)
+  config.eval.num_samples = 100
+  config.eval.ks = (5, 50)
+  config.train.num_steps = 20
+  config.train.steps_per_call = 10
+  config.train.log_every = 10
+  config.train.checkpoint_every = 10
+
+
+def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
+  """`arg`: None or a comma-separated subset of 'iwae', 'two_layer',
+  'static', 'paper', 'quick'."""
+  args = spec.variants(arg, __file__,
+                       flags=("iwae", "two_layer", "static", "paper",
+                              "quick"))
+  config = ml_collections.ConfigDict()
+  # gentk.runners.<runner>.run(config, workdir).
+  config.runner = spec.field("train", spec.module_in("gentk.runners"))
+  # module of gentk/recipes (gentk.configs.RECIPES).
+  config.experiment = groups.experiment("vae_mnist")
+  # Root PRNG seed: init, data and noise derive from it.
+  config.seed = spec.field(0, spec.non_negative_int)
+  config.data = groups.binary_digits_group()
+  config.model = _model()
+  config.optim = _optim()
+  config.eval = _eval()
+  config.train = spec.train_group(
+      num_steps=180_000, steps_per_call=100, log_every=1_000,
+      checkpoint_every=5_000, keep_checkpoints=2)
+  constraints(config)  # Checked before anything is written.
+  _variants(config, args)
   if "quick" in args:
-    config.data.train_split = "train[:2000]"
-    config.data.test_split = "test[:500]"
-    config.data.num_valid = 100
-    config.data.source = "auto"
-    config.model.hidden = (32,)
-    config.model.hidden_upper = (16,)
-    config.model.latents = (8,) if "two_layer" not in args else (8, 4)
-    config.eval.num_samples = 100
-    config.eval.ks = (5, 50)
-    config.train.num_steps = 20
-    config.train.steps_per_call = 10
-    config.train.log_every = 10
-    config.train.checkpoint_every = 10
+    _quick(config, args)
   return config

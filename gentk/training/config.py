@@ -11,65 +11,49 @@ import jax
 import ml_collections
 
 from gentk.training import spec
-from gentk.training.compile import MODES
 
 
 class ConfigError(ValueError):
   """A config field is missing, ill-typed or out of range."""
 
 
-def _get(config: ml_collections.ConfigDict, dotted: str):
-  node = config
-  for part in dotted.split("."):
-    if part not in node:
-      raise ConfigError(f"config.{dotted} is missing: add it to the config "
-                        "file (see experiments/configs/gan_mixture.py).")
-    node = node[part]
-  return node
-
-
-def _require(ok: bool, field: str, value, fix: str) -> None:
-  if not ok:
-    raise ConfigError(f"config.{field}={value!r} {fix}")
-
-
 def validate(config: ml_collections.ConfigDict) -> None:
-  """Checks the declared checks of every field, then the runtime fields;
-  raises `ConfigError` with a one-line message (the first failure)."""
+  """Checks the declared checks of every field and the runtime's own fields
+  (`spec.RUNTIME_FIELDS`, held to the same checks where a config does not
+  declare them); raises `ConfigError` with a one-line message (the first
+  failure)."""
   declared = spec.errors(config)
   if declared:
     raise ConfigError(declared[0])
-  for field in ("seed", "train.num_steps", "train.steps_per_call",
-                "train.log_every", "train.checkpoint_every",
-                "train.keep_checkpoints", "data.batch_size"):
-    value = _get(config, field)
-    _require(isinstance(value, int) and not isinstance(value, bool), field,
-             value, f"must be an integer: pass e.g. --config.{field}=100.")
-  for field in ("train.num_steps", "train.steps_per_call", "train.log_every",
-                "train.checkpoint_every", "train.keep_checkpoints",
-                "data.batch_size"):
-    value = _get(config, field)
-    _require(value > 0, field, value,
-             f"must be positive: pass e.g. --config.{field}=100.")
-  num_seeds = config.get("num_seeds", 1)
-  _require(isinstance(num_seeds, int) and num_seeds >= 1, "num_seeds",
-           num_seeds, "must be an integer >= 1: pass e.g. "
-           "--config.num_seeds=1.")
-  mode = _get(config, "train.mode")
-  _require(mode in MODES, "train.mode", mode, f"must be one of {MODES}: pass e.g. "
-           "--config.train.mode=jit.")
+  for dotted, (check, example) in spec.RUNTIME_FIELDS.items():
+    value = spec.value_at(config, dotted)
+    if value is None and dotted in spec.OPTIONAL_RUNTIME_FIELDS:
+      continue
+    if value is None:
+      raise ConfigError(
+          f"config.{dotted} is missing: add it to the config file (e.g. "
+          f"config.{dotted} = {example!r}, or the group of "
+          "gentk.training.spec.train_group).")
+    if not check.accepts(value, config):
+      raise ConfigError(f"config.{dotted}={value!r} must be {check.text}: "
+                        f"pass e.g. --config.{dotted}={example}.")
   k = config.train.steps_per_call
-  for field in ("train.checkpoint_every", "train.log_every"):
-    value = _get(config, field)
-    _require(value % k == 0, field, value,
-             f"must be a multiple of train.steps_per_call={k}: pass e.g. "
-             f"--config.{field}={max(k, value // k * k)}.")
+  for dotted in spec.CALL_MULTIPLES:
+    value = spec.value_at(config, dotted)
+    if value % k:
+      raise ConfigError(
+          f"config.{dotted}={value!r} must be a multiple of "
+          f"train.steps_per_call={k}: pass e.g. "
+          f"--config.{dotted}={max(k, value // k * k)}.")
+  mode = config.train.mode
   if mode != "jit":
     n = jax.device_count()
     b = config.data.batch_size
-    _require(b % n == 0, "data.batch_size", b,
-             f"must be divisible by the {n} devices of train.mode={mode!r}: "
-             f"pass e.g. --config.data.batch_size={max(n, b // n * n)}.")
+    if b % n:
+      raise ConfigError(
+          f"config.data.batch_size={b!r} must be divisible by the {n} "
+          f"devices of train.mode={mode!r}: pass e.g. "
+          f"--config.data.batch_size={max(n, b // n * n)}.")
 
 
 def check_workdir(workdir: str | None) -> None:

@@ -32,7 +32,9 @@ the override `fix` proposes:
 `breaks` gives an override that violates it, so that a test can try every
 declared constraint of every config. Shared relations have builders:
 `multiple_of`, `at_most`, `shorter_than_run`, `pretrain_in_run`,
-`within_split`, `held_out_of_split`, `binary_digits_constraints`.
+`within_split`, `held_out_of_split`; `train_group` declares the loop's
+`config.train` group. The groups of the config families (Adam, MNIST digits,
+the 2-D mixtures, SeqGAN, ...) live in `gentk.configs.groups`.
 
 The vocabulary: `integer`, `positive_int`, `non_negative_int`, `real`,
 `positive_float`, `non_negative_float`, `fraction` (float in [0, 1)),
@@ -243,12 +245,12 @@ def below(other: str, check: Check, *, or_equal: bool = False) -> Check:
   def accepts(v, config):
     if not check.accepts(v, config):
       return False
-    limit = _value(config, other) if config is not None else None
+    limit = value_at(config, other) if config is not None else None
     return (limit is None or not _is_real(limit)
             or (v <= limit if or_equal else v < limit))
   return Check(f"{check.text} and {'<=' if or_equal else '<'} "
                f"config.{other}", accepts,
-               suggest=lambda config: _value(config, other) // 2)
+               suggest=lambda config: value_at(config, other) // 2)
 
 
 def true_only_if(other: str, value) -> Check:
@@ -256,7 +258,7 @@ def true_only_if(other: str, value) -> Check:
   from the config's root) holds `value`."""
   def accepts(v, config):
     return isinstance(v, bool) and (
-        not v or config is None or _value(config, other) == value)
+        not v or config is None or value_at(config, other) == value)
   return Check(f"a boolean, True only with config.{other}={value!r}", accepts,
                suggest=lambda config: False)
 
@@ -264,7 +266,7 @@ def true_only_if(other: str, value) -> Check:
 # ------------------------------------------------------------------ reading
 
 
-def _value(config, dotted: str):
+def value_at(config, dotted: str):
   """The value at `dotted`, or None when a part is missing."""
   node = config
   for part in dotted.split("."):
@@ -293,7 +295,7 @@ def example(config: ml_collections.ConfigDict, dotted: str):
     node = node[part]
   raw = dict(node.items(preserve_field_references=True))[name]
   if not isinstance(raw, Checked):
-    return _value(config, dotted)
+    return value_at(config, dotted)
   if raw.check.accepts(raw.example, config) or raw.check.suggest is None:
     return raw.example
   return raw.check.suggest(config)
@@ -379,7 +381,7 @@ def constraint(config: ml_collections.ConfigDict, fields, holds: Callable,
     raise ValueError(f"config.{carrier} carries the constraint: declare it "
                      "with spec.field.")
   result = Constraint(fields, holds, text, fix, breaks, carrier)
-  values = [_value(config, f) for f in fields]
+  values = [value_at(config, f) for f in fields]
   if not holds(*values):
     raise ValueError("declared values "
                      + ", ".join(f"{f}={v!r}" for f, v in zip(fields, values))
@@ -445,7 +447,7 @@ def constraint_errors(config: ml_collections.ConfigDict) -> list[str]:
     paths = [prefix + f for f in c.fields]
     if not all(_passes(config, p) for p in paths):
       continue
-    values = [_value(config, p) for p in paths]
+    values = [value_at(config, p) for p in paths]
     if not c.holds(*values):
       out.append(constraint_message(prefix, c, values))
   return out
@@ -636,6 +638,31 @@ def variant_error(config_file: str, reason: str, known: list[str],
       "(several comma-separated).")
 
 
+# The runtime's own fields (`gentk.training.train` reads them), each with its
+# check and an example value: `train_group` declares them with these checks,
+# and `gentk.training.config.validate` holds a config that does not declare
+# them (a plain ConfigDict of one's own) to the same ones.
+RUNTIME_FIELDS = {
+    "seed": (non_negative_int, 0),
+    "num_seeds": (positive_int, 1),
+    "data.batch_size": (positive_int, 64),
+    "train.num_steps": (positive_int, 1000),
+    "train.steps_per_call": (positive_int, 100),
+    "train.mode": (train_mode, "jit"),
+    "train.log_every": (positive_int, 100),
+    "train.checkpoint_every": (positive_int, 1000),
+    "train.keep_checkpoints": (positive_int, 3),
+}
+OPTIONAL_RUNTIME_FIELDS = ("num_seeds",)  # Default 1.
+# Fields that must be multiples of train.steps_per_call: the loop stops only
+# between compiled calls.
+CALL_MULTIPLES = ("train.log_every", "train.checkpoint_every")
+
+
+def _runtime(dotted: str) -> Check:
+  return RUNTIME_FIELDS[dotted][0]
+
+
 def train_group(*, num_steps: int, steps_per_call: int, log_every: int,
                 checkpoint_every: int, keep_checkpoints: int,
                 mode: str = "jit", progress_bar: bool = True,
@@ -647,17 +674,20 @@ def train_group(*, num_steps: int, steps_per_call: int, log_every: int,
   (those that pass it)."""
   train = ml_collections.ConfigDict()
   # Train steps over the whole run (every phase; GANs: generator steps).
-  train.num_steps = field(num_steps, positive_int)
+  train.num_steps = field(num_steps, _runtime("train.num_steps"))
   # K steps fused into one compiled call.
-  train.steps_per_call = field(steps_per_call, positive_int)
+  train.steps_per_call = field(steps_per_call,
+                               _runtime("train.steps_per_call"))
   # 'jit', 'sharded' (device mesh) or 'pmap'.
-  train.mode = field(mode, train_mode)
+  train.mode = field(mode, _runtime("train.mode"))
   # Steps between metric records.
-  train.log_every = field(log_every, positive_int)
+  train.log_every = field(log_every, _runtime("train.log_every"))
   # Steps between checkpoints.
-  train.checkpoint_every = field(checkpoint_every, positive_int)
+  train.checkpoint_every = field(checkpoint_every,
+                                 _runtime("train.checkpoint_every"))
   # Newest checkpoints kept.
-  train.keep_checkpoints = field(keep_checkpoints, positive_int)
+  train.keep_checkpoints = field(keep_checkpoints,
+                                 _runtime("train.keep_checkpoints"))
   # tqdm bar with steps/s on stderr.
   train.progress_bar = field(progress_bar, boolean)
   # Activations and matmuls of the image players: 'float32', or 'bfloat16'
@@ -665,70 +695,7 @@ def train_group(*, num_steps: int, steps_per_call: int, log_every: int,
   if compute_dtype is not None:
     train.compute_dtype = field(compute_dtype,
                                 one_of("float32", "bfloat16"))
-  for name in ("log_every", "checkpoint_every"):
-    multiple_of(train, name, "steps_per_call",
+  for dotted in CALL_MULTIPLES:
+    multiple_of(train, dotted.partition(".")[2], "steps_per_call",
                 "the loop stops only between compiled calls")
   return train
-
-
-def adam_group(*, lr: float, b1: float, b2: float = 0.999,
-               final_lr: float | None = None) -> ml_collections.ConfigDict:
-  """The `config.optim` group of Adam that `gentk.optim.optimizer`
-  reads, every field declared with its check (`final_lr`: a cosine decay to
-  it over the run; None: a constant rate)."""
-  optim = ml_collections.ConfigDict()
-  optim.lr = field(lr, positive_float)  # Adam rate.
-  if final_lr is not None:
-    # Cosine-decayed to this at the last step.
-    optim.final_lr = field(final_lr, positive_float)
-  optim.b1 = field(b1, fraction)  # Adam beta1.
-  optim.b2 = field(b2, fraction)  # Adam beta2.
-  return optim
-
-
-def digits_group(*, batch_size: int) -> ml_collections.ConfigDict:
-  """The `config.data` group of MNIST recipes that read grey-level digits
-  (`source`, `train_split`, `test_split`, `batch_size`), every field declared
-  with its check."""
-  split = tfds_split("train", "test")  # MNIST's splits.
-  data = ml_collections.ConfigDict()
-  # 'mnist' (TFDS), 'segments' (seven-segment digits) or 'auto'.
-  data.source = field("mnist", one_of("mnist", "segments", "auto"))
-  data.train_split = field("train", split)  # Trained on.
-  data.test_split = field("test", split)  # Scored.
-  data.batch_size = field(batch_size, positive_int)  # Examples per step.
-  return data
-
-
-def binary_digits_constraints(config: ml_collections.ConfigDict) -> None:
-  """Declares the relations of `binary_digits_group`'s splits (`config.data`)
-  and `config.eval.num_test`: the validation images leave training images,
-  and the test images scored are in the test split."""
-  held_out_of_split(config, "data.num_valid", "data.train_split")
-  within_split(config, "eval.num_test", "data.test_split")
-
-
-def binary_digits_group(*, batch_size: int = 100, num_valid: int = 400
-                        ) -> ml_collections.ConfigDict:
-  """The `config.data` group of the binarised-MNIST likelihood models
-  (`gentk.data.digits.binary_digits` reads it), every field declared with
-  its check."""
-  split = tfds_split("train", "test")  # MNIST's splits.
-  data = ml_collections.ConfigDict()
-  # Examples per step.
-  data.batch_size = field(batch_size, positive_int)
-  # Split trained on; its last `num_valid` images are held out.
-  data.train_split = field("train", split)
-  # Validation images held out from the train split (IWAE: 400).
-  data.num_valid = field(num_valid, positive_int)
-  # Split scored.
-  data.test_split = field("test", split)
-  # 'dynamic' (Bernoulli pixels drawn in every step) or 'static' (once).
-  data.binarization = field("dynamic", one_of("dynamic", "static"))
-  # PRNG seed of the static binarisation of the training images.
-  data.static_seed = field(0, non_negative_int)
-  # 'mnist' (TFDS, under $GENTK_DATA_DIR), 'segments' (seven-segment digits,
-  # no files) or 'auto' (MNIST when present; resolved when the experiment is
-  # built and recorded in config.json).
-  data.source = field("mnist", one_of("mnist", "segments", "auto"))
-  return data

@@ -4,7 +4,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from gentk.configs import seqgan_oracle
+from gentk.configs import groups
 from gentk.algorithms import seqgan
 from gentk.data import text
 from gentk.models import lstm
@@ -45,7 +45,7 @@ def data_fn():
 
 def config(num_steps: int = 40):
   """A config the loop accepts (the oracle config's fields, small)."""
-  c = seqgan_oracle.base_config()
+  c = groups.seqgan_config("seqgan_oracle")
   c.data.batch_size = B
   c.seqgan.mle_steps = SCHEDULE.mle_steps
   c.seqgan.pretrain_rounds = SCHEDULE.pretrain_rounds

@@ -14,12 +14,53 @@ from gentk import configs
 from gentk import recipes
 from gentk import runs
 from gentk.training import checkpoint
+from gentk.training import spec
 
 NAMES = configs.names()
 
 
 def test_there_are_configs():
   assert NAMES
+  assert "groups" not in NAMES  # The configs' groups, not a config.
+
+
+def test_every_config_is_in_the_recipe_table():
+  assert sorted(configs.RECIPES) == NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_experiment_is_the_recipe_tables(name):
+  """`config.experiment` is `configs.RECIPES[name]` (None: no such field)
+  in every variant, and names a recipe; a config imports `groups`, never
+  another config."""
+  module = configs.module(name)
+  known = [None]
+  original = spec.variants
+
+  def spy(arg, config_file, **kwargs):
+    if config_file == module.__file__ and len(known) == 1:
+      known.extend(n for group in kwargs.get("exclusive", ())
+                   for n in group)
+      known.extend(kwargs.get("flags", ()))
+    return original(arg, config_file, **kwargs)
+
+  spec.variants = spy
+  try:
+    module.get_config()
+  finally:
+    spec.variants = original
+  recipe = configs.RECIPES[name]
+  assert recipe is None or recipe in recipes.available(), recipe
+  for variant in dict.fromkeys(known):
+    try:
+      config = module.get_config(variant)
+    except spec.VariantError:  # A variant that needs another one.
+      continue
+    assert config.get("experiment") == recipe, (variant, recipe)
+  imported = [alias.name for node in ast.walk(ast.parse(
+      inspect.getsource(module))) if isinstance(node, ast.ImportFrom)
+              and node.module == "gentk.configs" for alias in node.names]
+  assert set(imported) <= {"groups"}, imported
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -1,7 +1,7 @@
 """The recipes' optimizer builder: a constant rate, or a cosine decay to
-`optim.final_lr` (or `optim.final_lr_fraction` of the rate); the mixtures'
-`long` schedule; Adam on clipped gradients, at a constant or a scheduled
-rate; SeqGAN's decaying policy-gradient rate."""
+`optim.final_lr_fraction` of the rate; the mixtures' `long` schedule; Adam
+on clipped gradients, at a constant or a scheduled rate; SeqGAN's decaying
+policy-gradient rate."""
 import jax
 import jax.numpy as jnp
 import ml_collections
@@ -10,6 +10,7 @@ import optax
 import pytest
 
 from gentk.configs import gan_mixture
+from gentk.configs import groups
 from gentk.configs import mode_mixture
 from gentk.configs import seqgan_oracle
 from gentk.recipes import seqgan as seqgan_recipe
@@ -28,11 +29,11 @@ def _rates(optimizer, steps: int) -> np.ndarray:
 
 def test_cosine_decay_reaches_final_lr_and_constant_stays():
   group = ml_collections.ConfigDict({"lr": 1e-3, "b1": 0.9, "b2": 0.999,
-                                     "final_lr": 1e-4})
+                                     "final_lr_fraction": 0.1})
   rates = _rates(optim.optimizer(group, num_steps=100), 101)
   np.testing.assert_allclose(rates[[0, 100]], [1e-3, 1e-4], rtol=1e-3)
   assert np.all(np.diff(rates) <= 0)
-  del group.final_lr
+  del group.final_lr_fraction
   np.testing.assert_allclose(_rates(optim.optimizer(group), 50), 1e-3,
                              rtol=1e-3)
 
@@ -61,7 +62,7 @@ def test_long_schedule_decays_both_rates_to_one_percent_at_its_end(
     get_config, arg):
   config = get_config(arg)
   steps = config.train.num_steps
-  assert steps == gan_mixture.LONG_STEPS > get_config(
+  assert steps == groups.LONG_STEPS > get_config(
       arg.replace(",long", "")).train.num_steps
   for optimizer in optim.optimizers(config.optim, steps):
     rates = _rates(optimizer, steps + 1)
