@@ -27,21 +27,6 @@ SPLIT = spec.tfds_split("train", "test")  # MNIST's splits.
 ACTIVATION = spec.attribute_of("jax.nn", "relu")
 
 
-def _data() -> ml_collections.ConfigDict:
-  """The `config.data` group: the digits trained on."""
-  data = ml_collections.ConfigDict()
-  # 'mnist', 'segments' (seven-segment digits, no files) or 'auto' (MNIST
-  # when $GENTK_DATA_DIR holds it, else segments).
-  data.source = spec.field("mnist", spec.one_of("mnist", "segments", "auto"))
-  # TFDS split the batches are drawn from.
-  data.train_split = spec.field("train", SPLIT)
-  # Keep the first N images of it (0: all).
-  data.num_train = spec.field(0, spec.non_negative_int)
-  # Real (and fake) examples per step.
-  data.batch_size = spec.field(64, spec.positive_int)
-  return data
-
-
 def _model(mlp: bool) -> ml_collections.ConfigDict:
   """The `config.model` group: DCGAN or MLP players, and the autoencoder
   of EBGAN / BEGAN."""
@@ -201,7 +186,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.seed = spec.field(0, spec.non_negative_int)
   # S runs on the seed axis.
   config.num_seeds = spec.field(1, spec.positive_int)
-  config.data = _data()
+  config.data = groups.sampled_digits_group()
   config.model = _model(mlp)
   config.adversarial = groups.adversarial_group()
   config.optim = _optim()

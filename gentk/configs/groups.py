@@ -97,6 +97,24 @@ def digits_group(*, batch_size: int) -> ml_collections.ConfigDict:
   return data
 
 
+def sampled_digits_group(*, batch_size: int = 64
+                         ) -> ml_collections.ConfigDict:
+  """The `config.data` group of the image GANs that draw batches from the
+  first `num_train` digits of one split (`source`, `train_split`,
+  `num_train`, `batch_size`), every field declared with its check."""
+  data = ml_collections.ConfigDict()
+  # 'mnist', 'segments' (seven-segment digits, no files) or 'auto' (MNIST
+  # when $GENTK_DATA_DIR holds it, else segments).
+  data.source = spec.field("mnist", spec.one_of("mnist", "segments", "auto"))
+  # TFDS split the batches are drawn from.
+  data.train_split = spec.field("train", spec.tfds_split("train", "test"))
+  # Keep the first N images of it (0: all).
+  data.num_train = spec.field(0, spec.non_negative_int)
+  # Real (and fake) examples per step.
+  data.batch_size = spec.field(batch_size, spec.positive_int)
+  return data
+
+
 def binary_digits_constraints(config: ml_collections.ConfigDict) -> None:
   """Declares the relations of `binary_digits_group`'s splits (`config.data`)
   and `config.eval.num_test`: the validation images leave training images,

@@ -23,21 +23,6 @@ from gentk.training import spec
 SIZES = {"dcgan_s": (1.0, 0.5), "dcgan_m": (1.0, 1.0), "dcgan_l": (2.0, 1.0)}
 VARIANTS = tuple(SIZES) + ("pacgan", "dcgan_si", "adagan")
 BASE_WIDTH = 32
-SPLIT = spec.tfds_split("train", "test")
-
-
-def _data() -> ml_collections.ConfigDict:
-  """The `config.data` group: the digits stacked."""
-  data = ml_collections.ConfigDict()
-  # 'mnist', 'segments' (seven-segment digits, no files) or 'auto'.
-  data.source = spec.field("mnist", spec.one_of("mnist", "segments", "auto"))
-  # TFDS split the digits are drawn from.
-  data.train_split = spec.field("train", SPLIT)
-  # Keep the first N images of it (0: all).
-  data.num_train = spec.field(0, spec.non_negative_int)
-  # Real (and fake) images per step.
-  data.batch_size = spec.field(64, spec.positive_int)
-  return data
 
 
 def _model(variant: str) -> ml_collections.ConfigDict:
@@ -129,7 +114,7 @@ def get_config(arg: str | None = None) -> ml_collections.ConfigDict:
   config.seed = spec.field(0, spec.non_negative_int)
   # S runs on the seed axis.
   config.num_seeds = spec.field(1, spec.positive_int)
-  config.data = _data()
+  config.data = groups.sampled_digits_group()
   config.model = _model(variant)
   config.adversarial = groups.adversarial_group()
   config.optim = _optim()

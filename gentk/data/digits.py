@@ -125,3 +125,12 @@ def load_digits(source: str, split: str, num: int = 0, *,
                       "'mnist' or 'segments' first (see resolve_source).")
   data = mnist.load_mnist(split)
   return mnist.Mnist(data.images[:num], data.labels[:num]) if num else data
+
+
+def train_and_test(data: ml_collections.ConfigDict, *, seed: int = 0
+                   ) -> tuple[mnist.Mnist, mnist.Mnist]:
+  """The digits of `data.train_split` and `data.test_split` (all of each),
+  `data.source` resolved first (`resolve_source`)."""
+  resolve_source(data)
+  return (load_digits(data.source, data.train_split, seed=seed),
+          load_digits(data.source, data.test_split, seed=seed))

@@ -27,9 +27,7 @@ def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """InfoGAN on MNIST (players from `config.model`)."""
   d = config.data
-  digits.resolve_source(d)
-  train = digits.load_digits(d.source, d.train_split, seed=config.seed)
-  test = digits.load_digits(d.source, d.test_split, seed=config.seed)
+  train, test = digits.train_and_test(d, seed=config.seed)
   m, info = config.model, config.infogan
   spec = infogan.CodeSpec(categories=(info.num_categories,),
                           num_continuous=info.num_continuous,

@@ -31,9 +31,7 @@ def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """The ConvClassifier of `config.model` on `config.data`."""
   d, m = config.data, config.model
-  digits.resolve_source(d)
-  train = digits.load_digits(d.source, d.train_split, seed=config.seed)
-  test = digits.load_digits(d.source, d.test_split, seed=config.seed)
+  train, test = digits.train_and_test(d, seed=config.seed)
   architecture = {"channels": list(m.channels), "kernel_size": m.kernel_size,
                   "hidden": m.hidden, "num_classes": mnist.NUM_CLASSES}
   model = ConvClassifier(**{k: tuple(v) if isinstance(v, list) else v

@@ -218,9 +218,7 @@ def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """See `gentk/configs/ppgn_mnist.py`."""
   d, m, s = config.data, config.model, config.sampler
-  digits.resolve_source(d)
-  train = digits.load_digits(d.source, d.train_split, seed=config.seed)
-  test = digits.load_digits(d.source, d.test_split, seed=config.seed)
+  train, test = digits.train_and_test(d, seed=config.seed)
   check_test_classes(test.labels, s.chains_per_class, d.test_split)
   c_model, c_vars = classifier_metrics.load_classifier()
   j_model, j_vars = classifier_metrics.load_classifier(s.judge)

@@ -11,13 +11,14 @@ NLL against the step, phase starts marked).
 """
 import functools
 import pathlib
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import jax
 import ml_collections
 import numpy as np
 import optax
 
+from gentk import optim
 from gentk import plotting
 from gentk.algorithms import seqgan
 from gentk.data import oracle as oracle_lib
@@ -28,7 +29,7 @@ from gentk.models import text_cnn
 from gentk.training import writers
 from gentk.training.config import ConfigError
 from gentk.training.loop import Experiment
-from gentk import optim
+from gentk.types import Algorithm, TrainState
 
 ORACLE = "oracle"
 FILTERS = {"paper": text_cnn.PAPER_FILTERS, "small": text_cnn.SMALL_FILTERS}
@@ -164,70 +165,94 @@ def _pretrained(records: list[dict]) -> dict:
           if k not in ("step", "phase_name")}
 
 
-def build(config: ml_collections.ConfigDict, *,
-          axis_name: str | None) -> Experiment:
-  """SeqGAN of `config.seqgan.method` on `config.data.corpus`."""
-  m, o, e = config.model, config.optim, config.eval
-  check(config)
-  data = load_data(config)
-  length = data.train.shape[1]
-  generator = lstm.LSTMLanguageModel(
+def players(config: ml_collections.ConfigDict, data: Data
+            ) -> tuple[lstm.LSTMLanguageModel, text_cnn.TextCNN]:
+  """The LSTM generator and the CNN discriminator of `config.model`."""
+  m = config.model
+  return (lstm.LSTMLanguageModel(
       data.vocab_size, m.embed_dim, m.hidden_dim,
-      start_token=data.start_token, init_scale=m.init_scale)
-  discriminator = text_cnn.TextCNN(
-      data.vocab_size, m.d_embed_dim, filters=FILTERS[m.d_filters],
-      dropout_rate=m.d_dropout)
-  algorithm = seqgan.make_seqgan(
+      start_token=data.start_token, init_scale=m.init_scale),
+          text_cnn.TextCNN(data.vocab_size, m.d_embed_dim,
+                           filters=FILTERS[m.d_filters],
+                           dropout_rate=m.d_dropout))
+
+
+def make_algorithm(config: ml_collections.ConfigDict, data: Data,
+                   axis_name: str | None) -> Algorithm:
+  """`seqgan.make_seqgan` of `config` on `data`."""
+  m, o = config.model, config.optim
+  generator, discriminator = players(config, data)
+  return seqgan.make_seqgan(
       generator, discriminator, schedule=schedule(config),
       generator_optimizer=optim.clipped_adam(o.g_lr, o.g_clip),
       discriminator_optimizer=optax.adam(o.d_lr),
       policy_gradient_optimizer=optim.clipped_adam(
-          policy_gradient_rate(config), o.g_clip), length=length,
-      batch_size=config.data.batch_size, l2=m.d_l2,
-      method=config.seqgan.method,
+          policy_gradient_rate(config), o.g_clip),
+      length=data.train.shape[1], batch_size=config.data.batch_size,
+      l2=m.d_l2, method=config.seqgan.method,
       bgan_estimator=config.seqgan.bgan_estimator, axis_name=axis_name)
-  data_fn = text.make_batch_fn(data.train, config.data.batch_size)
-  draw = jax.jit(algorithm.sample, static_argnums=2)
-  g_log_prob = text_metrics.token_log_prob_fn(generator.apply)
-  orders = tuple(e.bleu_orders)
-  if data.vocab is None:
-    oracle_log_prob = functools.partial(
-        text_metrics.token_log_prob_fn(data.oracle.model.apply),
-        {"params": data.oracle.params})
-    curve_name, reference = "nll_oracle", ORACLE_REFERENCE
-  else:
-    curve_name, reference = "nll_test", None
-    test_mask = _mask(data.test)
-    # Built once: every monitored point scores against the same references
-    # (all of them, and Texygen's fast mode: the first 500).
-    test_words = _words(data, data.test)
-    references = text_metrics.References(test_words, max_n=max(orders))
-    fast_references = text_metrics.References(
-        test_words[:text_metrics.NUM_FAST_REFERENCES], max_n=max(orders))
 
-  def text_scores(samples: np.ndarray) -> dict:
+
+def oracle_scorer(data: Data) -> Callable[[TrainState, np.ndarray], dict]:
+  """`score(state, samples)`: the oracle's NLL of the samples."""
+  oracle_log_prob = functools.partial(
+      text_metrics.token_log_prob_fn(data.oracle.model.apply),
+      {"params": data.oracle.params})
+  return lambda state, samples: {
+      "nll_oracle": text_metrics.nll_oracle(oracle_log_prob, samples)}
+
+
+def text_scorer(config: ml_collections.ConfigDict, data: Data,
+                generator_apply: Callable
+                ) -> Callable[[TrainState, np.ndarray], dict]:
+  """`score(state, samples)`: the generator's NLL of the test sentences, the
+  samples' BLEU against them (all, and Texygen's fast mode: the first 500)
+  and their self-BLEU. The references are built once: every monitored point
+  scores against the same ones."""
+  e = config.eval
+  orders = tuple(e.bleu_orders)
+  g_log_prob = text_metrics.token_log_prob_fn(generator_apply)
+  test_mask = _mask(data.test)
+  test_words = _words(data, data.test)
+  references = text_metrics.References(test_words, max_n=max(orders))
+  fast_references = text_metrics.References(
+      test_words[:text_metrics.NUM_FAST_REFERENCES], max_n=max(orders))
+
+  def score(state, samples: np.ndarray) -> dict:
     generated = _words(data, samples)
-    result = text_metrics.bleu(generated, references, orders=orders)
+    result = {"nll_test": text_metrics.nll_test(
+        functools.partial(g_log_prob, state.params[seqgan.GENERATOR]),
+        data.test, test_mask)}
+    result.update(text_metrics.bleu(generated, references, orders=orders))
     result.update({f"{k}_fast": v for k, v in text_metrics.bleu(
         generated, fast_references, orders=orders).items()})
     result.update(text_metrics.self_bleu(
         generated[:e.num_self_bleu] if e.num_self_bleu else generated,
         orders=orders))
     return result
+  return score
+
+
+def build(config: ml_collections.ConfigDict, *,
+          axis_name: str | None) -> Experiment:
+  """SeqGAN of `config.seqgan.method` on `config.data.corpus`."""
+  e = config.eval
+  check(config)
+  data = load_data(config)
+  algorithm = make_algorithm(config, data, axis_name)
+  data_fn = text.make_batch_fn(data.train, config.data.batch_size)
+  draw = jax.jit(algorithm.sample, static_argnums=2)
+  if data.vocab is None:
+    score = oracle_scorer(data)
+    curve_name, reference = "nll_oracle", ORACLE_REFERENCE
+  else:
+    score = text_scorer(config, data, players(config, data)[0].apply)
+    curve_name, reference = "nll_test", None
 
   def scores(state, key) -> tuple[dict, np.ndarray]:
     """The run's figures and the samples they were computed from."""
     samples = np.asarray(draw(state, key, e.num_samples))
-    if data.vocab is None:
-      return {"nll_oracle": text_metrics.nll_oracle(oracle_log_prob,
-                                                    samples)}, samples
-    nll = text_metrics.nll_test(
-        functools.partial(g_log_prob, state.params[seqgan.GENERATOR]),
-        data.test, test_mask)
-    return {"nll_test": nll, **text_scores(samples)}, samples
-
-  def monitor(state, key) -> dict:
-    return scores(state, key)[0]
+    return score(state, samples), samples
 
   def evaluate(state, key, workdir: pathlib.Path, tag: str) -> dict:
     result, samples = scores(state, key)
@@ -244,6 +269,7 @@ def build(config: ml_collections.ConfigDict, *,
     return result
 
   every = {"mle": e.monitor_every_mle, "adversarial": e.monitor_every_adv}
-  return Experiment(algorithm, data_fn, evaluate, monitor=monitor,
+  return Experiment(algorithm, data_fn, evaluate,
+                    monitor=lambda state, key: scores(state, key)[0],
                     monitor_every={k: v for k, v in every.items() if v},
                     decode=functools.partial(_decode, data))

@@ -23,9 +23,7 @@ def build(config: ml_collections.ConfigDict, *,
           axis_name: str | None) -> Experiment:
   """SS-GAN on MNIST with `gentk.models.image_mlp` players."""
   d = config.data
-  digits.resolve_source(d)
-  train = digits.load_digits(d.source, d.train_split, seed=config.seed)
-  test = digits.load_digits(d.source, d.test_split, seed=config.seed)
+  train, test = digits.train_and_test(d, seed=config.seed)
   counts = np.bincount(train.labels, minlength=mnist.NUM_CLASSES)
   if counts.min() < config.data.labels_per_class:
     raise ConfigError(
