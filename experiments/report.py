@@ -7,7 +7,8 @@ Reads each run folder's `summary.json` (what `gentk.training.loop` writes:
 `eval`, per metric a float, or `{median, min, max, per_seed}` for a run with
 a seed axis; `step`; `steps_per_s`) and `config.json` (the resolved config),
 and prints the Markdown table of that family, one row per run, in the order
-given. Columns: the run (its folder's name), the config's identity
+given; a sweep's point folders (`<workdir>/points/point<p>`) are runs too.
+Columns: the run (its folder's name), the config's identity
 (experiment, method and the fields that tell runs of it apart), the figures,
 the steps trained and the seeds (a figure over seeds is the median and its
 range, `median (min-max)`).
@@ -53,6 +54,11 @@ class Run:
 
   @property
   def name(self) -> str:
+    """The folder's name; a sweep's point folder adds its values."""
+    values = self.summary.get("values")
+    if values:
+      return (f"{self.path.resolve().name} ("
+              + ", ".join(f"{k}={v:g}" for k, v in values.items()) + ")")
     return self.path.resolve().name
 
   @property

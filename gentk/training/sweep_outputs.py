@@ -1,8 +1,10 @@
 """What a sweep leaves in its workdir, besides the run's own files.
 
-* `points/point{p}/summary.json`: the point's values, its evaluation (median
-  / min / max / per seed over its seeds that trained to the end) and its
-  diverged seeds;
+* `points/point{p}/summary.json` and `config.json`: the point as a run of
+  its own: its values, its evaluation (median / min / max / per seed over its
+  seeds that trained to the end), its diverged seeds, and the config with the
+  point's values in place (so `experiments.report` reads a point folder as a
+  run);
 * `points/point{p}/metrics.jsonl` and `points/point{p}/tensorboard/`: the
   run's logged metrics, the point's seeds only (one TensorBoard run per
   point);
@@ -124,6 +126,36 @@ def plot(table: list[dict], fields: dict, metric: str,
   fig.savefig(path)
 
 
+def point_config(run_config: dict, values: dict) -> dict:
+  """The run's resolved config (`config.json`) with a point's values in
+  place and the sweep's fields left out."""
+  config = json.loads(json.dumps(run_config))
+  for name in (sweep.SWEEP, sweep.METRIC, sweep.GOAL):
+    config.pop(name, None)
+  for dotted, value in values.items():
+    *parents, leaf = dotted.split(".")
+    node = config
+    for part in parents:
+      node = node[part]
+    node[leaf] = value
+  return config
+
+
+def _write_point(out: pathlib.Path, row: dict, summary: dict,
+                 run_config: dict) -> None:
+  """A point's folder as a run's: `summary.json` (its row, with the run's
+  status and step) and `config.json`."""
+  out.mkdir(parents=True, exist_ok=True)
+  point_summary = {"status": summary["status"], "step": summary["step"],
+                   "steps_per_s": summary.get("steps_per_s"), **row,
+                   "diverged": [{"seed": s} for s in row["diverged_seeds"]]}
+  (out / "summary.json").write_text(json.dumps(point_summary, indent=2),
+                                    encoding="utf-8")
+  (out / "config.json").write_text(
+      json.dumps(point_config(run_config, row["values"]), indent=2),
+      encoding="utf-8")
+
+
 def write(workdir: pathlib.Path, config: ml_collections.ConfigDict,
           summary: dict, results: dict[int, dict]) -> dict:
   """Writes the sweep's files (module docstring); returns the sweep's
@@ -135,14 +167,13 @@ def write(workdir: pathlib.Path, config: ml_collections.ConfigDict,
   evals = point_evals(results, len(grid), num_seeds)
   diverged = summary.get("diverged", [])
   table = []
+  run_config = json.loads((workdir / "config.json").read_text("utf-8"))
   for p, values in enumerate(grid):
     row = {"point": p, "values": values, "eval": evals[p],
            "diverged_seeds": [d["seed"] % num_seeds for d in diverged
                               if d["seed"] // num_seeds == p]}
     table.append(row)
-    (point_dir(workdir, p)).mkdir(parents=True, exist_ok=True)
-    (point_dir(workdir, p) / "summary.json").write_text(
-        json.dumps(row, indent=2), encoding="utf-8")
+    _write_point(point_dir(workdir, p), row, summary, run_config)
   split_metrics(workdir, len(grid), num_seeds)
   metric = config.get(sweep.METRIC) or next(iter(evals[0]), None)
   result = {"fields": {k: list(v) for k, v in fields.items()},

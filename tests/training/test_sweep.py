@@ -149,6 +149,10 @@ def test_per_point_outputs_hold_the_runs_figures(tmp_path):
     saved = json.loads((point / "summary.json").read_text())
     assert saved["values"] == {"gan_si.weight": [0.0, 0.5][p]}
     assert saved["eval"] == table["points"][p]["eval"]
+    # The point's folder reads as a run of its own value.
+    point_config = json.loads((point / "config.json").read_text())
+    assert point_config["gan_si"]["weight"] == [0.0, 0.5][p]
+    assert "sweep" not in point_config
   medians = [row["eval"]["modes"]["median"] for row in table["points"]]
   assert table["best"]["median"] == max(medians)
   assert (tmp_path / "sweep.png").stat().st_size > 0
