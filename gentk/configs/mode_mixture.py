@@ -10,7 +10,7 @@ The first variant names the method: `pacgan` (default; PacGAN4, Lin et al.
 Run time (5 seeds, 2-core CPU): 3-7 minutes (adagan 9, `gan_si,long` 41).
 Expected (grid, 5 seeds, median (range); modes / high quality / reverse KL):
 pacgan 18 (7-19) / 1.8% / 0.59; sig 23 (17-25) / 4.1% / 0.27; gan_si 24
-(23-25) / 43.2% / 0.94; adagan 24 (24-25) / 17.8% / 0.48; `gan_si,long` 25
+(23-25) / 43.2% / 0.94; adagan 25 (24-25) / 25.2% / 0.51; `gan_si,long` 25
 (25-25) / 96.6% (95.4-97.4) / 0.052 (0.046-0.064).
 Reference (PacGAN Table 1, PacGAN4): ring 7.8 / 95.9% / 0.07; grid 24.8 /
 93.6% / 0.04.
