@@ -110,7 +110,7 @@ def test_pcd_chains_live_in_the_state():
   before = state.extras[rbm.CHAINS]
   after, _ = jax.jit(algorithm.train_step)(state, batch,
                                            jax.random.PRNGKey(3))
-  expected = rbm.gibbs_chain(jax.random.fold_in(jax.random.PRNGKey(3), 0),
+  expected = rbm.gibbs_chain(jax.random.PRNGKey(3),  # The step's own key.
                              before, util.machine(state, rbm.RBM), 2)
   np.testing.assert_array_equal(after.extras[rbm.CHAINS], expected)
   assert int(after.step) == 0  # The runtime, not the step, counts steps.
