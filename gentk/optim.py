@@ -8,6 +8,8 @@ References:
   Heusel et al. 2017, "GANs Trained by a Two Time-Scale Update Rule Converge
     to a Local Nash Equilibrium", https://arxiv.org/abs/1706.08500
 """
+import functools
+
 import jax
 import ml_collections
 import optax
@@ -35,9 +37,7 @@ def optimizer(optim: ml_collections.ConfigDict, num_steps: int | None = None,
   if rate is None:
     alpha = optim.get("final_lr_fraction", 1.0)
     if isinstance(lr, sweep.Hyper):
-      rate = lambda count: optax.constant_schedule(  # pylint: disable=unnecessary-lambda-assignment
-          _rate(lr.value(), num_steps, alpha))(count) if alpha == 1.0 else (
-              _rate(lr.value(), num_steps, alpha)(count))
+      rate = functools.partial(_swept_rate, lr, num_steps, alpha)
     else:
       rate = _rate(lr, num_steps, alpha)
   if name == "adam":
@@ -54,6 +54,13 @@ def _rate(lr, num_steps: int | None, alpha: float):
   if alpha == 1.0:
     return lr
   return optax.cosine_decay_schedule(lr, num_steps, alpha=alpha)
+
+
+def _swept_rate(lr: sweep.Hyper, num_steps: int | None, alpha: float, count):
+  """The rate at update `count` of a swept `lr`: `_rate` of the traced run's
+  value, read when the update is traced."""
+  rate = _rate(lr.value(), num_steps, alpha)
+  return rate(count) if callable(rate) else rate
 
 
 def clipped_adam(lr: float | optax.Schedule, max_norm: float

@@ -254,6 +254,8 @@ def compile_step(step: Phase | Callable, *, data_fn: Callable,
                   constrain=_batch_constraint(mode, devices, axis_name))
   if num_seeds is not None:
     fn = jax.vmap(fn)
+  if hyper and num_seeds is None:  # One run: its values are scalars.
+    hyper = {name: jnp.reshape(v, ()) for name, v in hyper.items()}
   if hyper:
     per_run = fn
     fn = lambda state, key, failure: per_run(state, key, failure, hyper)  # pylint: disable=unnecessary-lambda-assignment

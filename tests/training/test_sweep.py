@@ -183,3 +183,15 @@ def test_the_launcher_refuses_a_program_field_in_one_line(tmp_path):
   assert len(lines) == 1 and "config.sweep.model.latent_dim" in lines[0]
   assert "optim.lr" in lines[0]
   assert not (tmp_path / "run" / "checkpoints").exists()
+
+
+def test_a_one_run_sweep_trains_without_a_seed_axis(tmp_path):
+  """One point and one seed: the values are bound as scalars (no axis to
+  map over) and the outputs name the one point."""
+  config = _config(**{"gan_si.weight": (0.5,)})
+  config.num_seeds = 1
+  summary = _train(config, tmp_path)
+  assert summary["status"] == "completed"
+  assert [p["values"] for p in summary["sweep"]["points"]] == [
+      {"gan_si.weight": 0.5}]
+  assert summary["sweep"]["best"]["point"] == 0
