@@ -28,6 +28,7 @@ import numpy as np
 from gentk import recipes
 from gentk.training import config as config_lib
 from gentk.training import loop
+from gentk.training import sweep
 from gentk.types import PRNGKey
 
 CONFIG_FILE = "config.json"
@@ -130,14 +131,13 @@ class Run:
     if self.experiment.evaluate is None:
       raise ValueError(f"config.experiment={self.config.experiment!r} has no "
                        "evaluation")
-    num_seeds = self.config.get("num_seeds", 1)
-    eval_key = loop.seed_keys(self.config.seed,
-                              num_seeds if num_seeds > 1 else None)[2]
+    eval_key = loop.run_keys(self.config)[2]
     if self.seed_index is not None:
       return loop.evaluate(self.experiment, self.state,
                            eval_key[self.seed_index], self.workdir, 1)[1]
+    hyper = sweep.run_values(self.config, self.config.get("num_seeds", 1))
     return loop.evaluate(self.experiment, self.state, eval_key, self.workdir,
-                         num_seeds, self.diverged)[1]
+                         self.num_seeds, self.diverged, hyper=hyper)[1]
 
 
 def load_run(workdir: str | pathlib.Path) -> Run:
@@ -155,7 +155,7 @@ def load_run(workdir: str | pathlib.Path) -> Run:
                    "which keeps no state to load: its results are the files "
                    f"in {workdir}")
   experiment = recipes.build(config)
-  num_seeds = config.get("num_seeds", 1)
+  num_seeds = loop.num_runs(config)  # A sweep's points x seeds.
   try:
     step, state, meta = loop.restore(experiment, workdir,
                                   num_seeds=num_seeds if num_seeds > 1

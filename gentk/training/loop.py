@@ -328,6 +328,11 @@ def seed_keys(seed: int, num_seeds: int | None) -> tuple:
   return keys[:, 0], keys[:, 1], keys[:, 2]
 
 
+def num_runs(config: ml_collections.ConfigDict) -> int:
+  """Runs on the seed axis: the seeds, times a sweep's points."""
+  return config.get("num_seeds", 1) * len(sweep.points(config))
+
+
 def run_keys(config: ml_collections.ConfigDict) -> tuple:
   """`(init, run, eval)` keys of every run of the seed axis: `seed_keys` of
   the seeds, repeated for each point of a sweep (every point trains with the
@@ -467,7 +472,7 @@ def _restore(config: ml_collections.ConfigDict, workdir: pathlib.Path,
         config, workdir,
         has_checkpoint=checkpoint_lib.has_checkpoint(workdir / "checkpoints"))
   seeds_per_point = config.get("num_seeds", 1)
-  num_seeds = seeds_per_point * len(sweep.points(config))  # Runs on the axis.
+  num_seeds = num_runs(config)
   seed_axis = num_seeds if num_seeds > 1 else None
   init_key, run_key, eval_key = run_keys(config)
   state = jax.jit(seeded_init(experiment.algorithm, seed_axis))(

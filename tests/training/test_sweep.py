@@ -195,3 +195,15 @@ def test_a_one_run_sweep_trains_without_a_seed_axis(tmp_path):
   assert [p["values"] for p in summary["sweep"]["points"]] == [
       {"gan_si.weight": 0.5}]
   assert summary["sweep"]["best"]["point"] == 0
+
+
+def test_load_run_restores_the_whole_grid_and_recomputes_its_figures(tmp_path):
+  """`gentk.load_run` on a sweep: the state of every point x seed, and
+  `evaluate()` gives the figures the sweep wrote."""
+  import gentk  # pylint: disable=import-outside-toplevel
+  config = _config(**{"gan_si.weight": (0, 0.5)})
+  summary = _train(config, tmp_path)
+  run = gentk.load_run(tmp_path)
+  assert run.num_seeds == 4
+  assert jax.tree.leaves(run.state.params)[0].shape[0] == 4
+  assert run.evaluate()["modes"] == summary["eval"]["modes"]
