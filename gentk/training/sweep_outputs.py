@@ -29,6 +29,7 @@ POINTS_DIR = "points"
 
 
 def point_dir(workdir: pathlib.Path, p: int) -> pathlib.Path:
+  """`<workdir>/points/point<p>`, point p's folder."""
   return pathlib.Path(workdir) / POINTS_DIR / f"point{p}"
 
 
