@@ -40,21 +40,25 @@ _DTYPE = flags.DEFINE_list("dtype", None, "Computation dtypes, e.g. "
                            "float32,bfloat16 (default: per backend).")
 _IMPL = flags.DEFINE_list("impl", ["auto"], "Convolution impls "
                           "(gentk.models.conv.IMPLS) to compare.")
+_UPSAMPLE = flags.DEFINE_list("upsample", ["subpixel"], "The generator's x2 "
+                              "layers to compare: subpixel, transposed.")
 _WIDTH = flags.DEFINE_integer("width", 64, "DCGAN width W.")
 _SECONDS = flags.DEFINE_float("seconds", 3.0, "Wall time per setting.")
 _REPEATS = flags.DEFINE_integer("repeats", 1, "Timings per setting (median).")
 
 
 def make_step(*, batch: int, k: int, dtype, impl: str, width: int,
-              latent_dim: int = 64):
+              upsample: str = "subpixel", latent_dim: int = 64):
   """`(step_fn, state, key)` of the compiled DCGAN GAN step.
 
   `gentk.algorithms.dcgan.make_dcgan` (latent 64, Adam 2e-4, beta1 0.5, one
-  discriminator step) with `impl` and `dtype`, compiled by the runtime.
+  discriminator step) with `impl`, `dtype` and the generator's `upsample`
+  layers, compiled by the runtime.
   """
   adam = optax.adam(2e-4, b1=0.5)
   alg = dcgan.make_dcgan(latent_dim=latent_dim, width=width, impl=impl,
-                         dtype=dtype, generator_optimizer=adam,
+                         dtype=dtype, upsample=upsample,
+                         generator_optimizer=adam,
                          discriminator_optimizer=adam)
 
   def data_fn(key, step, num_batches=None):
@@ -127,23 +131,27 @@ def main(argv):
         f"jax {jax.__version__}, DCGAN width {_WIDTH.value}, "
         f"{_SECONDS.value:g} s per setting, {_REPEATS.value} repeat(s)",
         flush=True)
-  settings = list(itertools.product(batches, dtypes, _IMPL.value, ks))
+  settings = list(itertools.product(batches, dtypes, _IMPL.value,
+                                    _UPSAMPLE.value, ks))
   flops, timers = {}, {}
-  for batch, dtype, impl, k in settings:
+  for batch, dtype, impl, upsample, k in settings:
     args = dict(batch=batch, dtype=jnp.dtype(dtype), impl=impl,
-                width=_WIDTH.value)
-    if (batch, dtype, impl) not in flops:
-      flops[batch, dtype, impl] = flops_per_call(*make_step(k=1, **args))
-    timers[batch, dtype, impl, k] = Timer(*make_step(k=k, **args), k)
+                upsample=upsample, width=_WIDTH.value)
+    if (batch, dtype, impl, upsample) not in flops:
+      flops[batch, dtype, impl, upsample] = flops_per_call(
+          *make_step(k=1, **args))
+    timers[batch, dtype, impl, upsample, k] = Timer(
+        *make_step(k=k, **args), k)
   rates = {s: [] for s in settings}
   for _ in range(_REPEATS.value):
     for s in settings:
       rates[s].append(timers[s].steps_per_second(_SECONDS.value))
-  for batch, dtype, impl, k in settings:
-    rate = statistics.median(rates[batch, dtype, impl, k])
-    gflop = flops[batch, dtype, impl] / 1e9
-    runs = " ".join(f"{r:.1f}" for r in rates[batch, dtype, impl, k])
+  for batch, dtype, impl, upsample, k in settings:
+    rate = statistics.median(rates[batch, dtype, impl, upsample, k])
+    gflop = flops[batch, dtype, impl, upsample] / 1e9
+    runs = " ".join(f"{r:.1f}" for r in rates[batch, dtype, impl, upsample, k])
     print(f"batch {batch:4d} K={k:<3d} {dtype:8s} impl={impl:7s} "
+          f"upsample={upsample:10s} "
           f"{rate:9.1f} steps/s  {gflop:6.2f} GFLOP/step  "
           f"{rate * gflop / 1e3:7.3f} TFLOP/s  (runs: {runs})", flush=True)
 

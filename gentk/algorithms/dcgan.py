@@ -22,7 +22,8 @@ from gentk.types import Algorithm
 
 def make_dcgan(*, latent_dim: int, width: int = 64, channels: int = 1,
                momentum: float = 0.9, generator_cost: str = "nonsaturating",
-               impl: str = "auto", dtype=None, **schedule) -> Algorithm:
+               impl: str = "auto", dtype=None, upsample: str = "subpixel",
+               **schedule) -> Algorithm:
   """DCGAN on `[28, 28, channels]` images with z ~ N(0, I_latent_dim).
 
   Args:
@@ -34,6 +35,8 @@ def make_dcgan(*, latent_dim: int, width: int = 64, channels: int = 1,
     impl: the convolutions' implementation (`gentk.models.conv`).
     dtype: the players' computation dtype (None: float32; bfloat16 keeps
       parameters, batch statistics and outputs in float32).
+    upsample: the generator's x2 layers, 'subpixel' or 'transposed'
+      (`DCGANGenerator`).
     **schedule: `generator_optimizer`, `discriminator_optimizer` (the paper:
       Adam, learning rate 2e-4, beta1 0.5) and optionally `disc_steps`,
       `pretrain_steps`, `axis_name` (the `pmap` axis: batch statistics over
@@ -45,7 +48,7 @@ def make_dcgan(*, latent_dim: int, width: int = 64, channels: int = 1,
   axis_name = schedule.get("axis_name")
   return gan.make_gan(
       dcgan_models.DCGANGenerator(width, channels, momentum, axis_name,
-                                  impl=impl, dtype=dtype),
+                                  impl=impl, dtype=dtype, upsample=upsample),
       dcgan_models.DCGANDiscriminator(width, momentum, axis_name, impl=impl,
                                       dtype=dtype),
       latent_dim=latent_dim, generator_cost=generator_cost, **schedule)

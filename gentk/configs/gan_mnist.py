@@ -40,6 +40,10 @@ def _model(mlp: bool) -> ml_collections.ConfigDict:
   model.width = spec.field(32, spec.positive_int)
   # DCGAN: batch norm running-average decay.
   model.bn_momentum = spec.field(0.9, spec.fraction)
+  # DCGAN generator's x2 layers: 'subpixel' (3x3 conv to 4x channels,
+  # shuffled) or 'transposed' (4x4 stride-2 transposed conv, 0.44x the FLOPs).
+  model.upsample = spec.field("subpixel", spec.one_of("subpixel",
+                                                      "transposed"))
   # MLP generator (BN).
   model.generator_hidden = spec.field((256, 512, 1024), spec.positive_ints())
   # MLP discriminator widths (also the autoencoder's encoder).

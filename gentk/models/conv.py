@@ -175,6 +175,49 @@ def subpixel_conv(x: Array, kernel: Array, bias: Array | None = None, *,
   return depth_to_space(y, 2)
 
 
+def transposed_conv4(x: Array, kernel: Array, *, impl: str = "auto"
+                     ) -> Array:
+  r"""The x2 transposed convolution with a 4 x 4 kernel, stride 2, padding 1
+  (DCGAN's upsampling layer; PyTorch's `ConvTranspose2d(C, W, 4, 2, 1)`):
+
+  $$y_{o} = \sum_{u,\,t:\ o = 2u + t - 1} x_u\, w_t$$
+
+  on each spatial axis ($t \in 0..3$; summed over input channels). Output
+  pixel $2m + i$ reads only inputs $m - 1 + a$ with $a \in \{i, i + 1\}$,
+  through $t = 3 + i - 2a$, so with 'patches' each of the four output phases
+  $(i, j)$ is one matmul of the 2 x 2 input patches, $[HW, 4C] \times [4C, W]$
+  (16 H W C W multiply-adds, as the transposed convolution; a stride-1 3 x 3
+  convolution to 4W channels, `subpixel_conv`, takes 36). 'native' is
+  `lax.conv_general_dilated` with input dilation 2.
+
+  Args:
+    x: images `[B, H, W, C]`.
+    kernel: `[4, 4, C, W]`, indexed by $(t_h, t_w)$.
+    impl: 'patches', 'native' or 'auto' (see the module docstring).
+  Returns:
+    `[B, 2H, 2W, W]`.
+  """
+  chex.assert_rank(x, 4)
+  chex.assert_shape(kernel, (4, 4, x.shape[-1], None))
+  if resolve_impl(impl) == "native":
+    return jax.lax.conv_general_dilated(
+        x, kernel[::-1, ::-1], (1, 1), ((2, 2), (2, 2)), lhs_dilation=(2, 2),
+        dimension_numbers=_DIMENSIONS)
+  b, h, w, c = x.shape
+  padded = jnp.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))
+  phases = []
+  for i in (0, 1):
+    for j in (0, 1):
+      taps = [(a, bb) for a in (i, i + 1) for bb in (j, j + 1)]
+      patches = jnp.concatenate(
+          [padded[:, a:a + h, bb:bb + w] for a, bb in taps], axis=-1)
+      weights = jnp.concatenate(
+          [kernel[3 + i - 2 * a, 3 + j - 2 * bb] for a, bb in taps], axis=0)
+      phases.append(patches @ weights)
+  # Phase (i, j) at channel block 2i + j, as `depth_to_space` reads them.
+  return depth_to_space(jnp.concatenate(phases, axis=-1), 2)
+
+
 class _DenseParams(nn.Module):
   """The parameters `nn.Dense(features)` has on `fan_in` inputs (same names,
   shapes and initialisers), returned instead of applied."""
@@ -291,3 +334,32 @@ class SubpixelUpsample(nn.Module):
     if bias is not None:  # The bias of channel (2i + j) W + c.
       bias = bias.reshape(4, self.features)
     return subpixel_conv(x.astype(dtype), kernel, bias, impl=self.impl)
+
+
+class TransposedUpsample(nn.Module):
+  """x2 learned upsampling as a 4 x 4, stride-2 transposed convolution
+  (`transposed_conv4`) with `Dense_0` parameters, kernel `[16 C, W]` (a
+  reshape of `[4, 4, C, W]`) and bias `[W]`.
+
+  Attributes:
+    features: output channels W.
+    use_bias: add a bias (off before batch normalisation).
+    impl: 'auto', 'patches' or 'native' (see the module docstring).
+    dtype: computation dtype, or None (see `PatchConv`).
+    param_dtype: the parameters' dtype.
+  """
+  features: int
+  use_bias: bool = True
+  impl: str = "auto"
+  dtype: Any = None
+  param_dtype: Any = jnp.float32
+
+  @nn.compact
+  def __call__(self, x: Array) -> Array:
+    """`[B, H, W, C]` -> `[B, 2H, 2W, features]`."""
+    dtype = _compute_dtype(self, x)
+    kernel, bias = _cast(*_ConvParams(
+        4, x.shape[-1], self.features, self.use_bias, self.param_dtype,
+        name="ConvParams_0")(), dtype)
+    y = transposed_conv4(x.astype(dtype), kernel, impl=self.impl)
+    return y if bias is None else y + bias

@@ -38,7 +38,8 @@ def players(model: ml_collections.ConfigDict, axis_name: str | None,
   if model.name == "dcgan":
     return adversarial_methods.Players(
         generator=dcgan.DCGANGenerator(model.width, 1, model.bn_momentum,
-                                       axis_name, dtype=dtype),
+                                       axis_name, dtype=dtype,
+                                       upsample=model.upsample),
         scorer=lambda batch_norm: dcgan.DCGANDiscriminator(
             model.width, model.bn_momentum, axis_name, batch_norm=batch_norm,
             dtype=dtype),

@@ -12,7 +12,10 @@ bare `train_step(state, batch, key)`) into
   (`CounterError`),
 * fuses `steps_per_call = K` steps with `lax.scan` (metrics stacked `[K]`),
 * trains `num_seeds = S` independent runs at once with `vmap` (a leading seed
-  axis on the state, the key and every metric),
+  axis on the state, the key and every metric); with `runs_per_pass = R`
+  (0 < R < S) only R runs train side by side through a call's K steps, and
+  the next R follow in the same program (`lax.map` over groups of runs), which
+  keeps a group's state in the CPU's caches,
 * guards against non-finite values: a step whose metrics or new state are
   not finite is not applied, every later step is skipped, and `failure` says
   at which step and for which player (read off the state) it happened; with
@@ -217,7 +220,8 @@ def compile_step(step: Phase | Callable, *, data_fn: Callable,
                  mode: str = "jit", steps_per_call: int = 1,
                  num_seeds: int | None = None, axis_name: str = DATA_AXIS,
                  devices=None, donate: bool = True,
-                 hyper: dict | None = None) -> CompiledStep:
+                 hyper: dict | None = None,
+                 runs_per_pass: int = 0) -> CompiledStep:
   """Compiles one phase's train step for the runtime.
 
   Args:
@@ -239,6 +243,9 @@ def compile_step(step: Phase | Callable, *, data_fn: Callable,
     hyper: a sweep's `{field: [S] values}`, one per run of the seed axis,
       bound (`gentk.training.sweep.bound`) while each run's step is traced;
       None without a sweep.
+    runs_per_pass: with a seed axis, how many runs take a call's K steps side
+      by side (`vmap`) before the next group of runs takes them; 0 (or >= S):
+      all S at once. Each run's result is the same either way.
   Returns:
     a `CompiledStep`; failures name the players of `players_of(state)`.
   """
@@ -253,7 +260,7 @@ def compile_step(step: Phase | Callable, *, data_fn: Callable,
                   steps_per_call=steps_per_call,
                   constrain=_batch_constraint(mode, devices, axis_name))
   if num_seeds is not None:
-    fn = jax.vmap(fn)
+    fn = over_runs(fn, runs_per_pass)
   if hyper and num_seeds is None:  # One run: its values are scalars.
     hyper = {name: jnp.reshape(v, ()) for name, v in hyper.items()}
   if hyper:
@@ -261,6 +268,17 @@ def compile_step(step: Phase | Callable, *, data_fn: Callable,
     fn = lambda state, key, failure: per_run(state, key, failure, hyper)  # pylint: disable=unnecessary-lambda-assignment
   return _COMPILERS[mode](fn, devices=devices, axis_name=axis_name,
                           num_seeds=num_seeds, donate=donate)
+
+
+def over_runs(fn: Callable, runs_per_pass: int = 0) -> Callable:
+  """`fn` over a leading run axis of every argument and output: `vmap`, or
+  with `runs_per_pass = R > 0` a `lax.map` over groups of R runs, each group
+  `vmap`ped (the last group may be smaller)."""
+  if runs_per_pass <= 0:
+    return jax.vmap(fn)
+  def mapped(*args):
+    return jax.lax.map(lambda a: fn(*a), args, batch_size=runs_per_pass)
+  return mapped
 
 
 def _batch_constraint(mode: str, devices, axis_name: str) -> Callable:

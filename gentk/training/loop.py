@@ -428,7 +428,8 @@ class _Run:
           self.experiment.algorithm.phases[span.index],
           data_fn=self.experiment.data_fn, phase_index=span.index,
           mode=tc.mode, steps_per_call=k, num_seeds=self.seed_axis,
-          hyper=self.hyper or None)
+          hyper=self.hyper or None,
+          runs_per_pass=tc.get("runs_per_pass", 0))
     return self.compiled[span.index, k]
 
   def host_state(self) -> TrainState:

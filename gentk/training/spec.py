@@ -652,8 +652,10 @@ RUNTIME_FIELDS = {
     "train.log_every": (positive_int, 100),
     "train.checkpoint_every": (positive_int, 1000),
     "train.keep_checkpoints": (positive_int, 3),
+    "train.runs_per_pass": (non_negative_int, 0),
 }
-OPTIONAL_RUNTIME_FIELDS = ("num_seeds",)  # Default 1.
+# Default 1 seed; all runs side by side.
+OPTIONAL_RUNTIME_FIELDS = ("num_seeds", "train.runs_per_pass")
 # Fields that must be multiples of train.steps_per_call: the loop stops only
 # between compiled calls.
 CALL_MULTIPLES = ("train.log_every", "train.checkpoint_every")
@@ -688,6 +690,11 @@ def train_group(*, num_steps: int, steps_per_call: int, log_every: int,
   # Newest checkpoints kept.
   train.keep_checkpoints = field(keep_checkpoints,
                                  _runtime("train.keep_checkpoints"))
+  # Runs (seeds x sweep points) trained side by side through a call's steps
+  # before the next group of runs takes them, in the same program; 0: all.
+  # A small group keeps its state in a CPU's caches; every run's result is
+  # the same either way.
+  train.runs_per_pass = field(0, _runtime("train.runs_per_pass"))
   # tqdm bar with steps/s on stderr.
   train.progress_bar = field(progress_bar, boolean)
   # Activations and matmuls of the image players: 'float32', or 'bfloat16'

@@ -148,3 +148,47 @@ def test_auto_picks_patches_on_cpu_and_rejects_unknown_impls():
   assert conv.resolve_impl("auto") == expected
   with pytest.raises(ValueError, match="impl"):
     conv.resolve_impl("winograd")
+
+
+def _transposed_by_hand(x, w):
+  """y[2H, 2W] of the stride-2, padding-1 transposed convolution, summed
+  straight from its definition y_o = sum_{o = 2u + t - 1} x_u w_t."""
+  b, h, wd, _ = x.shape
+  y = np.zeros((b, 2 * h, 2 * wd, w.shape[-1]), np.float64)
+  for u in range(h):
+    for v in range(wd):
+      for th in range(4):
+        for tw in range(4):
+          o, p = 2 * u + th - 1, 2 * v + tw - 1
+          if 0 <= o < 2 * h and 0 <= p < 2 * wd:
+            y[:, o, p] += x[:, u, v] @ w[th, tw]
+  return y
+
+
+@pytest.mark.parametrize("impl", ["patches", "native"])
+def test_transposed_conv_is_its_definition(impl):
+  rng = np.random.default_rng(0)
+  x = rng.standard_normal((2, 5, 6, 3)).astype(np.float32)
+  w = rng.standard_normal((4, 4, 3, 7)).astype(np.float32)
+  got = jax.jit(functools.partial(conv.transposed_conv4, impl=impl))(x, w)
+  # float32 sums of at most 4 x 3 = 12 products of size ~1.
+  np.testing.assert_allclose(got, _transposed_by_hand(x, w), atol=1e-5)
+
+
+def test_transposed_impls_agree_with_gradients():
+  x = jax.random.normal(jax.random.PRNGKey(0), (2, 7, 7, 16))
+  w = jax.random.normal(jax.random.PRNGKey(1), (4, 4, 16, 8)) / 8
+  results = {impl: (jax.jit(fn)(x, w), *_grads(fn, x, w)) for impl, fn in
+             [(i, functools.partial(conv.transposed_conv4, impl=i))
+              for i in ("patches", "native")]}
+  for got, want in zip(results["native"], results["patches"]):
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+
+
+def test_transposed_upsample_parameters():
+  module = conv.TransposedUpsample(5)
+  x = jnp.ones((2, 7, 7, 3))
+  params = module.init(jax.random.PRNGKey(0), x)
+  shapes = jax.tree.map(jnp.shape, params)["params"]["ConvParams_0"]
+  assert shapes == {"Dense_0": {"kernel": (4 * 4 * 3, 5), "bias": (5,)}}
+  assert module.apply(params, x).shape == (2, 14, 14, 5)

@@ -27,6 +27,23 @@ def test_shapes_ranges_and_modes():
   assert logits.shape == (5,)
 
 
+def test_transposed_upsampling_generator():
+  """The 4 x 4 transposed layers: same images' shape, 16/36 of the kernel."""
+  z = jax.random.normal(jax.random.PRNGKey(0), (5, 8))
+  sizes = {}
+  for upsample in ("subpixel", "transposed"):
+    g = dcgan.DCGANGenerator(width=4, upsample=upsample)
+    variables = jax.jit(g.init)(jax.random.PRNGKey(1), z)
+    x = jax.jit(lambda v, z: g.apply(v, z, train=False))(variables, z)  # pylint: disable=cell-var-from-loop
+    assert x.shape == (5, 28, 28, 1) and np.all((x > 0) & (x < 1))
+    sizes[upsample] = sum(
+        k.size for path, k in jax.tree_util.tree_leaves_with_path(
+            variables["params"])
+        if "Upsample" in jax.tree_util.keystr(path) and k.ndim == 2)
+  # 2W -> W and W -> 1: 16 * (8 * 4 + 4 * 1) against 9 * 4 * (8 * 4 + 4 * 1).
+  assert sizes == {"subpixel": 36 * 36, "transposed": 16 * 36}
+
+
 def test_critic_without_batch_norm_and_body_features():
   x = np.zeros((3, 28, 28, 1), np.float32)
   critic = dcgan.DCGANDiscriminator(4, batch_norm=False)

@@ -97,6 +97,21 @@ def test_each_point_trains_as_that_value_alone(tmp_path):
   assert not np.allclose(first[0], first[4])  # weight differs
 
 
+def test_runs_trained_in_groups_match_runs_side_by_side(tmp_path):
+  """`train.runs_per_pass=3` over 8 runs (groups of 3, 3 and 2, one program)
+  against all 8 side by side."""
+  swept = {"optim.lr": (3e-4, 1e-3), "gan_si.weight": (0.0, 0.5)}
+  side = _config(**swept)
+  _train(side, tmp_path / "side")
+  grouped = _config(**swept)
+  grouped.train.runs_per_pass = 3
+  _train(grouped, tmp_path / "grouped")
+  # Tolerance as above: a group of 3 runs reorders reductions against 8.
+  jax.tree.map(lambda g, s: np.testing.assert_allclose(
+      g, s, rtol=2e-3, atol=2e-5), _params(tmp_path / "grouped", grouped),
+               _params(tmp_path / "side", side))
+
+
 def test_a_killed_sweep_resumes_bit_identically(tmp_path):
   config = _config(**{"optim.lr": (3e-4, 1e-3), "gan_si.weight": (0, 0.5)})
   whole = _train(config, tmp_path / "whole")
