@@ -25,6 +25,7 @@ import re
 import shutil
 import sys
 import threading
+import warnings
 
 import jax
 import numpy as np
@@ -65,9 +66,12 @@ def _os_cause(error: BaseException) -> OSError | None:
 def _silence_writer_threads() -> None:
   """After a write the disk refused, Orbax's writer threads each fail with
   a traceback (their event loop is gone); the caller reports the failure in
-  one line, so their exceptions are dropped from here on."""
+  one line, so their exceptions, and the warnings about the write coroutines
+  they leave unawaited, are dropped from here on."""
   threading.excepthook = lambda args: None
   sys.unraisablehook = lambda unraisable: None
+  warnings.filterwarnings("ignore", message="coroutine .* was never awaited",
+                          category=RuntimeWarning)
 
 
 def _first_line(error: BaseException) -> str:

@@ -27,7 +27,7 @@ BADGE = ("[![Open In Colab](https://colab.research.google.com/assets/"
 INSTALL = f"gentk-jax @ git+https://github.com/{REPOSITORY}@{REF}"
 MAX_BYTES = 1_000_000  # A committed notebook, outputs included.
 # Small settings: the parameter cell assigns these upper-case parameters.
-SMALL = {"NUM_STEPS": "200", "NUM_SEEDS": "2", "NUM_SAMPLES": "200",
+SMALL = {"NUM_STEPS": "100", "NUM_SEEDS": "2", "NUM_SAMPLES": "200",
          "NUM_CHAINS": "8", "NUM_TEST": "500", "NUM_ADVERSARIAL": "3",
          "NUM_TEMPERATURES": "200", "NUM_CHAIN_STEPS": "20",
          "NUM_INVERSE_STEPS": "20", "NUM_ROLLOUTS": "2"}

@@ -24,6 +24,23 @@ def test_patch_convolution_equals_lax_conv(n, k, s, c):
   np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize("n,k,c,w", [(9, 3, 8, 2), (7, 5, 6, 3), (6, 4, 5, 2),
+                                     (14, 3, 64, 4)])
+def test_shifted_tap_sum_equals_lax_conv(n, k, c, w):
+  """The stride-1 'patches' convolution with fewer output than input channels
+  (one matmul per tap, shifted and summed), odd and even kernels."""
+  x = jax.random.normal(jax.random.PRNGKey(0), (2, n, n, c))
+  kernel = jax.random.normal(jax.random.PRNGKey(1), (k, k, c, w))
+  ref = jax.lax.conv_general_dilated(x, kernel, (1, 1), "SAME",
+                                     dimension_numbers=("NHWC", "HWIO", "NHWC"))
+  # float32 sums of k*k*C <= 576 products of size ~1, in another order.
+  np.testing.assert_allclose(jax.jit(conv.shifted_tap_sum)(x, kernel), ref,
+                             rtol=1e-5, atol=1e-4)
+  np.testing.assert_allclose(
+      jax.jit(functools.partial(conv.conv2d, stride=1, impl="patches"))(
+          x, kernel), ref, rtol=1e-5, atol=1e-4)
+
+
 def test_depth_to_space_by_hand():
   # One pixel, channels (i b + j) C + c with b = 2, C = 2: channel 2 * (2i + j)
   # + c lands at (i, j), channel c.
@@ -166,18 +183,20 @@ def _transposed_by_hand(x, w):
 
 
 @pytest.mark.parametrize("impl", ["patches", "native"])
-def test_transposed_conv_is_its_definition(impl):
+@pytest.mark.parametrize("c,out", [(3, 7), (8, 2)])  # Phases; tap products.
+def test_transposed_conv_is_its_definition(impl, c, out):
   rng = np.random.default_rng(0)
-  x = rng.standard_normal((2, 5, 6, 3)).astype(np.float32)
-  w = rng.standard_normal((4, 4, 3, 7)).astype(np.float32)
+  x = rng.standard_normal((2, 5, 6, c)).astype(np.float32)
+  w = rng.standard_normal((4, 4, c, out)).astype(np.float32)
   got = jax.jit(functools.partial(conv.transposed_conv4, impl=impl))(x, w)
-  # float32 sums of at most 4 x 3 = 12 products of size ~1.
-  np.testing.assert_allclose(got, _transposed_by_hand(x, w), atol=1e-5)
+  # float32 sums of at most 4 x 8 = 32 products of size ~1.
+  np.testing.assert_allclose(got, _transposed_by_hand(x, w), atol=2e-5)
 
 
-def test_transposed_impls_agree_with_gradients():
-  x = jax.random.normal(jax.random.PRNGKey(0), (2, 7, 7, 16))
-  w = jax.random.normal(jax.random.PRNGKey(1), (4, 4, 16, 8)) / 8
+@pytest.mark.parametrize("c,out", [(16, 8), (16, 2)])
+def test_transposed_impls_agree_with_gradients(c, out):
+  x = jax.random.normal(jax.random.PRNGKey(0), (2, 7, 7, c))
+  w = jax.random.normal(jax.random.PRNGKey(1), (4, 4, c, out)) / 8
   results = {impl: (jax.jit(fn)(x, w), *_grads(fn, x, w)) for impl, fn in
              [(i, functools.partial(conv.transposed_conv4, impl=i))
               for i in ("patches", "native")]}
