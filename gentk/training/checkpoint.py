@@ -66,10 +66,12 @@ def _os_cause(error: BaseException) -> OSError | None:
 def _silence_writer_threads() -> None:
   """After a write the disk refused, Orbax's writer threads each fail with
   a traceback (their event loop is gone); the caller reports the failure in
-  one line, so their exceptions, and the warnings about the write coroutines
-  they leave unawaited, are dropped from here on."""
+  one line, so their exceptions, and asyncio's reports of the write tasks and
+  coroutines they leave behind (logged or warned when those are collected,
+  possibly after the save returned), are dropped from here on."""
   threading.excepthook = lambda args: None
   sys.unraisablehook = lambda unraisable: None
+  logging.getLogger("asyncio").disabled = True
   warnings.filterwarnings("ignore", message="coroutine .* was never awaited",
                           category=RuntimeWarning)
 
