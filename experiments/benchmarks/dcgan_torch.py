@@ -11,7 +11,8 @@ a 4 x 4 stride-2 transposed convolution to 1 and a sigmoid; D is a 4 x 4
 stride-2 convolution to W, leaky ReLU 0.2, one to 2W without bias, batch
 norm, leaky ReLU 0.2 and a dense logit. One step: a discriminator update on
 a batch of uniform noise against G(z) and a non-saturating generator update,
-Adam 2e-4 with beta1 0.5 for both. Prints the torch version, its thread
+Adam 2e-4 with beta1 0.5 for both. The players have gentk's parameter
+counts (546,177 and 138,689 at W = 64). Prints the torch version, its thread
 count, and steps/s (median of `--repeats` timings of `--seconds` each).
 """
 import statistics
