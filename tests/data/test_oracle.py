@@ -28,12 +28,13 @@ def _nll(o, tokens):
 
 def test_own_samples_and_uniform_tokens_score_as_published(the_oracle):
   """Data README: 5.75 nats per token on 10,000 of its own samples, 11.44 on
-  uniform tokens; tolerance 0.05 each (the standard error over 10,000
-  sequences is ~0.005, so 0.05 leaves room for the README's rounding only)."""
-  own = _nll(the_oracle, oracle.training_set(the_oracle))
+  uniform tokens; checked on the first 2,000 of each, tolerance 0.05: the
+  standard error of a 2,000-sequence mean is ~0.012 (per-sequence spread
+  0.53), so 0.05 is ~4 of them; these fixed sets score 5.77 and 11.42."""
+  own = _nll(the_oracle, oracle.training_set(the_oracle, num=2_000))
   assert abs(own.mean() - 5.75) < 0.05, own.mean()
   uniform = np.asarray(jax.random.randint(
-      jax.random.PRNGKey(1), (10_000, oracle.LENGTH), 0, oracle.VOCAB_SIZE))
+      jax.random.PRNGKey(1), (2_000, oracle.LENGTH), 0, oracle.VOCAB_SIZE))
   assert abs(_nll(the_oracle, uniform).mean() - 11.44) < 0.05
 
 
