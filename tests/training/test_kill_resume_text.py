@@ -13,9 +13,10 @@ FAMILIES = {
     # MLE 0..20, discriminator pre-training 20..22, adversarial 22..25
     # (calls of 5 steps, checkpoints every 10 and at each phase's end); the
     # NLL-oracle curve monitored (on 32 samples) at the ends of MLE and
-    # every 3 adversarial steps.
-    "seqgan": Family("seqgan_oracle:quick", ("eval.num_samples=32",),
-                     needs="seqgan/oracle_lstm_params.npz"),
+    # every 3 adversarial steps; batches of 16 and 32 negatives per d-step.
+    "seqgan": Family("seqgan_oracle:quick", (
+        "eval.num_samples=32", "data.batch_size=16",
+        "seqgan.num_negatives=32"), needs="seqgan/oracle_lstm_params.npz"),
     # MaskMLE 0..10, adversarial 10..20 (calls of 5 steps, checkpoints every
     # 10).
     "maskgan": Family("maskgan_coco:quick", needs="text/image_coco.txt"),
