@@ -69,6 +69,7 @@ def make_step(torch, batch: int, width: int, latent: int = 64):
 
 
 def steps_per_second(step, seconds: float) -> float:
+  """Steps of `step()` per second of wall time, run for about `seconds`."""
   start, count = time.perf_counter(), 0
   while time.perf_counter() - start < seconds:
     step()

@@ -24,6 +24,18 @@ def test_patch_convolution_equals_lax_conv(n, k, s, c):
   np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-5)
 
 
+def test_tap_products_by_hand():
+  rng = np.random.default_rng(0)
+  x = rng.standard_normal((2, 3, 4, 5)).astype(np.float32)
+  kernel = rng.standard_normal((3, 3, 5, 2)).astype(np.float32)
+  got = conv.tap_products(x, kernel)
+  assert got.shape == (2, 3, 4, 3, 3, 2)
+  np.testing.assert_allclose(got[1, 2, 3, 0, 2], x[1, 2, 3] @ kernel[0, 2],
+                             rtol=1e-5, atol=1e-5)
+  np.testing.assert_allclose(
+      got, np.einsum("bhwc,ijco->bhwijo", x, kernel), rtol=1e-5, atol=1e-5)
+
+
 @pytest.mark.parametrize("n,k,c,w", [(9, 3, 8, 2), (7, 5, 6, 3), (6, 4, 5, 2),
                                      (14, 3, 64, 4)])
 def test_shifted_tap_sum_equals_lax_conv(n, k, c, w):
